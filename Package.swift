@@ -1,0 +1,93 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Three layers, one direction of dependency:
+//   CHTTP (C: HTTP/1.1 parser, thin shims over epoll/OpenSSL/zlib)
+//     <- Transport (event loop, sockets, TLS, HTTP/1.1 client and server)
+//     <- Pismo (AWS clients, processor, deliver) <- PismoCLI (the `pismo` executable)
+// PismoJSON (JSON reader/writer + JSON Schema 2020-12) depends on nothing and is used by Pismo.
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Pismo",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pismo", targets: ["PismoCLI"]),
+        .executable(name: "pismo-bench", targets: ["PismoBench"]),
+        .executable(name: "pismo-microbench", targets: ["MicroBench"]),
+        .executable(name: "pismo-conformance", targets: ["ConformanceRunner"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+    ],
+    targets: [
+        .target(
+            name: "CHTTP",
+            path: "Sources/CHTTP",
+            cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-O2"])],
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto"), .linkedLibrary("z")]
+        ),
+        .target(
+            name: "Transport",
+            dependencies: ["CHTTP", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Transport",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PismoJSON",
+            path: "Sources/PismoJSON",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Pismo",
+            dependencies: [
+                "CHTTP", "Transport", "PismoJSON",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Pismo",
+            exclude: ["CLI"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "PismoCLI",
+            dependencies: [
+                "Pismo", "Transport", "PismoJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Pismo/CLI",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "PismoBench",
+            dependencies: [
+                "Transport", "PismoJSON", "Pismo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "bench/Sources/PismoBench",
+            swiftSettings: strict
+        ),
+        // In-process microbenchmarks: JSON, schema validation, SigV4, AWS encode/decode.
+        .executableTarget(
+            name: "MicroBench",
+            dependencies: ["Transport", "PismoJSON", "Pismo"],
+            path: "bench/Sources/MicroBench",
+            swiftSettings: strict
+        ),
+        // Runs the official conformance suites in ../shared/conformance (kept out of the unit tests,
+        // which stay self-contained). Called from scripts/test.sh.
+        .executableTarget(
+            name: "ConformanceRunner",
+            dependencies: ["Transport", "PismoJSON", "Pismo", "CHTTP"],
+            path: "Tests/ConformanceRunner",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "CHTTPTests", dependencies: ["CHTTP"], path: "Tests/CHTTPTests", swiftSettings: strict),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "CHTTP"], path: "Tests/TransportTests", swiftSettings: strict),
+        .testTarget(name: "PismoJSONTests", dependencies: ["PismoJSON"], path: "Tests/PismoJSONTests", swiftSettings: strict),
+        .testTarget(name: "PismoTests", dependencies: ["Pismo", "Transport", "PismoJSON"], path: "Tests/PismoTests", swiftSettings: strict),
+    ]
+)

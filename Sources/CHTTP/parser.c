@@ -1,0 +1,1 @@
+#include "chttp_parser.h"

@@ -1,0 +1,2 @@
+import Testing
+@Test func PismoJSONTestsBuilds() { #expect(Bool(true)) }

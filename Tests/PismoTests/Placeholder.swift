@@ -1,0 +1,2 @@
+import Testing
+@Test func PismoTestsBuilds() { #expect(Bool(true)) }

@@ -1,0 +1,13 @@
+// pismo-microbench NAME [ARGS...]: in-process microbenchmarks. Each benchmark lives in its own file
+// as a function `(args) -> Void` and is registered here.
+import Foundation
+
+let benchmarks: [String: ([String]) throws -> Void] = [:]
+
+let args = Array(CommandLine.arguments.dropFirst())
+guard let name = args.first, let run = benchmarks[name] else {
+    let names = benchmarks.keys.sorted().joined(separator: ", ")
+    FileHandle.standardError.write("usage: pismo-microbench NAME [ARGS...]\n  benchmarks: \(names)\n".data(using: .utf8)!)
+    exit(2)
+}
+try run(Array(args.dropFirst()))
