@@ -16,7 +16,15 @@ enum {
     CH_SIZE_START = 0, // zero-initialised decoder starts here
     CH_SIZE,
     CH_SIZE_WS,        // BWS after the size: only legal before a ';'
-    CH_EXT,
+    CH_EXT_BEFORE_NAME,// after ';', BWS then a token
+    CH_EXT_NAME,
+    CH_EXT_AFTER_NAME, // BWS, then '=' or ';'
+    CH_EXT_BEFORE_VALUE,
+    CH_EXT_TOKEN_VALUE,
+    CH_EXT_QUOTED,
+    CH_EXT_QUOTED_ESCAPE,
+    CH_EXT_QUOTED_END,
+    CH_EXT_AFTER_VALUE,// BWS, then ';'
     CH_SIZE_LF,
     CH_DATA,
     CH_DATA_CR,
@@ -36,6 +44,71 @@ static int hex_value(unsigned char c) {
     return -1;
 }
 
+static int is_ws(unsigned char c) {
+    return c == ' ' || c == '\t';
+}
+
+// qdtext and quoted-pair bytes (RFC 9110 5.6.4), except the '"' and '\\' that change state.
+static int is_qdtext(unsigned char c) {
+    return c == '\t' || c == ' ' || c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E) || c >= 0x80;
+}
+
+// Where a byte that may follow a complete element of the size line leads: ';' opens another extension,
+// CR ends the line. Anything else is an error.
+static chttp_error size_line_next(chttp_chunked_decoder *d, unsigned char c, int cr_allowed) {
+    if (c == ';') d->state = CH_EXT_BEFORE_NAME;
+    else if (c == '\r' && cr_allowed) d->state = CH_SIZE_LF;
+    else return c == '\n' ? CHTTP_E_BARE_LF : CHTTP_E_BAD_CHUNK_SIZE;
+    return CHTTP_OK;
+}
+
+// One byte of the chunk extensions (RFC 9112 7.1.1). They are ignored, but parsed to the grammar:
+// chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] ), so that we never
+// disagree with another parser about where the size line ends.
+static chttp_error extension_byte(chttp_chunked_decoder *d, unsigned char c) {
+    int token = CHTTP_IS(CC_TOKEN, c);
+    switch (d->state) {
+    case CH_EXT_BEFORE_NAME:
+        if (token) d->state = CH_EXT_NAME;
+        else if (!is_ws(c)) return CHTTP_E_BAD_CHUNK_SIZE;
+        return CHTTP_OK;
+    case CH_EXT_NAME:
+        if (token) return CHTTP_OK;
+        if (c == '=') d->state = CH_EXT_BEFORE_VALUE;
+        else if (is_ws(c)) d->state = CH_EXT_AFTER_NAME;
+        else return size_line_next(d, c, 1);
+        return CHTTP_OK;
+    case CH_EXT_AFTER_NAME:
+        if (c == '=') d->state = CH_EXT_BEFORE_VALUE;
+        else if (!is_ws(c)) return size_line_next(d, c, 0);
+        return CHTTP_OK;
+    case CH_EXT_BEFORE_VALUE:
+        if (c == '"') d->state = CH_EXT_QUOTED;
+        else if (token) d->state = CH_EXT_TOKEN_VALUE;
+        else if (!is_ws(c)) return CHTTP_E_BAD_CHUNK_SIZE;
+        return CHTTP_OK;
+    case CH_EXT_QUOTED:
+        if (c == '"') d->state = CH_EXT_QUOTED_END;
+        else if (c == '\\') d->state = CH_EXT_QUOTED_ESCAPE;
+        else if (!is_qdtext(c)) return CHTTP_E_BAD_CHUNK_SIZE;
+        return CHTTP_OK;
+    case CH_EXT_QUOTED_ESCAPE:
+        if (!CHTTP_IS(CC_REASON, c)) return CHTTP_E_BAD_CHUNK_SIZE;
+        d->state = CH_EXT_QUOTED;
+        return CHTTP_OK;
+    case CH_EXT_TOKEN_VALUE:
+        if (token) return CHTTP_OK;
+        /* fall through */
+    case CH_EXT_QUOTED_END:
+        if (!is_ws(c)) return size_line_next(d, c, 1);
+        d->state = CH_EXT_AFTER_VALUE;
+        return CHTTP_OK;
+    default: // CH_EXT_AFTER_VALUE: BWS is only allowed before another ';'
+        if (!is_ws(c)) return size_line_next(d, c, 0);
+        return CHTTP_OK;
+    }
+}
+
 // One byte of a chunk-size line. Returns CHTTP_OK or an error.
 static chttp_error size_line_byte(chttp_chunked_decoder *d, unsigned char c) {
     if (++d->line_len > MAX_CHUNK_LINE) return CHTTP_E_BAD_CHUNK_SIZE;
@@ -52,19 +125,16 @@ static chttp_error size_line_byte(chttp_chunked_decoder *d, unsigned char c) {
             d->remaining_in_chunk = (d->remaining_in_chunk << 4) | (uint64_t)h;
             return CHTTP_OK;
         }
-        if (c == ';') d->state = CH_EXT;
-        else if (c == ' ' || c == '\t') d->state = CH_SIZE_WS;
-        else if (c == '\r') d->state = CH_SIZE_LF;
-        else return c == '\n' ? CHTTP_E_BARE_LF : CHTTP_E_BAD_CHUNK_SIZE;
-        return CHTTP_OK;
+        if (is_ws(c)) {
+            d->state = CH_SIZE_WS;
+            return CHTTP_OK;
+        }
+        return size_line_next(d, c, 1);
     case CH_SIZE_WS:
-        if (c == ';') d->state = CH_EXT;
-        else if (c != ' ' && c != '\t') return CHTTP_E_BAD_CHUNK_SIZE;
-        return CHTTP_OK;
-    default: // CH_EXT: extensions are ignored, but must be made of field-value bytes
-        if (c == '\r') d->state = CH_SIZE_LF;
-        else if (!CHTTP_IS(CC_VALUE, c)) return c == '\n' ? CHTTP_E_BARE_LF : CHTTP_E_BAD_CHUNK_SIZE;
-        return CHTTP_OK;
+        if (is_ws(c)) return CHTTP_OK;
+        return size_line_next(d, c, 0);
+    default:
+        return extension_byte(d, c);
     }
 }
 
@@ -115,7 +185,15 @@ static chttp_error framing_byte(chttp_chunked_decoder *d, unsigned char c) {
     case CH_SIZE_START:
     case CH_SIZE:
     case CH_SIZE_WS:
-    case CH_EXT:
+    case CH_EXT_BEFORE_NAME:
+    case CH_EXT_NAME:
+    case CH_EXT_AFTER_NAME:
+    case CH_EXT_BEFORE_VALUE:
+    case CH_EXT_TOKEN_VALUE:
+    case CH_EXT_QUOTED:
+    case CH_EXT_QUOTED_ESCAPE:
+    case CH_EXT_QUOTED_END:
+    case CH_EXT_AFTER_VALUE:
         return size_line_byte(d, c);
     case CH_SIZE_LF:
         return size_line_end(d, c);

@@ -165,6 +165,8 @@ chttp_error chttp_framing_finish_request(chttp_head_state *s) {
         m->content_length = s->cl_value;
         m->body_kind = s->cl_value ? CHTTP_BODY_LENGTH : CHTTP_BODY_NONE;
     }
+    // RFC 9110 9.3.6: CONNECT content has no defined semantics; what follows the head is tunnel data.
+    if (is_connect) m->body_kind = CHTTP_BODY_NONE;
     m->keep_alive = keep_alive(s);
     m->upgrade = is_connect || (s->conn_upgrade && s->has_upgrade);
     return CHTTP_OK;
@@ -175,14 +177,15 @@ chttp_error chttp_framing_finish_response(chttp_head_state *s, int request_was_h
     int status = m->status;
     if (s->te_count && s->cl_count) return CHTTP_E_CL_AND_TE;
     if (s->te_count && m->version_minor == 0) return CHTTP_E_BAD_TRANSFER_ENCODING;
-    if (s->te_chunked && s->te_after_chunked) return CHTTP_E_BAD_TRANSFER_ENCODING;
     m->keep_alive = keep_alive(s);
     m->upgrade = (status == 101);
     // RFC 9112 6.3 items 1-2: these responses end with their head whatever the headers say.
     if (request_was_head || status < 200 || status == 204 || status == 304) return CHTTP_OK;
     if (s->te_count) {
-        // RFC 9112 6.3 item 4: chunked last means chunked; any other final coding runs until close.
-        m->body_kind = s->te_chunked ? CHTTP_BODY_CHUNKED : CHTTP_BODY_UNTIL_CLOSE;
+        // RFC 9112 6.3 item 4: chunked last means chunked; any other final coding runs until close
+        // (safe: the connection is not reused, so there is nothing to smuggle into).
+        int chunked_last = s->te_chunked && !s->te_after_chunked;
+        m->body_kind = chunked_last ? CHTTP_BODY_CHUNKED : CHTTP_BODY_UNTIL_CLOSE;
     } else if (s->cl_count) {
         if (s->cl_value > s->max_body) return CHTTP_E_BODY_TOO_LARGE;
         m->content_length = s->cl_value;

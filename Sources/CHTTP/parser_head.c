@@ -110,8 +110,9 @@ static long parse_request_line(chttp_head_state *s, size_t start) {
     size_t pos = scan_class(b, start, s->len, CC_TOKEN);
     if (pos >= s->len) return need_more(s, start, 1);
     if (b[pos] != ' ') {
-        if (pos == start) return fail(s, classify_stray(b[pos], CHTTP_E_BAD_REQUEST_LINE), pos);
-        return fail(s, classify_stray(b[pos], CHTTP_E_BAD_METHOD), pos);
+        // "GET\r\n" is a broken request line; "GE(T /" a broken method.
+        int line_end = b[pos] == '\r' || b[pos] == '\n';
+        return fail(s, (pos == start || line_end) ? CHTTP_E_BAD_REQUEST_LINE : CHTTP_E_BAD_METHOD, pos);
     }
     if (pos == start) return fail(s, CHTTP_E_BAD_REQUEST_LINE, pos);
     m->method_off = (uint32_t)start;
@@ -236,8 +237,9 @@ int chttp_parse_request_opts(const char *buf, size_t len, const chttp_limits *li
     if (pos < 0) return (int)pos;
     long end = parse_header_lines(&s, (size_t)pos);
     if (end < 0) return (int)end;
+    // Framing is judged on the whole head, so its errors point at the end of the head.
     chttp_error e = chttp_framing_finish_request(&s);
-    if (e != CHTTP_OK) return fail(&s, e, msg->target_off);
+    if (e != CHTTP_OK) return fail(&s, e, (size_t)end);
     return (int)end;
 }
 
@@ -255,6 +257,6 @@ int chttp_parse_response(const char *buf, size_t len, const chttp_limits *limits
     long end = parse_header_lines(&s, (size_t)pos);
     if (end < 0) return (int)end;
     chttp_error e = chttp_framing_finish_response(&s, request_was_head);
-    if (e != CHTTP_OK) return fail(&s, e, 0);
+    if (e != CHTTP_OK) return fail(&s, e, (size_t)end);
     return (int)end;
 }
