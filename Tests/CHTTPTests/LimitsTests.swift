@@ -64,6 +64,32 @@ struct LimitsTests {
         #expect(chttp_error_status(head.error) == 431)
     }
 
+    @Test("a 64 KiB value (llhttp 'either') is rejected by default, accepted with raised limits")
+    func sixtyFourKiBValue() {
+        let text = "GET / HTTP/1.1\r\nHost: a\r\nX: \(String(repeating: "v", count: 65536))\r\n\r\n"
+        #expect(Harness.request(text).error == CHTTP_E_HEADER_LINE_TOO_LONG)
+        let raised = Harness.request(text, limits: limits(head: 1 << 20, line: 1 << 20))
+        #expect(raised.result == Int32(text.utf8.count))
+    }
+
+    @Test func megabyteTargetIsRejected() {
+        let head = Harness.request("GET /\(String(repeating: "a", count: 1 << 20)) HTTP/1.1\r\nHost: a\r\n\r\n")
+        #expect(head.error == CHTTP_E_LINE_TOO_LONG)
+    }
+
+    @Test func twentyThousandHeadersAreRejected() {
+        var text = "GET / HTTP/1.1\r\nHost: a\r\n"
+        for i in 0..<20_000 { text += "X-Header-\(i): value value value value value value value value value\r\n" }
+        text += "\r\n"
+        let head = Harness.request([UInt8](text), capacity: 30_000)
+        #expect(head.error == CHTTP_E_HEADERS_TOO_LARGE)
+    }
+
+    @Test func megabyteResponseHeaderIsRejected() {
+        let head = Harness.response("HTTP/1.1 200 OK\r\nX: \(String(repeating: "v", count: 1 << 20))\r\n\r\n")
+        #expect(head.error == CHTTP_E_HEADER_LINE_TOO_LONG)
+    }
+
     @Test func contentLengthOverTheBodyLimitIs413() {
         let head = Harness.request("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1001\r\n\r\n",
                                    limits: limits(body: 1000))

@@ -95,3 +95,38 @@ struct PipeliningTests {
         #expect(p.ending == "end")
     }
 }
+
+@Suite("Response sequences")
+struct ResponseSequenceTests {
+    @Test func keepAliveResponsesBackToBack() {
+        let first = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n"
+        let second = "HTTP/1.1 204 No Content\r\n\r\n"
+        let bytes = [UInt8](first + "abc" + second)
+        let a = Harness.response(bytes)
+        #expect(a.result == Int32(first.utf8.count))
+        #expect(a.keepAlive)
+        let rest = Array(bytes[(Int(a.result) + Int(a.contentLength))...])
+        let b = Harness.response(rest)
+        #expect(b.result == Int32(second.utf8.count))
+        #expect(b.status == 204)
+    }
+
+    @Test func interimResponseThenFinal() {
+        let interim = "HTTP/1.1 100 Continue\r\n\r\n"
+        let bytes = [UInt8](interim + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        let a = Harness.response(bytes)
+        #expect(a.status == 100)
+        #expect(a.bodyKind == CHTTP_BODY_NONE)
+        let b = Harness.response(Array(bytes[Int(a.result)...]))
+        #expect(b.status == 200)
+    }
+
+    @Test func truncatedBodyIsVisibleToTheCaller() {
+        // The parser frames; deciding that EOF came too early (CHTTP_E_TRUNCATED) is the caller's job,
+        // so it must learn the exact length it is owed.
+        let head = Harness.response("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello")
+        #expect(head.bodyKind == CHTTP_BODY_LENGTH)
+        #expect(head.contentLength == 10)
+        #expect(String(cString: chttp_error_name(CHTTP_E_TRUNCATED)) == "truncated")
+    }
+}

@@ -30,6 +30,8 @@ let validRequests: [ValidRequest] = [
     ValidRequest(name: "Content-Length leading zeros and OWS", text: "PUT / HTTP/1.1\r\nHost: a\r\nContent-Length: \t007 \r\n\r\n",
                  method: "PUT", headers: ["Host: a", "Content-Length: 007"], body: CHTTP_BODY_LENGTH.rawValue,
                  contentLength: 7),
+    ValidRequest(name: "GET with a body", text: "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n",
+                 headers: ["Host: a", "Content-Length: 2"], body: CHTTP_BODY_LENGTH.rawValue, contentLength: 2),
     ValidRequest(name: "chunked", text: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n",
                  method: "POST", headers: ["Host: a", "Transfer-Encoding: chunked"], body: CHTTP_BODY_CHUNKED.rawValue),
     ValidRequest(name: "chunked is case-insensitive, HTAB OWS",
