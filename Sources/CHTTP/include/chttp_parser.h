@@ -4,6 +4,8 @@
 // allocates and never copies. Every output is an (offset, length) pair into the caller's buffer.
 // Return values of the parse functions: > 0 bytes consumed (the head is complete),
 // CHTTP_INCOMPLETE (-2) need more bytes, CHTTP_ERROR (-1) malformed: see `error` for the code.
+// No global mutable state: every function may be called from any thread on distinct messages.
+// Design notes, limits and strictness choices: docs/http-parser.md.
 #ifndef CHTTP_PARSER_H
 #define CHTTP_PARSER_H
 
