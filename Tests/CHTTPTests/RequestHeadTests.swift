@@ -133,6 +133,17 @@ struct RequestHeadTests {
         #expect(twice.error == CHTTP_E_MISSING_HOST)
     }
 
+    @Test func emptyInputWithNullPointerIsIncomplete() {
+        var msg = chttp_message()
+        #expect(chttp_parse_request(nil, 0, nil, &msg) == CHTTP_INCOMPLETE)
+        #expect(chttp_parse_response(nil, 0, nil, 0, &msg) == CHTTP_INCOMPLETE)
+        var decoder = chttp_chunked_decoder()
+        var out = 1
+        var err = CHTTP_OK
+        #expect(chttp_chunked_decode(&decoder, nil, 0, &out, &err) == Int(CHTTP_INCOMPLETE))
+        #expect(out == 0)
+    }
+
     @Test func headerArrayIsUsedUpToCapacityOnly() {
         let text = "GET / HTTP/1.1\r\nHost: a\r\nB: 1\r\n\r\n"
         #expect(Harness.request([UInt8](text), capacity: 2).result == Int32(text.utf8.count))

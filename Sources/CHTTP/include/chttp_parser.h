@@ -79,7 +79,7 @@ typedef struct {
     uint32_t reason_off, reason_len;
     // Both.
     int version_minor;            // 0 or 1 (major is always 1)
-    size_t num_headers;           // in: capacity of `headers`; out: number parsed
+    size_t num_headers;           // in: capacity of `headers`; out: number parsed (so set it before every call)
     chttp_header *headers;        // caller-owned
     chttp_body_kind body_kind;
     uint64_t content_length;      // valid when body_kind == CHTTP_BODY_LENGTH
