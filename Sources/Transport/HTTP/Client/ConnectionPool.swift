@@ -1,0 +1,187 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Keep-alive connections to one (scheme, host, port), all on one loop. Loop-confined.
+///
+/// Invariants: at most `maxConnectionsPerHost` connections exist (open, connecting or resolving);
+/// idle connections are reused last-in first-out (the warmest socket, and the cold ones age out
+/// through the idle sweep); a waiter is served by the next connection that becomes free.
+final class ConnectionPool: @unchecked Sendable {
+    let target: RequestTarget
+    let loop: EventLoop
+    let config: HTTPClient.Configuration
+    private let resolver: Resolver
+    private var connections: [ObjectIdentifier: ClientConnection] = [:]
+    private var idle: [ClientConnection] = []
+    private var waiters: [PendingRequest] = []
+    /// Connections being resolved or connected: each will serve one waiter when ready.
+    private var establishing = 0
+    private var resolving = 0
+    private var sweepTimer: LoopTimer?
+    private var isShutDown = false
+    /// Total TCP connections ever opened (tests use it to prove reuse).
+    private(set) var connectionsOpened = 0
+
+    init(target: RequestTarget, loop: EventLoop, config: HTTPClient.Configuration, resolver: Resolver) {
+        self.target = target
+        self.loop = loop
+        self.config = config
+        self.resolver = resolver
+    }
+
+    private var total: Int { connections.count + resolving }
+
+    func submit(_ request: PendingRequest) {
+        guard !isShutDown else { return request.fail(HTTPClientError.shutdown) }
+        guard !request.isCancelled else { return request.fail(CancellationError()) }
+        request.timer = loop.scheduleOnLoop(deadline: request.deadline) { [unowned self] in
+            self.abort(request, HTTPClientError.requestTimeout(host: self.target.host))
+        }
+        waiters.append(request)
+        serviceWaiters()
+    }
+
+    /// Times out or cancels a request wherever it is: queued, or on a connection (which is closed,
+    /// since the response can no longer be matched to a request).
+    func abort(_ request: PendingRequest, _ error: Error) {
+        request.isCancelled = true
+        if let i = waiters.firstIndex(where: { $0 === request }) { waiters.remove(at: i) }
+        let connection = request.connection
+        request.fail(error)
+        connection?.channel.close(error: nil)
+    }
+
+    private func serviceWaiters() {
+        while !waiters.isEmpty, let connection = idle.popLast() {
+            connection.start(waiters.removeFirst())
+        }
+        while waiters.count > establishing && total < config.maxConnectionsPerHost {
+            openConnection()
+        }
+    }
+
+    // MARK: Connecting
+
+    private func openConnection() {
+        establishing += 1
+        resolving += 1
+        resolver.resolve(host: target.host, port: target.port) { [self] result in
+            loop.execute { self.resolved(result) }
+        }
+    }
+
+    private func resolved(_ result: Result<[SocketAddress], HTTPClientError>) {
+        resolving -= 1
+        switch result {
+        case .success(let addresses): connect(addresses[...])
+        case .failure(let error): connectFailed(error)
+        }
+    }
+
+    private func connect(_ addresses: ArraySlice<SocketAddress>) {
+        guard let address = addresses.first else { return connectFailed(HTTPClientError.connectFailed(host: target.host, port: target.port, reason: "no address")) }
+        let fd: Int32
+        do { fd = try Socket.makeTCP(family: address.family) } catch { return connectFailed(error) }
+        do {
+            try? Socket.setNoDelay(fd)
+            let immediate = try Socket.connect(fd, to: address)
+            let channel = try Channel(fd: fd, loop: loop, connecting: !immediate)
+            let connection = ClientConnection(channel: channel, pool: self, maxResponseBytes: config.maxResponseBytes)
+            connection.fallbackAddresses = addresses.dropFirst()
+            connections[ObjectIdentifier(connection)] = connection
+            connectionsOpened += 1
+            connection.connectTimer = loop.scheduleOnLoop(deadline: monotonicNanos() &+ config.connectTimeout.nanoseconds) { [target] in
+                channel.close(error: HTTPClientError.connectTimeout(host: target.host, port: target.port))
+            }
+            if immediate { connection.channelDidConnect(channel) }
+        } catch {
+            close(fd)
+            if addresses.count > 1 { return connect(addresses.dropFirst()) }
+            connectFailed(error)
+        }
+    }
+
+    /// A connection attempt failed: the oldest waiter gets the error (each waiter caused at most one
+    /// attempt, so a dead host fails every waiter instead of leaving some hanging).
+    private func connectFailed(_ error: Error) {
+        establishing -= 1
+        if !waiters.isEmpty { waiters.removeFirst().fail(mapConnectError(error)) }
+        serviceWaiters()
+    }
+
+    private func mapConnectError(_ error: Error) -> Error {
+        if let e = error as? HTTPClientError { return e }
+        if let e = error as? SystemError {
+            switch e.errno {
+            case ECONNREFUSED: return HTTPClientError.connectionRefused(host: target.host, port: target.port)
+            case ETIMEDOUT: return HTTPClientError.connectTimeout(host: target.host, port: target.port)
+            default: return HTTPClientError.connectFailed(host: target.host, port: target.port, reason: e.description)
+            }
+        }
+        return HTTPClientError.connectFailed(host: target.host, port: target.port, reason: "\(error)")
+    }
+
+    // MARK: Connection life cycle (called by ClientConnection)
+
+    func connectionReady(_ connection: ClientConnection) {
+        establishing -= 1
+        release(connection, reusable: true)
+    }
+
+    func release(_ connection: ClientConnection, reusable: Bool) {
+        guard reusable && !isShutDown else { return connection.channel.close(error: nil) }
+        while let next = waiters.first {
+            waiters.removeFirst()
+            if !next.isFinished { return connection.start(next) }
+        }
+        connection.idleSince = monotonicNanos()
+        idle.append(connection)
+        armSweep()
+    }
+
+    func requestLostConnection(_ request: PendingRequest, retry: Bool, error: Error) {
+        if retry && request.attempts == 0 && !isShutDown {
+            request.attempts += 1
+            waiters.insert(request, at: 0)
+        } else {
+            request.fail(error)
+        }
+    }
+
+    func connectionClosed(_ connection: ClientConnection, wasConnected: Bool, error: Error?) {
+        connections[ObjectIdentifier(connection)] = nil
+        if let i = idle.firstIndex(where: { $0 === connection }) { idle.remove(at: i) }
+        if !wasConnected {
+            let isTimeout = (error as? HTTPClientError).map { if case .connectTimeout = $0 { return true } else { return false } } ?? false
+            if !isTimeout && !connection.fallbackAddresses.isEmpty && !isShutDown {
+                return connect(connection.fallbackAddresses)
+            }
+            return connectFailed(error ?? HTTPClientError.connectionReset(host: target.host))
+        }
+        serviceWaiters()
+    }
+
+    // MARK: Idle sweep and shutdown
+
+    private func armSweep() {
+        guard sweepTimer == nil else { return }
+        let period = max(config.idleTimeout.nanoseconds / 2, 10_000_000)
+        sweepTimer = loop.scheduleOnLoop(deadline: monotonicNanos() &+ period) { [unowned self] in
+            self.sweepTimer = nil
+            let cutoff = monotonicNanos() &- self.config.idleTimeout.nanoseconds
+            for connection in self.idle where connection.idleSince <= cutoff { connection.channel.close(error: nil) }
+            if !self.idle.isEmpty { self.armSweep() }
+        }
+    }
+
+    func shutdown() {
+        isShutDown = true
+        for w in waiters { w.fail(HTTPClientError.shutdown) }
+        waiters.removeAll()
+        for connection in idle { connection.channel.close(error: nil) }
+        sweepTimer?.cancel()
+    }
+
+    var idleCount: Int { idle.count }
+}

@@ -1,0 +1,94 @@
+import Synchronization
+
+/// HTTP/1.1 client with keep-alive pools, on our event loops. Thread-safe; share one per process.
+///
+/// Each (scheme, host, port) gets one pool pinned to one loop; requests for it are queued there.
+/// Redirects are never followed. `https` URLs fail with `HTTPClientError.tls` until the TLS filter
+/// is wired in (see docs/transport.md). `execute` may be called from any task; a task running on
+/// the pool's loop (see `EventLoop` as executor) resumes without a thread hop.
+public final class HTTPClient: HTTPExecuting {
+    public struct Configuration: Sendable {
+        public var maxConnectionsPerHost = 64
+        public var connectTimeout: Duration = .seconds(10)
+        /// Idle pooled connections older than this are closed.
+        public var idleTimeout: Duration = .seconds(60)
+        public var maxResponseBytes = 64 * 1024 * 1024
+        /// Sends `Accept-Encoding: gzip` and inflates gzip responses (removing Content-Encoding).
+        public var decompressResponses = true
+        /// Gzips request bodies of at least `gzipRequestMinimumBytes` and sets Content-Encoding.
+        public var gzipRequestBodies = false
+        public var gzipRequestMinimumBytes = 1024
+
+        public init() {}
+    }
+
+    public let configuration: Configuration
+    private let group: EventLoopGroup
+    private let resolver: Resolver
+    private let pools = Mutex<[RequestTarget: ConnectionPool]>([:])
+
+    public init(group: EventLoopGroup = .shared, configuration: Configuration = Configuration(),
+                resolver: Resolver = .shared) {
+        self.group = group
+        self.configuration = configuration
+        self.resolver = resolver
+    }
+
+    public func execute(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        let target = try RequestTarget(url: request.url)
+        if target.scheme == "https" {
+            throw HTTPClientError.tls("TLS is not available in this build; cannot reach https://\(target.hostHeader)")
+        }
+        try RequestEncoder.validateMethod(request.method)
+        try RequestEncoder.validate(request.headers)
+        var body = request.body
+        let gzipBody = configuration.gzipRequestBodies && body.count >= configuration.gzipRequestMinimumBytes
+        if gzipBody { body = Gzip.compress(body) }
+        let head = RequestEncoder.head(method: request.method, target: target, headers: request.headers,
+                                       bodyCount: body.count, acceptGzip: configuration.decompressResponses,
+                                       gzippedBody: gzipBody)
+        let pool = self.pool(for: target)
+        let pending = PendingRequest(method: request.method, target: target, head: head, body: body,
+                                     deadline: monotonicNanos() &+ timeout.nanoseconds)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                pending.attach(continuation)
+                pool.loop.execute { pool.submit(pending) }
+            }
+        } onCancel: {
+            pool.loop.execute { pool.abort(pending, CancellationError()) }
+        }
+    }
+
+    private func pool(for target: RequestTarget) -> ConnectionPool {
+        let key = RequestTarget(scheme: target.scheme, host: target.host, port: target.port)
+        return pools.withLock { pools in
+            if let pool = pools[key] { return pool }
+            let pool = ConnectionPool(target: key, loop: group.next(), config: configuration, resolver: resolver)
+            pools[key] = pool
+            return pool
+        }
+    }
+
+    /// Number of TCP connections opened so far to `url`'s origin (diagnostics and tests).
+    public func connectionsOpened(to url: String) async throws -> Int {
+        let pool = self.pool(for: try RequestTarget(url: url))
+        return try await pool.loop.submit { pool.connectionsOpened }
+    }
+
+    /// Closes idle connections and fails queued requests; in-flight requests finish or time out.
+    public func shutdown() {
+        let all = pools.withLock { Array($0.values) }
+        for pool in all { pool.loop.execute { pool.shutdown() } }
+    }
+}
+
+extension RequestTarget {
+    /// The pool key: origin only.
+    init(scheme: String, host: String, port: Int) {
+        self.scheme = scheme
+        self.host = host
+        self.port = port
+        self.path = "/"
+    }
+}
