@@ -1,5 +1,8 @@
 import Testing
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import Transport
 
 /// A server on loopback with an echo-ish handler, plus a client sharing the same group.
@@ -55,4 +58,190 @@ struct Fixture {
         #expect(try await f.client.connectionsOpened(to: f.base) == 1)
         await f.stop()
     }
+}
+
+@Suite struct ClientBehaviourTests {
+    @Test func serverConnectionCloseIsHonoured() async throws {
+        let f = try await Fixture.start(handler: .sync { _ in HTTPResponse(status: 200, headers: HTTPHeaders([("Connection", "close")]), body: [1]) })
+        for _ in 0..<10 {
+            let r = try await f.client.execute(HTTPRequest(method: "GET", url: f.base + "/"), timeout: .seconds(5))
+            #expect(r.body == [1])
+        }
+        #expect(try await f.server.acceptedConnections() == 10)
+        await f.stop()
+    }
+
+    @Test func idleConnectionClosedByServerIsDropped() async throws {
+        let f = try await Fixture.start(configure: { $0.idleTimeout = .milliseconds(100) })
+        _ = try await f.client.execute(HTTPRequest(method: "GET", url: f.base + "/a"), timeout: .seconds(5))
+        try await Task.sleep(for: .milliseconds(600))
+        let r = try await f.client.execute(HTTPRequest(method: "GET", url: f.base + "/b"), timeout: .seconds(5))
+        #expect(r.status == 200)
+        #expect(try await f.client.connectionsOpened(to: f.base) == 2)
+        await f.stop()
+    }
+
+    /// The server answers one request, then closes the kept-alive connection when the next one
+    /// arrives without answering: the client must retry once on a fresh connection.
+    @Test func staleKeepAliveConnectionIsRetriedOnce() async throws {
+        let (listener, port) = RawSocket.listen()
+        onThread {
+            guard let first = listener.accept() else { return }
+            _ = first.receiveRequest()
+            first.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            _ = first.receiveRequest()
+            first.close()
+            guard let second = listener.accept() else { return }
+            _ = second.receiveRequest()
+            second.send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nagain")
+            _ = second.receive()
+        }
+        let group = EventLoopGroup(loopCount: 1)
+        let client = HTTPClient(group: group)
+        let url = "http://127.0.0.1:\(port)/"
+        #expect(try await client.execute(HTTPRequest(method: "GET", url: url), timeout: .seconds(5)).body == Array("ok".utf8))
+        #expect(try await client.execute(HTTPRequest(method: "GET", url: url), timeout: .seconds(5)).body == Array("again".utf8))
+        #expect(try await client.connectionsOpened(to: url) == 2)
+        client.shutdown()
+        group.shutdown()
+    }
+
+    @Test func chunkedGzipResponseIsDecoded() async throws {
+        let (listener, port) = RawSocket.listen()
+        let plain = Array(String(repeating: "chunked and gzipped ", count: 500).utf8)
+        let gz = Gzip.compress(plain)
+        onThread {
+            guard let c = listener.accept() else { return }
+            _ = c.receiveRequest()
+            var wire = Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Encoding: gzip\r\n\r\n".utf8)
+            var rest = gz[...]
+            while !rest.isEmpty {
+                let piece = rest.prefix(100)
+                rest = rest.dropFirst(100)
+                wire += Array(String(piece.count, radix: 16).utf8) + [13, 10] + piece + [13, 10]
+            }
+            wire += Array("0\r\n\r\n".utf8)
+            c.send(wire)
+            _ = c.receive()
+        }
+        let group = EventLoopGroup(loopCount: 1)
+        let client = HTTPClient(group: group)
+        let r = try await client.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/"), timeout: .seconds(5))
+        #expect(r.body == plain)
+        #expect(r.headers["Content-Encoding"] == nil)
+        client.shutdown()
+        group.shutdown()
+    }
+
+    @Test func gzipRequestBodies() async throws {
+        var config = HTTPClient.Configuration()
+        config.gzipRequestBodies = true
+        let f = try await Fixture.start(client: config)
+        let body = Array(String(repeating: "compress me ", count: 1000).utf8)
+        let r = try await f.client.execute(HTTPRequest(method: "POST", url: f.base + "/", body: body), timeout: .seconds(5))
+        #expect(r.headers["X-Request-Encoding"] == "gzip")
+        #expect(r.body.count < body.count)
+        #expect(Gzip.decompress(r.body) == body)
+        await f.stop()
+    }
+
+    @Test func tenMegabyteBodiesBothWays() async throws {
+        let f = try await Fixture.start()
+        let body = (0..<(10 * 1024 * 1024)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let r = try await f.client.execute(HTTPRequest(method: "PUT", url: f.base + "/big", body: body), timeout: .seconds(20))
+        #expect(r.status == 200)
+        #expect(r.body.count == body.count)
+        #expect(r.body == body)
+        await f.stop()
+    }
+
+    @Test func connectTimeoutAgainstAFullBacklog() async throws {
+        let (listener, port) = RawSocket.listen(backlog: 0)
+        // Fill the accept queue; the listener never accepts, so later SYNs are dropped.
+        let fillers = (0..<4).map { _ in nonBlockingConnect(port: port) }
+        var config = HTTPClient.Configuration()
+        config.connectTimeout = .milliseconds(200)
+        let group = EventLoopGroup(loopCount: 1)
+        let client = HTTPClient(group: group, configuration: config)
+        await #expect(throws: HTTPClientError.connectTimeout(host: "127.0.0.1", port: port)) {
+            _ = try await client.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/"), timeout: .seconds(5))
+        }
+        for fd in fillers { close(fd) }
+        listener.close()
+        client.shutdown()
+        group.shutdown()
+    }
+
+    @Test func requestTimeoutWhenTheServerNeverAnswers() async throws {
+        let (listener, port) = RawSocket.listen()
+        let group = EventLoopGroup(loopCount: 1)
+        let client = HTTPClient(group: group)
+        await #expect(throws: HTTPClientError.requestTimeout(host: "127.0.0.1")) {
+            _ = try await client.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/"), timeout: .milliseconds(200))
+        }
+        listener.close()
+        client.shutdown()
+        group.shutdown()
+    }
+
+    @Test func connectionRefusedNamesTheHost() async throws {
+        let (listener, port) = RawSocket.listen()
+        listener.close()
+        let group = EventLoopGroup(loopCount: 1)
+        let client = HTTPClient(group: group)
+        await #expect(throws: HTTPClientError.connectionRefused(host: "127.0.0.1", port: port)) {
+            _ = try await client.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/"), timeout: .seconds(2))
+        }
+        #expect(HTTPClientError.connectionRefused(host: "127.0.0.1", port: port).description.contains("127.0.0.1:\(port)"))
+        client.shutdown()
+        group.shutdown()
+    }
+
+    @Test func rejectsHeaderInjectionHttpsAndOversizedResponses() async throws {
+        var config = HTTPClient.Configuration()
+        config.maxResponseBytes = 1000
+        let f = try await Fixture.start(client: config)
+        await #expect(throws: HTTPClientError.invalidHeader(name: "X-Evil")) {
+            _ = try await f.client.execute(HTTPRequest(method: "GET", url: f.base, headers: HTTPHeaders([("X-Evil", "a\r\nInjected: 1")])), timeout: .seconds(2))
+        }
+        await #expect(throws: HTTPClientError.self) {
+            _ = try await f.client.execute(HTTPRequest(method: "GET", url: "https://127.0.0.1:1/"), timeout: .seconds(2))
+        }
+        await #expect(throws: HTTPClientError.responseTooLarge(host: "127.0.0.1", limit: 1000)) {
+            _ = try await f.client.execute(HTTPRequest(method: "POST", url: f.base, body: [UInt8](repeating: 7, count: 5000)), timeout: .seconds(2))
+        }
+        await f.stop()
+    }
+
+    @Test func ipv6Loopback() async throws {
+        let f = try await Fixture.start(configure: { $0.host = "::1" })
+        let r = try await f.client.execute(HTTPRequest(method: "GET", url: "http://[::1]:\(f.server.port)/six"), timeout: .seconds(5))
+        #expect(r.headers["X-Target"] == "/six")
+        await f.stop()
+    }
+
+    @Test func twentyThousandRequestsOverSixtyFourConnections() async throws {
+        let f = try await Fixture.start()
+        let failures = Locked(0)
+        await withTaskGroup(of: Void.self) { tasks in
+            for worker in 0..<64 {
+                tasks.addTask {
+                    for i in 0..<(20_000 / 64 + (worker < 20_000 % 64 ? 1 : 0)) {
+                        let r = try? await f.client.execute(HTTPRequest(method: "POST", url: f.base + "/w\(worker)", body: Array("\(i)".utf8)), timeout: .seconds(30))
+                        if r?.status != 200 || r?.body != Array("\(i)".utf8) { failures.withLock { $0 += 1 } }
+                    }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        #expect(try await f.server.acceptedConnections() <= 64)
+        await f.stop()
+    }
+}
+
+func nonBlockingConnect(port: Int) -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+    let address = SocketAddress(numericHost: "127.0.0.1", port: port)!
+    _ = try? address.withSockAddr { sa, len in connect(fd, sa, len) }
+    return fd
 }

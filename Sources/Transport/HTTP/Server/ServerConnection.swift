@@ -124,7 +124,9 @@ final class ServerConnection: ChannelDelegate, @unchecked Sendable {
     }
 
     private func respond(_ response: HTTPResponse, head: RequestHead) {
-        let keepAlive = head.keepAlive && !state.isShuttingDown
+        // A handler may end the connection itself by answering with "Connection: close".
+        let handlerCloses = response.headers["Connection"].map { $0.caseInsensitiveEquals("close") } ?? false
+        let keepAlive = head.keepAlive && !state.isShuttingDown && !handlerCloses
         phase = .head
         requestStartedAt = channel.inbound.isEmpty ? 0 : monotonicNanos()
         ResponseEncoder.write(response, keepAlive: keepAlive, headOnly: head.method == "HEAD", date: state.date, into: channel.outbound)
