@@ -81,12 +81,14 @@ import Testing
     }
 
     @Test func gracefulShutdownFinishesInFlightRequests() async throws {
+        let (started, signal) = AsyncStream<Void>.makeStream()
         let f = try await Fixture.start(handler: .async { _ in
+            signal.yield()
             try? await Task.sleep(for: .milliseconds(200))
             return HTTPResponse(status: 200, body: Array("done".utf8))
         })
         let inFlight = Task { try await f.client.execute(HTTPRequest(method: "GET", url: f.base + "/"), timeout: .seconds(5)) }
-        try await Task.sleep(for: .milliseconds(50))
+        for await _ in started { break }  // the request is being handled: shutdown must let it finish
         await f.server.shutdown(gracePeriod: .seconds(2))
         let r = try await inFlight.value
         #expect(r.body == Array("done".utf8))
