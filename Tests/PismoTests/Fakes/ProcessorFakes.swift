@@ -44,12 +44,15 @@ final class MemoryQueue: EventQueue {
 
     init(_ messages: [QueueMessage] = []) { pending.withLock { $0 = messages } }
 
+    /// An empty queue "long polls" briefly, like SQS, instead of returning at once.
     func receive(maxMessages: Int, waitSeconds: Int) async throws -> [QueueMessage] {
-        pending.withLock { p in
+        let batch = pending.withLock { p in
             let batch = Array(p.prefix(maxMessages))
             p.removeFirst(batch.count)
             return batch
         }
+        if batch.isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
+        return batch
     }
     func delete(_ receiptHandles: [String]) async throws -> [String] {
         deleted.withLock { $0.append(contentsOf: receiptHandles) }
