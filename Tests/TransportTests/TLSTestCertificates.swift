@@ -1,0 +1,114 @@
+import CHTTP
+import Foundation
+
+/// A throwaway PKI minted with OpenSSL's API into a fresh temp directory for one test:
+/// a CA, a server certificate it signs (localhost, 127.0.0.1, ::1), and an unrelated
+/// self-signed "localhost" certificate. Nothing is committed; `remove()` deletes the directory.
+struct TestPKI {
+    let directory: String
+    var caFile: String { directory + "/ca.pem" }
+    var serverCertificateFile: String { directory + "/server.pem" }
+    var serverKeyFile: String { directory + "/server.key" }
+    var selfSignedCertificateFile: String { directory + "/self-signed.pem" }
+    var selfSignedKeyFile: String { directory + "/self-signed.key" }
+
+    init() throws {
+        var template = Array((NSTemporaryDirectory() + "/pismo-tls-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { throw TestPKIError("mkdtemp failed") }
+        directory = String(cString: made)
+
+        let caKey = try Self.newKey()
+        defer { EVP_PKEY_free(caKey) }
+        let ca = try Self.certificate(
+            subject: "Pismo Test CA", key: caKey, issuer: nil, issuerKey: caKey,
+            extensions: [
+                (NID_basic_constraints, "critical,CA:TRUE"), (NID_key_usage, "critical,keyCertSign,cRLSign"),
+                (NID_subject_key_identifier, "hash"),
+            ])
+        defer { X509_free(ca) }
+        try Self.write(certificate: ca, to: caFile)
+
+        let serverKey = try Self.newKey()
+        defer { EVP_PKEY_free(serverKey) }
+        let server = try Self.certificate(
+            subject: "localhost", key: serverKey, issuer: ca, issuerKey: caKey,
+            extensions: Self.leafExtensions + [(NID_authority_key_identifier, "keyid:always")])
+        defer { X509_free(server) }
+        try Self.write(certificate: server, to: serverCertificateFile)
+        try Self.write(key: serverKey, to: serverKeyFile)
+
+        let selfKey = try Self.newKey()
+        defer { EVP_PKEY_free(selfKey) }
+        let selfSigned = try Self.certificate(
+            subject: "localhost", key: selfKey, issuer: nil, issuerKey: selfKey, extensions: Self.leafExtensions)
+        defer { X509_free(selfSigned) }
+        try Self.write(certificate: selfSigned, to: selfSignedCertificateFile)
+        try Self.write(key: selfKey, to: selfSignedKeyFile)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private static let leafExtensions: [(Int32, String)] = [
+        (NID_basic_constraints, "critical,CA:FALSE"), (NID_key_usage, "critical,digitalSignature"),
+        (NID_ext_key_usage, "serverAuth"), (NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1"),
+        (NID_subject_key_identifier, "hash"),
+    ]
+
+    private static func newKey() throws -> OpaquePointer {
+        guard let key = chttp_tls_ec_key_generate("P-256") else { throw TestPKIError("EC key generation failed") }
+        return key
+    }
+
+    /// `issuer` nil means self-signed (the certificate is its own issuer).
+    private static func certificate(
+        subject: String, key: OpaquePointer, issuer: OpaquePointer?, issuerKey: OpaquePointer,
+        extensions: [(Int32, String)]
+    ) throws -> OpaquePointer {
+        guard let cert = X509_new() else { throw TestPKIError("X509_new failed") }
+        X509_set_version(cert, 2)  // v3
+        ASN1_INTEGER_set(X509_get_serialNumber(cert), Int.random(in: 1..<Int(Int32.max)))
+        X509_gmtime_adj(X509_getm_notBefore(cert), -3600)
+        X509_gmtime_adj(X509_getm_notAfter(cert), 86400)
+        X509_set_pubkey(cert, key)
+        let name = X509_get_subject_name(cert)
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, subject, -1, -1, 0)
+        X509_set_issuer_name(cert, issuer.map { X509_get_subject_name($0) } ?? name)
+
+        var v3 = X509V3_CTX()
+        X509V3_set_ctx(&v3, issuer ?? cert, cert, nil, nil, 0)
+        for (nid, value) in extensions {
+            guard let ext = X509V3_EXT_conf_nid(nil, &v3, nid, value) else {
+                X509_free(cert)
+                throw TestPKIError("extension \(nid)=\(value) rejected")
+            }
+            X509_add_ext(cert, ext, -1)
+            X509_EXTENSION_free(ext)
+        }
+        guard X509_sign(cert, issuerKey, EVP_sha256()) > 0 else {
+            X509_free(cert)
+            throw TestPKIError("X509_sign failed")
+        }
+        return cert
+    }
+
+    private static func write(certificate: OpaquePointer, to path: String) throws {
+        guard let bio = BIO_new_file(path, "w") else { throw TestPKIError("cannot open \(path)") }
+        defer { BIO_free(bio) }
+        guard PEM_write_bio_X509(bio, certificate) == 1 else { throw TestPKIError("cannot write \(path)") }
+    }
+
+    private static func write(key: OpaquePointer, to path: String) throws {
+        guard let bio = BIO_new_file(path, "w") else { throw TestPKIError("cannot open \(path)") }
+        defer { BIO_free(bio) }
+        guard PEM_write_bio_PrivateKey(bio, key, nil, nil, 0, nil, nil) == 1 else {
+            throw TestPKIError("cannot write \(path)")
+        }
+    }
+}
+
+struct TestPKIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
