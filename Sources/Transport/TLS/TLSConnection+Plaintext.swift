@@ -86,20 +86,11 @@ extension TLSConnection {
             return TLSError(.handshakeFailed, "TLS handshake failed: \(Self.orUnknown(queued))")
         }
         if verdict == Int(X509_V_ERR_HOSTNAME_MISMATCH) || verdict == Int(X509_V_ERR_IP_ADDRESS_MISMATCH) {
-            let subject = peerSubject().map { ", certificate is for \($0)" } ?? ""
+            let subject = mismatchedCertificateSubject.map { ", certificate is for \($0)" } ?? ""
             return TLSError(.hostnameMismatch, "hostname mismatch: expected \(serverName ?? "?")\(subject)")
         }
         let reason = String(cString: X509_verify_cert_error_string(verdict))
         return TLSError(.untrustedCertificate, "certificate verify failed: \(reason)")
-    }
-
-    private func peerSubject() -> String? {
-        guard let certificate = SSL_get0_peer_certificate(ssl), let name = X509_get_subject_name(certificate) else {
-            return nil
-        }
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard X509_NAME_oneline(name, &buffer, Int32(buffer.count)) != nil else { return nil }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     private static func orUnknown(_ text: String) -> String {
@@ -117,4 +108,21 @@ func tlsClientNewSessionCallback(_ ssl: OpaquePointer?, _ session: OpaquePointer
     else { return 0 }
     cache.store(session, key: key)
     return 1
+}
+
+/// Leaves OpenSSL's verdict unchanged; only remembers which certificate failed the name check.
+func tlsClientVerifyCallback(_ preverified: Int32, _ store: OpaquePointer?) -> Int32 {
+    guard preverified == 0, let store else { return preverified }
+    let error = X509_STORE_CTX_get_error(store)
+    guard error == X509_V_ERR_HOSTNAME_MISMATCH || error == X509_V_ERR_IP_ADDRESS_MISMATCH,
+        let ssl = X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()),
+        let raw = chttp_tls_get_app_data(OpaquePointer(ssl)),
+        let certificate = X509_STORE_CTX_get_current_cert(store),
+        let name = X509_get_subject_name(certificate)
+    else { return preverified }
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard X509_NAME_oneline(name, &buffer, Int32(buffer.count)) != nil else { return preverified }
+    let connection = Unmanaged<TLSConnection>.fromOpaque(raw).takeUnretainedValue()
+    connection.mismatchedCertificateSubject = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return preverified
 }

@@ -18,6 +18,9 @@ public final class TLSConnection {
     public let serverName: String?
     /// "host:port" under which this client connection stores and looks up sessions.
     let sessionKey: String?
+    /// Subject of the certificate that failed the name check, for the error message (OpenSSL
+    /// does not keep the peer's certificate of a failed handshake). Set by the verify callback.
+    var mismatchedCertificateSubject: String?
     /// SSL*; owned. It owns the inner end of the BIO pair.
     let ssl: OpaquePointer
     /// Our end of the BIO pair; owned. Ciphertext enters and leaves through it.

@@ -96,7 +96,7 @@ public final class TLSContext: @unchecked Sendable {
     }
 
     private static func configureTrust(_ ctx: OpaquePointer, _ configuration: TLSClientConfiguration) throws {
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, nil)
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, tlsClientVerifyCallback)
         if configuration.useSystemTrustStore, SSL_CTX_set_default_verify_paths(ctx) != 1 {
             throw OpenSSLErrorQueue.configurationError("loading the system trust store")
         }

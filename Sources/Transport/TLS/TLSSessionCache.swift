@@ -72,6 +72,8 @@ final class TLSSessionCache: Sendable {
 
     var count: Int { state.withLock { $0.entries.count } }
 
+    func contains(key: String) -> Bool { state.withLock { $0.entries[key] != nil } }
+
     /// Linear scan: the cache is small (hundreds of hosts) and eviction only happens when it is full.
     private static func evictOldest(_ state: inout State) -> Session? {
         guard let oldest = state.entries.min(by: { $0.value.stamp < $1.value.stamp }) else { return nil }
