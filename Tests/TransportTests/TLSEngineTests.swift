@@ -3,7 +3,7 @@ import Testing
 
 /// The TLS engine driven in memory: handshake, ALPN, data both ways, bulk data, resumption, close.
 @Suite struct TLSEngineTests {
-    static func contexts(_ pki: TestPKI) throws -> (client: TLSContext, server: TLSContext) {
+    static func contexts(_ pki: TLSTestPKI) throws -> (client: TLSContext, server: TLSContext) {
         let client = try TLSContext(client: TLSClientConfiguration(useSystemTrustStore: false, additionalTrustedCAFile: pki.caFile))
         let server = try TLSContext(
             server: TLSServerConfiguration(certificateChainFile: pki.serverCertificateFile, privateKeyFile: pki.serverKeyFile))
@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func handshakeNegotiatesALPNAndCarriesDataBothWays() throws {
-        let pki = try TestPKI()
+        let pki = try TLSTestPKI()
         defer { pki.remove() }
         let (clientContext, serverContext) = try Self.contexts(pki)
         let pump = try Self.connect(clientContext, serverContext)
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func oneMegabyteEachWay() throws {
-        let pki = try TestPKI()
+        let pki = try TLSTestPKI()
         defer { pki.remove() }
         let (clientContext, serverContext) = try Self.contexts(pki)
         let pump = try Self.connect(clientContext, serverContext)
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func secondConnectionResumesTheSessionForTheSameHostOnly() throws {
-        let pki = try TestPKI()
+        let pki = try TLSTestPKI()
         defer { pki.remove() }
         let (clientContext, serverContext) = try Self.contexts(pki)
         let first = try Self.connect(clientContext, serverContext, port: 8443)
@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func closeNotifyEndsTheStreamCleanly() throws {
-        let pki = try TestPKI()
+        let pki = try TLSTestPKI()
         defer { pki.remove() }
         let (clientContext, serverContext) = try Self.contexts(pki)
         let pump = try Self.connect(clientContext, serverContext)
@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func transportEOFWithoutCloseNotifyIsReportedAsTruncation() throws {
-        let pki = try TestPKI()
+        let pki = try TLSTestPKI()
         defer { pki.remove() }
         let (clientContext, serverContext) = try Self.contexts(pki)
         let pump = try Self.connect(clientContext, serverContext)

@@ -38,12 +38,12 @@ import Transport
 
     static func socketPair() throws -> (Int32, Int32) {
         var fds: [Int32] = [0, 0]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else { throw TestPKIError("socketpair failed") }
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else { throw TLSError(.configuration, "socketpair failed") }
         for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
         return (fds[0], fds[1])
     }
 
-    static func endpoints(_ pki: TestPKI) throws -> (client: Endpoint, server: Endpoint) {
+    static func endpoints(_ pki: TLSTestPKI) throws -> (client: Endpoint, server: Endpoint) {
         let contexts = try TLSEngineTests.contexts(pki)
         let (a, b) = try socketPair()
         return (
@@ -53,7 +53,7 @@ import Transport
     }
 
     @Test func handshakeAndTransferOverASocketPair() throws {
-        let pki = try TestPKI()
+        let pki = try TLSTestPKI()
         defer { pki.remove() }
         let (client, server) = try Self.endpoints(pki)
         defer { close(client.fd); close(server.fd) }
@@ -85,7 +85,7 @@ import Transport
     }
 
     @Test func closeNotifyThenSocketCloseIsACleanEnd() throws {
-        let pki = try TestPKI()
+        let pki = try TLSTestPKI()
         defer { pki.remove() }
         let (client, server) = try Self.endpoints(pki)
         defer { close(server.fd) }

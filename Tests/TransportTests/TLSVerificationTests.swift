@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func selfSignedCertificateIsRefused() throws {
-        let pki = try TestPKI()
+        let pki = try TLSTestPKI()
         defer { pki.remove() }
         let result = try Self.attempt(
             client: TLSClientConfiguration(additionalTrustedCAFile: pki.caFile),
@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func certificateFromAnUntrustedCAIsRefused() throws {
-        let pki = try TestPKI()
+        let pki = try TLSTestPKI()
         defer { pki.remove() }
         let result = try Self.attempt(
             client: TLSClientConfiguration(), serverCert: pki.serverCertificateFile, serverKey: pki.serverKeyFile, name: "localhost")
@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func wrongHostnameIsRefused() throws {
-        let pki = try TestPKI()
+        let pki = try TLSTestPKI()
         defer { pki.remove() }
         let result = try Self.attempt(
             client: TLSClientConfiguration(useSystemTrustStore: false, additionalTrustedCAFile: pki.caFile),
@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func ipLiteralsAreCheckedAgainstIPAddressNames() throws {
-        let pki = try TestPKI()
+        let pki = try TLSTestPKI()
         defer { pki.remove() }
         let trusting = TLSClientConfiguration(useSystemTrustStore: false, additionalTrustedCAFile: pki.caFile)
         for name in ["127.0.0.1", "::1", "[::1]"] {
@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func clientOfferingNoCommonALPNProtocolIsRefusedByTheServer() throws {
-        let pki = try TestPKI()
+        let pki = try TLSTestPKI()
         defer { pki.remove() }
         let result = try Self.attempt(
             client: TLSClientConfiguration(useSystemTrustStore: false, additionalTrustedCAFile: pki.caFile, alpnProtocols: ["h2"]),

@@ -1,20 +1,32 @@
 import CHTTP
-import Foundation
+import Glibc
 
-/// A throwaway PKI minted with OpenSSL's API into a fresh temp directory for one test:
-/// a CA, a server certificate it signs (localhost, 127.0.0.1, ::1), and an unrelated
-/// self-signed "localhost" certificate. Nothing is committed; `remove()` deletes the directory.
-struct TestPKI {
-    let directory: String
-    var caFile: String { directory + "/ca.pem" }
-    var serverCertificateFile: String { directory + "/server.pem" }
-    var serverKeyFile: String { directory + "/server.key" }
-    var selfSignedCertificateFile: String { directory + "/self-signed.pem" }
-    var selfSignedKeyFile: String { directory + "/self-signed.key" }
+/// A throwaway PKI for tests, benchmarks and local runs, minted with OpenSSL's API into a fresh
+/// temp directory: a CA, a server certificate it signs (localhost, 127.0.0.1, ::1; valid one day),
+/// and an unrelated self-signed "localhost" certificate. Keys are new P-256 keys every time, so no
+/// key material is ever committed. `remove()` deletes the directory. Never use it in production.
+public struct TLSTestPKI: Sendable {
+    public let directory: String
+    public var caFile: String { directory + "/ca.pem" }
+    public var serverCertificateFile: String { directory + "/server.pem" }
+    public var serverKeyFile: String { directory + "/server.key" }
+    public var selfSignedCertificateFile: String { directory + "/self-signed.pem" }
+    public var selfSignedKeyFile: String { directory + "/self-signed.key" }
 
-    init() throws {
-        var template = Array((NSTemporaryDirectory() + "/pismo-tls-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw TestPKIError("mkdtemp failed") }
+    /// A client configuration trusting only this PKI's CA.
+    public var clientConfiguration: TLSClientConfiguration {
+        TLSClientConfiguration(useSystemTrustStore: false, additionalTrustedCAFile: caFile)
+    }
+
+    /// A server configuration presenting the CA-signed localhost certificate.
+    public var serverConfiguration: TLSServerConfiguration {
+        TLSServerConfiguration(certificateChainFile: serverCertificateFile, privateKeyFile: serverKeyFile)
+    }
+
+    public init() throws {
+        let temporary = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array((temporary + "/pismo-tls-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { throw TLSError(.configuration, "mkdtemp failed") }
         directory = String(cString: made)
 
         let caKey = try Self.newKey()
@@ -46,8 +58,11 @@ struct TestPKI {
         try Self.write(key: selfKey, to: selfSignedKeyFile)
     }
 
-    func remove() {
-        try? FileManager.default.removeItem(atPath: directory)
+    public func remove() {
+        for file in [caFile, serverCertificateFile, serverKeyFile, selfSignedCertificateFile, selfSignedKeyFile] {
+            unlink(file)
+        }
+        rmdir(directory)
     }
 
     private static let leafExtensions: [(Int32, String)] = [
@@ -57,7 +72,7 @@ struct TestPKI {
     ]
 
     private static func newKey() throws -> OpaquePointer {
-        guard let key = chttp_tls_ec_key_generate("P-256") else { throw TestPKIError("EC key generation failed") }
+        guard let key = chttp_tls_ec_key_generate("P-256") else { throw TLSError(.configuration, "EC key generation failed") }
         return key
     }
 
@@ -66,7 +81,7 @@ struct TestPKI {
         subject: String, key: OpaquePointer, issuer: OpaquePointer?, issuerKey: OpaquePointer,
         extensions: [(Int32, String)]
     ) throws -> OpaquePointer {
-        guard let cert = X509_new() else { throw TestPKIError("X509_new failed") }
+        guard let cert = X509_new() else { throw TLSError(.configuration, "X509_new failed") }
         X509_set_version(cert, 2)  // v3
         ASN1_INTEGER_set(X509_get_serialNumber(cert), Int.random(in: 1..<Int(Int32.max)))
         X509_gmtime_adj(X509_getm_notBefore(cert), -3600)
@@ -81,34 +96,29 @@ struct TestPKI {
         for (nid, value) in extensions {
             guard let ext = X509V3_EXT_conf_nid(nil, &v3, nid, value) else {
                 X509_free(cert)
-                throw TestPKIError("extension \(nid)=\(value) rejected")
+                throw TLSError(.configuration, "extension \(nid)=\(value) rejected")
             }
             X509_add_ext(cert, ext, -1)
             X509_EXTENSION_free(ext)
         }
         guard X509_sign(cert, issuerKey, EVP_sha256()) > 0 else {
             X509_free(cert)
-            throw TestPKIError("X509_sign failed")
+            throw TLSError(.configuration, "X509_sign failed")
         }
         return cert
     }
 
     private static func write(certificate: OpaquePointer, to path: String) throws {
-        guard let bio = BIO_new_file(path, "w") else { throw TestPKIError("cannot open \(path)") }
+        guard let bio = BIO_new_file(path, "w") else { throw TLSError(.configuration, "cannot open \(path)") }
         defer { BIO_free(bio) }
-        guard PEM_write_bio_X509(bio, certificate) == 1 else { throw TestPKIError("cannot write \(path)") }
+        guard PEM_write_bio_X509(bio, certificate) == 1 else { throw TLSError(.configuration, "cannot write \(path)") }
     }
 
     private static func write(key: OpaquePointer, to path: String) throws {
-        guard let bio = BIO_new_file(path, "w") else { throw TestPKIError("cannot open \(path)") }
+        guard let bio = BIO_new_file(path, "w") else { throw TLSError(.configuration, "cannot open \(path)") }
         defer { BIO_free(bio) }
         guard PEM_write_bio_PrivateKey(bio, key, nil, nil, 0, nil, nil) == 1 else {
-            throw TestPKIError("cannot write \(path)")
+            throw TLSError(.configuration, "cannot write \(path)")
         }
     }
-}
-
-struct TestPKIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
