@@ -51,19 +51,42 @@ import Testing
         let pki = try TLSTestPKI()
         defer { pki.remove() }
         let (clientContext, serverContext) = try Self.contexts(pki)
-        let first = try Self.connect(clientContext, serverContext, port: 8443)
-        // TLS 1.3 tickets arrive after the handshake and are processed by the client's next read.
-        _ = try first.send(Array("hello".utf8), from: first.server, to: first.client)
-        #expect(!first.client.isSessionReused)
+        do {
+            // Dropped afterwards without close_notify, like an idle pooled connection.
+            let first = try Self.connect(clientContext, serverContext, port: 8443)
+            // TLS 1.3 tickets arrive after the handshake and are processed by the client's next read.
+            _ = try first.send(Array("hello".utf8), from: first.server, to: first.client)
+            #expect(!first.client.isSessionReused)
+        }
         #expect(clientContext.sessionCache?.count == 1)
 
         let second = try Self.connect(clientContext, serverContext, port: 8443)
         #expect(second.client.isSessionReused)
         #expect(second.server.isSessionReused)
         #expect(try second.send(Array("again".utf8), from: second.client, to: second.server) == Array("again".utf8))
+        // TLS 1.3 tickets are single-use; the read below takes the fresh one the third connection uses.
+        _ = try second.send(Array("ok".utf8), from: second.server, to: second.client)
+        let third = try Self.connect(clientContext, serverContext, port: 8443)
+        #expect(third.client.isSessionReused)
 
         let otherPort = try Self.connect(clientContext, serverContext, port: 9443)
         #expect(!otherPort.client.isSessionReused)
+    }
+
+    @Test func aFailedConnectionsSessionIsNotResumed() throws {
+        let pki = try TLSTestPKI()
+        defer { pki.remove() }
+        let (clientContext, serverContext) = try Self.contexts(pki)
+        do {
+            let first = try Self.connect(clientContext, serverContext)
+            _ = try first.send(Array("hello".utf8), from: first.server, to: first.client)
+            first.client.receivedEOF()
+            var buffer = [UInt8](repeating: 0, count: 8)
+            #expect(throws: TLSError.self) { try buffer.withUnsafeMutableBytes { try first.client.read(into: $0) } }
+        }
+        #expect(clientContext.sessionCache?.count == 0)
+        let second = try Self.connect(clientContext, serverContext)
+        #expect(!second.client.isSessionReused)
     }
 
     @Test func closeNotifyEndsTheStreamCleanly() throws {

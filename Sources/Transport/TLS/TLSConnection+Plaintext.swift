@@ -63,17 +63,19 @@ extension TLSConnection {
         }
     }
 
+    /// A thrown error ends the connection; its session is also dropped from the client cache,
+    /// since a session whose connection failed is not offered again (see `deinit`).
     private func failure(_ code: Int32) -> TLSError {
+        failed = true
+        if let sessionKey { context.sessionCache?.remove(key: sessionKey) }
         // OpenSSL 3 reports a stream that ends mid-session as this reason (1.1 used SSL_ERROR_SYSCALL).
         if code == SSL_ERROR_SYSCALL || OpenSSLErrorQueue.lastReason() == SSL_R_UNEXPECTED_EOF_WHILE_READING {
             _ = OpenSSLErrorQueue.drain()
-            if let sessionKey, !isHandshakeComplete { context.sessionCache?.remove(key: sessionKey) }
             return TLSError(.unexpectedEOF, "connection closed without TLS close_notify (data may be truncated)")
         }
         if isHandshakeComplete {
             return TLSError(.protocolError, "TLS error: \(Self.orUnknown(OpenSSLErrorQueue.drain()))")
         }
-        if let sessionKey { context.sessionCache?.remove(key: sessionKey) }
         return handshakeFailure()
     }
 

@@ -21,6 +21,8 @@ public final class TLSConnection {
     /// Subject of the certificate that failed the name check, for the error message (OpenSSL
     /// does not keep the peer's certificate of a failed handshake). Set by the verify callback.
     var mismatchedCertificateSubject: String?
+    /// Set when an engine call threw: the session must not be resumed.
+    var failed = false
     /// SSL*; owned. It owns the inner end of the BIO pair.
     let ssl: OpaquePointer
     /// Our end of the BIO pair; owned. Ciphertext enters and leaves through it.
@@ -62,6 +64,13 @@ public final class TLSConnection {
     }
 
     deinit {
+        // SSL_free marks the session of a connection that was not shut down with close_notify as
+        // not resumable, an SSL 3.0 rule TLS dropped (RFC 5246 section 7.2.1). HTTP clients close
+        // idle pooled connections without ceremony, so a healthy connection is flagged as shut down
+        // to keep its session usable; one that failed is left to be invalidated.
+        if !failed && isHandshakeComplete {
+            SSL_set_shutdown(ssl, SSL_get_shutdown(ssl) | SSL_SENT_SHUTDOWN)
+        }
         SSL_free(ssl)
         BIO_free(network)
     }

@@ -44,11 +44,19 @@ final class TLSSessionCache: Sendable {
 
     /// Offers the cached session for `key` on a not-yet-started connection. Done under the lock
     /// because SSL_set_session takes its own reference, after which a concurrent replace is safe.
+    /// A TLS 1.3 ticket is used once: OpenSSL marks it spent after a resumed handshake, and the
+    /// server's fresh tickets replace it when the client next reads. A spent one is dropped here.
     func offer(to ssl: OpaquePointer, key: String) {
-        state.withLock { state in
-            guard let entry = state.entries[key] else { return }
+        let spent: Session? = state.withLock { state in
+            guard let entry = state.entries[key] else { return nil }
+            guard SSL_SESSION_is_resumable(entry.session.pointer) == 1 else {
+                state.entries.removeValue(forKey: key)
+                return entry.session
+            }
             _ = SSL_set_session(ssl, entry.session.pointer)
+            return nil
         }
+        if let spent { SSL_SESSION_free(spent.pointer) }
     }
 
     /// Keeps `session` (taking over the caller's reference) as the one to offer for `key`,
