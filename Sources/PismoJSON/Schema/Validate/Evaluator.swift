@@ -82,22 +82,22 @@ struct Evaluator: ~Copyable {
         }
     }
 
-    mutating func descendKey(_ id: NodeID, _ child: JSONNode, key: UnsafeBufferPointer<UInt8>, keyword: String) -> Bool {
+    mutating func descendKey(_ id: NodeID, _ child: JSONNode, key: UnsafeBufferPointer<UInt8>, keyword: @autoclosure () -> String) -> Bool {
         let start = errors.count
         var none = EvaluationMarks.inactive
         if evaluate(id, child, &none) { return true }
         if recording {
             let k = JSONPointer.escape(String(decoding: key, as: UTF8.self))
-            prefix(from: start, instance: "/" + k, keyword: "/" + keyword)
+            prefix(from: start, instance: "/" + k, keyword: "/" + keyword())
         }
         return false
     }
 
-    mutating func descendIndex(_ id: NodeID, _ child: JSONNode, index: Int, keyword: String) -> Bool {
+    mutating func descendIndex(_ id: NodeID, _ child: JSONNode, index: Int, keyword: @autoclosure () -> String) -> Bool {
         let start = errors.count
         var none = EvaluationMarks.inactive
         if evaluate(id, child, &none) { return true }
-        if recording { prefix(from: start, instance: "/\(index)", keyword: keyword) }
+        if recording { prefix(from: start, instance: "/\(index)", keyword: keyword()) }
         return false
     }
 }
