@@ -1,31 +1,31 @@
 /// Applicators: keywords that run subschemas on children or on the same instance.
 extension Evaluator {
-    mutating func evaluateProperties(_ p: PropertyApplicators, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+    mutating func evaluateProperties(_ named: UnsafeBufferPointer<NamedProperty>, _ patterns: UnsafeBufferPointer<PatternProperty>,
+                                     _ additional: NodeID, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
         guard instance.kind == .object else { return true }
         var ok = true
-        var stop = false
+        let regexes = schema.regexes
         instance.forEachMember { index, key, value in
             var matched = false
-            for entry in p.named where InstanceChecks.bytesEqual(entry.key, key) {
+            for entry in named where entry.key.equals(key) {
                 matched = true
-                if !descendKey(entry.node, value, key: key, keyword: "properties/" + JSONPointer.escape(String(decoding: key, as: UTF8.self))) {
+                if !descendKey(entry.node, value, key: key, keyword: .properties) {
                     ok = false
                 }
                 break
             }
-            for entry in p.patterns where entry.regex.matches(utf8: key) {
+            for entry in patterns where regexes[entry.regex].matches(utf8: key) {
                 matched = true
-                if !descendKey(entry.node, value, key: key, keyword: "patternProperties/" + JSONPointer.escape(entry.source)) {
+                if !descendKey(entry.node, value, key: key, keyword: .patternProperties(regex: entry.regex)) {
                     ok = false
                 }
             }
-            if !matched, let additional = p.additional {
+            if !matched, additional != Op.none {
                 matched = true
-                if !descendKey(additional, value, key: key, keyword: "additionalProperties") { ok = false }
+                if !descendKey(additional, value, key: key, keyword: .additionalProperties) { ok = false }
             }
             if matched && marks.active { marks.markProperty(index) }
-            stop = !ok && !collectAll
-            return !stop
+            return ok || collectAll
         }
         return ok
     }
@@ -49,25 +49,25 @@ extension Evaluator {
         return ok
     }
 
-    mutating func evaluateItems(_ prefix: [NodeID], _ rest: NodeID?, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+    mutating func evaluateItems(_ prefix: UnsafeBufferPointer<NodeID>, _ rest: NodeID, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
         guard instance.kind == .array else { return true }
         var ok = true
         var index = 0
         for element in instance.elements {
             if index < prefix.count {
-                if !descendIndex(prefix[index], element, index: index, keyword: "/prefixItems/\(index)") { ok = false }
+                if !descendIndex(prefix[index], element, index: index, keyword: .prefixItems) { ok = false }
                 if marks.active { marks.markItem(index) }
-            } else if let rest {
-                if !descendIndex(rest, element, index: index, keyword: "/items") { ok = false }
+            } else if rest != Op.none {
+                if !descendIndex(rest, element, index: index, keyword: .items) { ok = false }
             } else { break }
             if !ok && !collectAll { return false }
             index += 1
         }
-        if rest != nil && marks.active { marks.allItems = true }
+        if rest != Op.none && marks.active { marks.allItems = true }
         return ok
     }
 
-    mutating func evaluateContains(_ id: NodeID, _ minimum: Int, _ maximum: Int?, _ instance: JSONNode,
+    mutating func evaluateContains(_ id: NodeID, _ minimum: Int, _ maximum: Int, _ instance: JSONNode,
                                    _ marks: inout EvaluationMarks) -> Bool {
         guard instance.kind == .array else { return true }
         var matches = 0
@@ -84,15 +84,15 @@ extension Evaluator {
             report(minimum == 1 ? "array does not contain a matching item" : "array contains fewer than \(minimum) matching items")
             return false
         }
-        if let maximum, matches > maximum {
+        if maximum >= 0, matches > maximum {
             report("array contains more than \(maximum) matching items")
             return false
         }
         return true
     }
 
-    mutating func evaluateCombinator(_ keyword: Keyword, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
-        switch keyword {
+    mutating func evaluateCombinator(_ op: Op, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+        switch op {
         case .allOf(let ids):
             var ok = true
             for (i, id) in ids.enumerated() {
@@ -140,11 +140,9 @@ extension Evaluator {
             var branch = EvaluationMarks(active: marks.active)
             if speculate(condition, instance, &branch) {
                 marks.merge(branch)
-                guard let then else { return true }
-                return evaluateBranch(then, "/then", instance, &marks)
+                return then == Op.none || evaluateBranch(then, "/then", instance, &marks)
             }
-            guard let otherwise else { return true }
-            return evaluateBranch(otherwise, "/else", instance, &marks)
+            return otherwise == Op.none || evaluateBranch(otherwise, "/else", instance, &marks)
         default:
             return true
         }
@@ -163,7 +161,7 @@ extension Evaluator {
         var ok = true
         instance.forEachMember { index, key, value in
             if marks.hasProperty(index) { return true }
-            if !descendKey(id, value, key: key, keyword: "unevaluatedProperties") { ok = false }
+            if !descendKey(id, value, key: key, keyword: .unevaluatedProperties) { ok = false }
             marks.markProperty(index)
             return ok || collectAll
         }
@@ -176,7 +174,7 @@ extension Evaluator {
         var index = 0
         for element in instance.elements {
             if !marks.hasItem(index) {
-                if !descendIndex(id, element, index: index, keyword: "/unevaluatedItems") { ok = false }
+                if !descendIndex(id, element, index: index, keyword: .unevaluatedItems) { ok = false }
                 if !ok && !collectAll { return false }
             }
             index += 1

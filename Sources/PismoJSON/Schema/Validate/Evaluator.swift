@@ -16,15 +16,16 @@ struct Evaluator: ~Copyable {
         self.schema = schema
         self.recording = recording
         self.collectAll = collectAll
+        // The root resource is the implicit outermost scope entry (see resolveDynamic), so the
+        // scope array stays empty - and unallocated - unless evaluation crosses resources.
         currentResource = schema.nodes[schema.root].resource
-        scope = [currentResource]
     }
 
     mutating func evaluate(_ id: NodeID, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
         let node = schema.nodes[id]
-        if let b = node.boolean {
-            if !b { report("false schema does not allow this value") }
-            return b
+        if node.boolean >= 0 {
+            if node.boolean == 0 { report("false schema does not allow this value") }
+            return node.boolean == 1
         }
         let savedResource = currentResource
         if node.resource != currentResource {
@@ -37,20 +38,23 @@ struct Evaluator: ~Copyable {
                 currentResource = savedResource
             }
         }
-        guard node.tracksEvaluation else { return evaluateKeywords(node.keywords, instance, &marks) }
+        guard node.tracksEvaluation else { return evaluateOps(node, instance, &marks) }
         var own = EvaluationMarks(active: true)
-        let ok = evaluateKeywords(node.keywords, instance, &own)
+        let ok = evaluateOps(node, instance, &own)
         if ok { marks.merge(own) }
         return ok
     }
 
-    private mutating func evaluateKeywords(_ keywords: [Keyword], _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+    private mutating func evaluateOps(_ node: FlatNode, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
         var valid = true
-        for keyword in keywords {
+        let ops = node.ops
+        for k in 0..<ops.count {
             let start = errors.count
-            if !evaluate(keyword, instance, &marks) {
+            if !evaluate(ops[k], instance, &marks) {
                 valid = false
-                if recording && !keyword.locatesOwnErrors { prefix(from: start, keyword: "/" + keyword.name) }
+                if recording && !ops[k].locatesOwnErrors {
+                    prefix(from: start, keyword: "/" + schema.keywordNames[node.names][k])
+                }
                 if !collectAll { return false }
             }
         }
@@ -82,22 +86,44 @@ struct Evaluator: ~Copyable {
         }
     }
 
-    mutating func descendKey(_ id: NodeID, _ child: JSONNode, key: UnsafeBufferPointer<UInt8>, keyword: @autoclosure () -> String) -> Bool {
+    /// Which keyword led to a child instance (to build keyword locations only when recording).
+    enum ChildKeyword {
+        case properties, patternProperties(regex: Int), additionalProperties, unevaluatedProperties
+        case prefixItems, items, unevaluatedItems
+    }
+
+    private func location(_ keyword: ChildKeyword, key: String, index: Int) -> String {
+        switch keyword {
+        case .properties: return "/properties/" + JSONPointer.escape(key)
+        case .patternProperties(let regex): return "/patternProperties/" + JSONPointer.escape(schema.patternSources[regex])
+        case .additionalProperties: return "/additionalProperties"
+        case .unevaluatedProperties: return "/unevaluatedProperties"
+        case .prefixItems: return "/prefixItems/\(index)"
+        case .items: return "/items"
+        case .unevaluatedItems: return "/unevaluatedItems"
+        }
+    }
+
+    mutating func descendKey(_ id: NodeID, _ child: JSONNode, key: UnsafeBufferPointer<UInt8>, keyword: ChildKeyword) -> Bool {
         let start = errors.count
         var none = EvaluationMarks.inactive
         if evaluate(id, child, &none) { return true }
         if recording {
-            let k = JSONPointer.escape(String(decoding: key, as: UTF8.self))
-            prefix(from: start, instance: "/" + k, keyword: "/" + keyword())
+            let name = String(decoding: key, as: UTF8.self)
+            let path = location(keyword, key: name, index: 0)
+            prefix(from: start, instance: "/" + JSONPointer.escape(name), keyword: path)
         }
         return false
     }
 
-    mutating func descendIndex(_ id: NodeID, _ child: JSONNode, index: Int, keyword: @autoclosure () -> String) -> Bool {
+    mutating func descendIndex(_ id: NodeID, _ child: JSONNode, index: Int, keyword: ChildKeyword) -> Bool {
         let start = errors.count
         var none = EvaluationMarks.inactive
         if evaluate(id, child, &none) { return true }
-        if recording { prefix(from: start, instance: "/\(index)", keyword: keyword()) }
+        if recording {
+            let path = location(keyword, key: "", index: index)
+            prefix(from: start, instance: "/\(index)", keyword: path)
+        }
         return false
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The few instance operations the evaluator needs, in allocation-free form: a string's UTF-8
 /// bytes, a number's source text, member iteration with key bytes, and key lookup by bytes.
 /// (This file is the only place that knows how `JSONNode` stores its text.)
@@ -35,16 +41,21 @@ extension JSONNode {
         }
     }
 
-    func member(_ key: [UInt8]) -> JSONNode? {
+    func member(_ key: UnsafeBufferPointer<UInt8>) -> JSONNode? {
         var found: JSONNode?
         forEachMember { _, k, v in
-            if InstanceChecks.bytesEqual(key, k) { found = v; return false }
+            if k.count == key.count && (key.isEmpty || memcmp(k.baseAddress!, key.baseAddress!, key.count) == 0) {
+                found = v
+                return false
+            }
             return true
         }
         return found
     }
 
-    func hasMember(_ key: [UInt8]) -> Bool { member(key) != nil }
+    func member(_ key: [UInt8]) -> JSONNode? { key.withUnsafeBufferPointer { member($0) } }
+
+    func hasMember(_ key: UnsafeBufferPointer<UInt8>) -> Bool { member(key) != nil }
 }
 
 extension InstanceChecks {
