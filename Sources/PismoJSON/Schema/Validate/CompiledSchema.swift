@@ -112,11 +112,12 @@ private struct FlatBuilder {
 }
 
 /// Which properties / items of the current instance some keyword has evaluated; only collected
-/// (`active`) below a schema that has `unevaluatedProperties` or `unevaluatedItems`.
+/// (`active`) below a schema that has `unevaluatedProperties` or `unevaluatedItems`. The bit
+/// sets are nil until first used, so the inactive value costs nothing to create or pass.
 struct EvaluationMarks {
     var active: Bool
-    var properties: [UInt64] = []
-    var items: [UInt64] = []
+    var properties: [UInt64]? = nil
+    var items: [UInt64]? = nil
     var allItems = false
 
     static var inactive: EvaluationMarks { EvaluationMarks(active: false) }
@@ -129,19 +130,26 @@ struct EvaluationMarks {
     mutating func merge(_ other: EvaluationMarks) {
         guard active else { return }
         if other.allItems { allItems = true }
-        Self.union(&properties, other.properties)
-        Self.union(&items, other.items)
+        if let p = other.properties { Self.union(&properties, p) }
+        if let i = other.items { Self.union(&items, i) }
     }
 
-    private static func set(_ bits: inout [UInt64], _ i: Int) {
-        while bits.count <= i / 64 { bits.append(0) }
-        bits[i / 64] |= 1 << UInt64(i % 64)
+    private static func set(_ bits: inout [UInt64]?, _ i: Int) {
+        var b = bits ?? []
+        bits = nil
+        while b.count <= i / 64 { b.append(0) }
+        b[i / 64] |= 1 << UInt64(i % 64)
+        bits = b
     }
-    private static func get(_ bits: [UInt64], _ i: Int) -> Bool {
-        i / 64 < bits.count && bits[i / 64] & (1 << UInt64(i % 64)) != 0
+    private static func get(_ bits: [UInt64]?, _ i: Int) -> Bool {
+        guard let bits else { return false }
+        return i / 64 < bits.count && bits[i / 64] & (1 << UInt64(i % 64)) != 0
     }
-    private static func union(_ a: inout [UInt64], _ b: [UInt64]) {
-        while a.count < b.count { a.append(0) }
-        for i in b.indices { a[i] |= b[i] }
+    private static func union(_ a: inout [UInt64]?, _ b: [UInt64]) {
+        var merged = a ?? []
+        a = nil
+        while merged.count < b.count { merged.append(0) }
+        for i in b.indices { merged[i] |= b[i] }
+        a = merged
     }
 }
