@@ -5,7 +5,7 @@
 /// `^\d+-[a-z]*`) where every variable piece is followed by a disjoint piece are matched by a
 /// linear scan with no backtracking and no allocation; everything else runs on the
 /// backtracking VM. Immutable and `Sendable`: one instance may be used from many threads.
-public struct ECMARegex: Sendable {
+public final class ECMARegex: Sendable {
     public let source: String
     private let fastPath: [FastPiece]?
     private let fastAnchoredEnd: Bool
