@@ -5,7 +5,7 @@
 /// `^\d+-[a-z]*`) where every variable piece is followed by a disjoint piece are matched by a
 /// linear scan with no backtracking and no allocation; everything else runs on the
 /// backtracking VM. Immutable and `Sendable`: one instance may be used from many threads.
-public struct ECMARegex: Sendable {
+public final class ECMARegex: Sendable {
     public let source: String
     private let fastPath: [FastPiece]?
     private let fastAnchoredEnd: Bool
@@ -43,7 +43,9 @@ public struct ECMARegex: Sendable {
 
     /// True when the pattern matches somewhere in the valid UTF-8 `utf8`.
     public func matches(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        if let fastPath { return Self.scan(fastPath, anchoredEnd: fastAnchoredEnd, utf8) }
+        if let fastPath {
+            return fastPath.withUnsafeBufferPointer { Self.scan($0, anchoredEnd: fastAnchoredEnd, utf8) }
+        }
         var vm = RegexVM(programs: programs, sets: sets, input: utf8)
         var registers = [Int](repeating: -1, count: registerCount)
         var start = 0
@@ -56,24 +58,25 @@ public struct ECMARegex: Sendable {
         return false
     }
 
-    private static func scan(_ pieces: [FastPiece], anchoredEnd: Bool, _ input: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func scan(_ pieces: UnsafeBufferPointer<FastPiece>, anchoredEnd: Bool, _ input: UnsafeBufferPointer<UInt8>) -> Bool {
         var pos = 0
         let n = input.count
-        for piece in pieces {
+        for p in 0..<pieces.count {
             var count = 0
-            while count < piece.max, pos < n {
+            let piece = pieces.baseAddress! + p
+            while count < piece.pointee.max, pos < n {
                 let b = input[pos]
                 if b < 0x80 {
-                    guard piece.set.contains(UInt32(b)) else { break }
+                    guard piece.pointee.set.contains(UInt32(b)) else { break }
                     pos += 1
                 } else {
                     let (c, len) = decodeScalar(input, pos)
-                    guard piece.set.contains(c) else { break }
+                    guard piece.pointee.set.contains(c) else { break }
                     pos += len
                 }
                 count += 1
             }
-            if count < piece.min { return false }
+            if count < piece.pointee.min { return false }
         }
         return !anchoredEnd || pos == n
     }
