@@ -166,7 +166,10 @@ chttp_error chttp_framing_finish_request(chttp_head_state *s) {
         m->body_kind = s->cl_value ? CHTTP_BODY_LENGTH : CHTTP_BODY_NONE;
     }
     // RFC 9110 9.3.6: CONNECT content has no defined semantics; what follows the head is tunnel data.
-    if (is_connect) m->body_kind = CHTTP_BODY_NONE;
+    if (is_connect) {
+        m->body_kind = CHTTP_BODY_NONE;
+        m->content_length = 0;
+    }
     m->keep_alive = keep_alive(s);
     m->upgrade = is_connect || (s->conn_upgrade && s->has_upgrade);
     return CHTTP_OK;

@@ -46,10 +46,12 @@ static void init_state(chttp_head_state *s, const char *buf, size_t len, const c
 
 // RFC 9112 2.2: a server SHOULD ignore at least one empty line received before the request line.
 // Only CRLF pairs are skipped; a bare LF here is as bad as anywhere else.
-static size_t skip_leading_crlf(const chttp_head_state *s) {
+// Returns the start of the start line, or a negative result when the input ends inside an empty line.
+static long skip_leading_crlf(chttp_head_state *s) {
     size_t pos = 0;
     while (pos + 1 < s->len && s->buf[pos] == '\r' && s->buf[pos + 1] == '\n') pos += 2;
-    return pos;
+    if (pos + 1 == s->len && s->buf[pos] == '\r') return need_more(s, pos, 1);
+    return (long)pos;
 }
 
 // Checks "HTTP/" DIGIT "." DIGIT at pos, byte by byte so that a wrong byte is reported even before the
@@ -232,8 +234,9 @@ int chttp_parse_request_opts(const char *buf, size_t len, const chttp_limits *li
     init_state(&s, buf, len, limits, msg);
     s.is_request = 1;
     s.options = options;
-    size_t start = skip_leading_crlf(&s);
-    long pos = parse_request_line(&s, start);
+    long start = skip_leading_crlf(&s);
+    if (start < 0) return (int)start;
+    long pos = parse_request_line(&s, (size_t)start);
     if (pos < 0) return (int)pos;
     long end = parse_header_lines(&s, (size_t)pos);
     if (end < 0) return (int)end;
@@ -251,8 +254,9 @@ int chttp_parse_response(const char *buf, size_t len, const chttp_limits *limits
                          chttp_message *msg) {
     chttp_head_state s;
     init_state(&s, buf, len, limits, msg);
-    size_t start = skip_leading_crlf(&s);
-    long pos = parse_status_line(&s, start);
+    long start = skip_leading_crlf(&s);
+    if (start < 0) return (int)start;
+    long pos = parse_status_line(&s, (size_t)start);
     if (pos < 0) return (int)pos;
     long end = parse_header_lines(&s, (size_t)pos);
     if (end < 0) return (int)end;

@@ -18,7 +18,7 @@ typedef enum {
     CHTTP_E_BAD_REQUEST_LINE,     // 400
     CHTTP_E_BAD_METHOD,           // 400 (501 is also acceptable, we use 400)
     CHTTP_E_BAD_TARGET,           // 400
-    CHTTP_E_BAD_VERSION,          // 400 (505 for well-formed but unsupported major version)
+    CHTTP_E_BAD_VERSION,          // 400 (a well-formed version with major != 1 is CHTTP_E_UNSUPPORTED_VERSION, 505)
     CHTTP_E_BAD_STATUS_LINE,      // response: malformed status line
     CHTTP_E_BAD_HEADER_NAME,      // 400: empty name, space before colon, non-token byte
     CHTTP_E_BAD_HEADER_VALUE,     // 400: control char / NUL in value
@@ -27,13 +27,14 @@ typedef enum {
     CHTTP_E_BARE_LF,              // 400: LF without CR where we are strict
     CHTTP_E_CL_AND_TE,            // 400: Content-Length together with Transfer-Encoding
     CHTTP_E_BAD_CONTENT_LENGTH,   // 400: malformed, overflowing or differing Content-Length values
-    CHTTP_E_BAD_TRANSFER_ENCODING,// 400 (501 for unknown codings): chunked not last, unknown coding, TE in HTTP/1.0
-    CHTTP_E_BAD_CHUNK_SIZE,       // 400: invalid hex, overflow, empty
+    CHTTP_E_BAD_TRANSFER_ENCODING,// 400: chunked not last or twice, no chunked, bad syntax, TE in HTTP/1.0
+                                  //      (a request coding we do not implement is CHTTP_E_UNSUPPORTED_TRANSFER_CODING, 501)
+    CHTTP_E_BAD_CHUNK_SIZE,       // 400: invalid hex, overflow, empty, bad extension, size line over 4096 bytes
     CHTTP_E_BAD_CHUNK_DATA,       // 400: missing CRLF after chunk data
     CHTTP_E_BAD_TRAILER,          // 400
     CHTTP_E_HEADERS_TOO_LARGE,    // 431: header section over max_header_bytes
     CHTTP_E_TOO_MANY_HEADERS,     // 431: over header capacity
-    CHTTP_E_LINE_TOO_LONG,        // 414 for the request line, 431 for a header line
+    CHTTP_E_LINE_TOO_LONG,        // 414: request/status line over max_line_bytes (a header line: CHTTP_E_HEADER_LINE_TOO_LONG, 431)
     CHTTP_E_BODY_TOO_LARGE,       // 413: Content-Length or chunked total over max_body_bytes
     CHTTP_E_MISSING_HOST,         // 400: HTTP/1.1 request without Host (or more than one Host)
     CHTTP_E_TRUNCATED,            // message ended (EOF) before its framing said it would
