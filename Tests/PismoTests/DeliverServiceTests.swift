@@ -4,7 +4,7 @@ import Testing
 @testable import Pismo
 
 @Suite struct DeliverServiceTests {
-    func service(_ stream: MemoryStream, _ leases: MemoryLeases, _ http: ScriptedHTTP, owner: String,
+    func service(_ stream: MemoryStream, _ leases: MemoryLeases, _ http: StubWebhookHTTP, owner: String,
                  leaseDuration: Duration = .seconds(30)) -> DeliverService {
         var options = DeliverService.Options()
         options.leaseScanInterval = .milliseconds(10)
@@ -22,8 +22,8 @@ import Testing
         let stream = MemoryStream()
         stream.append((1...10).map { insertRecord($0, client: "a") })
         let leases = MemoryLeases()
-        let httpA = ScriptedHTTP(["http://sink/a": [.status(200)]])
-        let httpB = ScriptedHTTP(["http://sink/a": [.status(200)]])
+        let httpA = StubWebhookHTTP(["http://sink/a": [.status(200)]])
+        let httpB = StubWebhookHTTP(["http://sink/a": [.status(200)]])
         let stopA = ShutdownSignal(), stopB = ShutdownSignal()
         let a = service(stream, leases, httpA, owner: "A", leaseDuration: .seconds(1))
         let runA = Task { await a.run(until: stopA) }

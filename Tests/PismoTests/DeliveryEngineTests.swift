@@ -9,7 +9,7 @@ import Transport
     let job = DeliveryJob(clientID: "acme", eventID: "evt-1", eventType: "order.created",
                           payload: Array(#"{"client_id":"acme","data":{"n":1}}"#.utf8))
 
-    func engine(_ http: ScriptedHTTP, routes: any RouteStore, dlq: RecordingDLQ = RecordingDLQ(),
+    func engine(_ http: StubWebhookHTTP, routes: any RouteStore, dlq: RecordingDLQ = RecordingDLQ(),
                 maxAttempts: Int = 3, perClient: Int = 8, registry: MetricsRegistry = MetricsRegistry()) -> DeliveryEngine {
         DeliveryEngine(routes: routes, sender: WebhookSender(http: http, timeout: .seconds(1), now: { 1_700_000_000 }),
                        deadLetters: dlq, policy: DeliveryPolicy(maxAttempts: maxAttempts), perClientConcurrency: perClient,
@@ -17,7 +17,7 @@ import Transport
     }
 
     @Test func deliversWithStandardWebhookHeadersAndTheExactBody() async throws {
-        let http = ScriptedHTTP(["http://sink/acme": [.status(200)]])
+        let http = StubWebhookHTTP(["http://sink/acme": [.status(200)]])
         let routes = FixedRoutes(routes: ["acme": Route(url: "http://sink/acme", secret: Self.secret)])
         let result = try await engine(http, routes: routes).deliver(job)
         #expect(result == .delivered(attempts: 1))
@@ -33,14 +33,14 @@ import Transport
     }
 
     @Test func unsignedWhenTheRouteHasNoSecret() async throws {
-        let http = ScriptedHTTP(["http://sink/acme": [.status(204)]])
+        let http = StubWebhookHTTP(["http://sink/acme": [.status(204)]])
         _ = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")])).deliver(job)
         #expect(http.requests.withLock { $0[0].headers["webhook-signature"] } == nil)
     }
 
     @Test func retriesServerErrorsThenDelivers() async throws {
         let registry = MetricsRegistry()
-        let http = ScriptedHTTP(["http://sink/acme": [.status(500), .error("connection reset"), .status(200)]])
+        let http = StubWebhookHTTP(["http://sink/acme": [.status(500), .error("connection reset"), .status(200)]])
         let result = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]),
                                       registry: registry).deliver(job)
         #expect(result == .delivered(attempts: 3))
@@ -48,7 +48,7 @@ import Transport
     }
 
     @Test func permanentClientErrorIsDeadLetteredAfterOneAttempt() async throws {
-        let http = ScriptedHTTP(["http://sink/acme": [.status(404)]])
+        let http = StubWebhookHTTP(["http://sink/acme": [.status(404)]])
         let dlq = RecordingDLQ()
         let result = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]), dlq: dlq).deliver(job)
         let letter = DeadLetter(reason: "permanent HTTP 404", clientID: "acme", eventID: "evt-1", attempts: 1, lastStatus: 404)
@@ -59,14 +59,14 @@ import Transport
 
     @Test func missingRouteIsDeadLetteredWithZeroAttemptsAndNoStatus() async throws {
         let dlq = RecordingDLQ()
-        let result = try await engine(ScriptedHTTP([:]), routes: FixedRoutes(routes: [:]), dlq: dlq).deliver(job)
+        let result = try await engine(StubWebhookHTTP([:]), routes: FixedRoutes(routes: [:]), dlq: dlq).deliver(job)
         #expect(result == .deadLettered(DeadLetter(reason: "no route for client acme", clientID: "acme", eventID: "evt-1",
                                                    attempts: 0, lastStatus: nil)))
         #expect(dlq.all.count == 1)
     }
 
     @Test func exhaustedTransportErrorsCarryNoStatus() async throws {
-        let http = ScriptedHTTP(["http://sink/acme": [.error("connection refused")]])
+        let http = StubWebhookHTTP(["http://sink/acme": [.error("connection refused")]])
         let dlq = RecordingDLQ()
         _ = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]), dlq: dlq).deliver(job)
         #expect(dlq.all == [DeadLetter(reason: "attempts exhausted (last: connection refused)", clientID: "acme",
@@ -75,7 +75,7 @@ import Transport
     }
 
     @Test func lastStatusIsTheLastStatusActuallyReceived() async throws {
-        let http = ScriptedHTTP(["http://sink/acme": [.status(503), .error("timeout")]])
+        let http = StubWebhookHTTP(["http://sink/acme": [.status(503), .error("timeout")]])
         let dlq = RecordingDLQ()
         _ = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]), dlq: dlq).deliver(job)
         #expect(dlq.all.first?.lastStatus == 503)
@@ -85,13 +85,13 @@ import Transport
     @Test func infrastructureOutagesAreRetriedNotLost() async throws {
         let dlq = RecordingDLQ(failures: 2)
         let routes = FlakyRoutes([:], failures: 3)
-        let result = try await engine(ScriptedHTTP([:]), routes: routes, dlq: dlq).deliver(job)
+        let result = try await engine(StubWebhookHTTP([:]), routes: routes, dlq: dlq).deliver(job)
         guard case .deadLettered = result else { Issue.record("expected dead letter"); return }
         #expect(dlq.all.count == 1)
     }
 
     @Test func aHangingClientDoesNotBlockOthers() async throws {
-        let http = ScriptedHTTP(["http://sink/slow": [.hang], "http://sink/fast": [.status(200)]])
+        let http = StubWebhookHTTP(["http://sink/slow": [.hang], "http://sink/fast": [.status(200)]])
         let routes = FixedRoutes(routes: ["slow": Route(url: "http://sink/slow"), "fast": Route(url: "http://sink/fast")])
         let engine = engine(http, routes: routes, perClient: 2)
         let slowJobs = (0..<10).map { DeliveryJob(clientID: "slow", eventID: "s\($0)", eventType: "t", payload: []) }

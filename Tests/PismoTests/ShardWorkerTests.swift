@@ -13,7 +13,7 @@ import Testing
         return o
     }
 
-    func engine(_ http: ScriptedHTTP, clients: [String]) -> DeliveryEngine {
+    func engine(_ http: StubWebhookHTTP, clients: [String]) -> DeliveryEngine {
         let routes = FixedRoutes(routes: Dictionary(uniqueKeysWithValues: clients.map { ($0, Route(url: "http://sink/\($0)")) }))
         return DeliveryEngine(routes: routes, sender: WebhookSender(http: http, timeout: .seconds(1)), deadLetters: RecordingDLQ(),
                               policy: DeliveryPolicy(maxAttempts: 3), perClientConcurrency: 4, sleep: { _ in })
@@ -29,7 +29,7 @@ import Testing
         ShardWorker(shardID: "shard-0", owner: "me", checkpoint: checkpoint, source: stream, engine: engine, leases: leases, options: options)
     }
 
-    func delivered(_ http: ScriptedHTTP) -> [String] {
+    func delivered(_ http: StubWebhookHTTP) -> [String] {
         http.requests.withLock { $0.map { String(decoding: $0.body, as: UTF8.self) } }
     }
 
@@ -38,7 +38,7 @@ import Testing
         stream.append((1...40).map { insertRecord($0, client: "c\($0 % 4)") })
         stream.append([ChangeRecord(sequenceNumber: String(format: "%021d", 41), eventKey: "x", kind: .ignored)])
         stream.close()
-        let http = ScriptedHTTP(Dictionary(uniqueKeysWithValues: (0..<4).map { ("http://sink/c\($0)", [ScriptedHTTP.Reply.status(200)]) }))
+        let http = StubWebhookHTTP(Dictionary(uniqueKeysWithValues: (0..<4).map { ("http://sink/c\($0)", [StubWebhookHTTP.Reply.status(200)]) }))
         let leases = try await leases()
         let exit = await worker(stream, engine(http, clients: (0..<4).map { "c\($0)" }), leases).run(until: ShutdownSignal())
         #expect(exit == .shardEnd)
@@ -49,7 +49,7 @@ import Testing
     @Test func checkpointStopsAtAnUnresolvedRecordAndARestartResumesWithoutLoss() async throws {
         let stream = MemoryStream()
         stream.append((1...20).map { insertRecord($0, client: $0 == 8 ? "down" : "up") })
-        let hanging = ScriptedHTTP(["http://sink/up": [.status(200)], "http://sink/down": [.hang]])
+        let hanging = StubWebhookHTTP(["http://sink/up": [.status(200)], "http://sink/down": [.hang]])
         let leases = try await leases()
         let shutdown = ShutdownSignal()
         let first = worker(stream, engine(hanging, clients: ["up", "down"]), leases)
@@ -61,7 +61,7 @@ import Testing
         // Records 1-7 resolved; 8 hangs, so the checkpoint cannot pass it even though 9-20 are delivered.
         #expect(leases.rows.withLock { $0["shard-0"]?.checkpoint } == String(format: "%021d", 7))
 
-        let healthy = ScriptedHTTP(["http://sink/up": [.status(200)], "http://sink/down": [.status(200)]])
+        let healthy = StubWebhookHTTP(["http://sink/up": [.status(200)], "http://sink/down": [.status(200)]])
         let second = worker(stream, engine(healthy, clients: ["up", "down"]), leases, checkpoint: String(format: "%021d", 7))
         stream.close()
         #expect(await second.run(until: ShutdownSignal()) == .shardEnd)
@@ -72,7 +72,7 @@ import Testing
     @Test func expiredIteratorIsReacquiredWithoutDuplicates() async throws {
         let stream = MemoryStream(pageSize: 3)
         stream.append((1...9).map { insertRecord($0, client: "a") })
-        let http = ScriptedHTTP(["http://sink/a": [.status(200)]])
+        let http = StubWebhookHTTP(["http://sink/a": [.status(200)]])
         let leases = try await leases()
         let shutdown = ShutdownSignal()
         let running = Task { await worker(stream, engine(http, clients: ["a"]), leases).run(until: shutdown) }
@@ -88,7 +88,7 @@ import Testing
         let stream = MemoryStream()
         stream.append([insertRecord(1, client: "a")])
         let leases = try await leases()
-        let running = Task { await worker(stream, engine(ScriptedHTTP(["http://sink/a": [.status(200)]]), clients: ["a"]), leases).run(until: ShutdownSignal()) }
+        let running = Task { await worker(stream, engine(StubWebhookHTTP(["http://sink/a": [.status(200)]]), clients: ["a"]), leases).run(until: ShutdownSignal()) }
         try await Task.sleep(for: .milliseconds(20))
         leases.steal("shard-0", by: "other")
         stream.append([insertRecord(2, client: "a")])
@@ -105,7 +105,7 @@ import Testing
             ChangeRecord(sequenceNumber: String(format: "%021d", 5), eventKey: "k2", kind: .directOutcome(eventKey: "k2", delivered: false)),
         ])
         stream.close()
-        let http = ScriptedHTTP(["http://sink/a": [.status(200)]])
+        let http = StubWebhookHTTP(["http://sink/a": [.status(200)]])
         #expect(await worker(stream, engine(http, clients: ["a"]), try await leases()).run(until: ShutdownSignal()) == .shardEnd)
         #expect(delivered(http).sorted() == ["{\"n\":2}", "{\"n\":3}"])
     }

@@ -4,7 +4,7 @@ import Transport
 
 /// An HTTP transport scripted per URL: each request pops the next scripted reply for its URL
 /// (the last one repeats). `.hang` never answers until the task is cancelled.
-final class ScriptedHTTP: HTTPExecuting {
+final class StubWebhookHTTP: HTTPExecuting {
     enum Reply: Sendable {
         case status(Int, headers: [(String, String)] = [])
         case error(String)
@@ -53,7 +53,7 @@ final class FlakyRoutes: RouteStore {
     }
     func route(for clientID: String) async throws -> Route? {
         let fail = remainingFailures.withLock { n in defer { n -= 1 }; return n > 0 }
-        if fail { throw ScriptedHTTP.Failure(description: "routes table unavailable") }
+        if fail { throw StubWebhookHTTP.Failure(description: "routes table unavailable") }
         return try await inner.route(for: clientID)
     }
 }
@@ -65,7 +65,7 @@ final class RecordingDLQ: DeadLetterPublisher {
 
     func publish(payload: [UInt8], letter: DeadLetter) async throws {
         let fail = remainingFailures.withLock { n in defer { n -= 1 }; return n > 0 }
-        if fail { throw ScriptedHTTP.Failure(description: "SQS unavailable") }
+        if fail { throw StubWebhookHTTP.Failure(description: "SQS unavailable") }
         letters.withLock { $0.append((payload, letter)) }
     }
     var all: [DeadLetter] { letters.withLock { $0.map(\.letter) } }
