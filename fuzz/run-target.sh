@@ -3,7 +3,7 @@
 #
 #   fuzz/run-target.sh NAME CORPUS_DIR SOURCE... [-- EXTRA_CFLAGS...]
 #
-# FUZZ_SECONDS (default 60) bounds the run; FUZZ_CC picks the compiler (else the first clang found with
+# FUZZ_SECONDS (default 60) bounds the run; fuzz/NAME.dict, if present, is the libFuzzer dictionary; FUZZ_CC picks the compiler (else the first clang found with
 # a libFuzzer runtime; installs clang via apt-get when there is none and we are root). The corpus is
 # copied to a temp dir, so the repository is never modified. Prints "fuzz-NAME: 1 passed, 0 failed",
 # or the crash and "fuzz-NAME: 0 passed, 1 failed" (exit 1).
@@ -38,11 +38,20 @@ find_clang() {
     return 1
 }
 
+# Debian/Ubuntu ship the libFuzzer runtime in libclang-rt-N-dev, which plain `clang` may not pull in.
+install_clang() {
+    [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || return 0
+    echo "fuzz-$name: no clang with libFuzzer; installing clang" >&2
+    apt-get update >/dev/null 2>&1 || true
+    apt-get install -y clang >/dev/null 2>&1 || true
+    find_clang >/dev/null && return 0
+    local major
+    major=$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n 1)
+    apt-get install -y "libclang-rt-${major}-dev" >/dev/null 2>&1 || apt-get install -y libclang-rt-dev >/dev/null 2>&1 || true
+}
+
 cc=$(find_clang) || {
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        echo "fuzz-$name: no clang with libFuzzer; installing clang" >&2
-        apt-get install -y clang >/dev/null 2>&1 || { apt-get update >/dev/null 2>&1 && apt-get install -y clang >/dev/null 2>&1; } || true
-    fi
+    install_clang
     cc=$(find_clang) || fail "no clang with a libFuzzer runtime (set FUZZ_CC)"
 }
 
@@ -51,7 +60,9 @@ cc=$(find_clang) || {
 mkdir -p "$tmp/corpus"
 cp -R "$corpus"/. "$tmp/corpus/"
 echo "fuzz-$name: $cc, ${seconds}s, $(ls "$tmp/corpus" | wc -l) seeds"
-if "$tmp/fuzzer" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
+dict=()
+[ -f "fuzz/$name.dict" ] && dict=("-dict=fuzz/$name.dict")
+if "$tmp/fuzzer" -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 "${dict[@]}" \
     -artifact_prefix="$tmp/" -print_final_stats=1 "$tmp/corpus" >"$tmp/fuzz.log" 2>&1; then
     grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$tmp/fuzz.log" | sed "s/^/fuzz-$name: /" || true
     echo "fuzz-$name: 1 passed, 0 failed"

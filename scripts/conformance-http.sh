@@ -13,5 +13,5 @@ if [ ! -f "$vectors/llhttp_vectors.jsonl" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cc -std=c11 -O2 -shared -fPIC -Wall -Wextra -ISources/CHTTP/include -o "$tmp/libchttp_parser.so" Sources/CHTTP/parser_*.c
+"${CC:-cc}" -std=c11 -O2 -shared -fPIC -Wall -Wextra -ISources/CHTTP/include -o "$tmp/libchttp_parser.so" Sources/CHTTP/parser_*.c
 python3 scripts/conformance/http_vectors.py "$tmp/libchttp_parser.so" "$vectors" "$@"

@@ -97,9 +97,8 @@ static chttp_error extension_byte(chttp_chunked_decoder *d, unsigned char c) {
         d->state = CH_EXT_QUOTED;
         return CHTTP_OK;
     case CH_EXT_TOKEN_VALUE:
-        if (token) return CHTTP_OK;
-        /* fall through */
     case CH_EXT_QUOTED_END:
+        if (token && d->state == CH_EXT_TOKEN_VALUE) return CHTTP_OK;
         if (!is_ws(c)) return size_line_next(d, c, 1);
         d->state = CH_EXT_AFTER_VALUE;
         return CHTTP_OK;

@@ -3,6 +3,8 @@
 // This is where request smuggling lives, so every ambiguity is an error: Content-Length together with
 // Transfer-Encoding, Content-Length twice (even with the same value), anything but digits in
 // Content-Length, chunked not last or twice, Transfer-Encoding in HTTP/1.0, a second Host.
+#include <string.h>
+
 #include "parser_internal.h"
 
 // Iterates the elements of a comma-separated list (RFC 9110 5.6.1), skipping empty elements and OWS.
@@ -147,8 +149,8 @@ static int target_form_ok(const chttp_head_state *s, int is_connect) {
 
 chttp_error chttp_framing_finish_request(chttp_head_state *s) {
     chttp_message *m = s->msg;
-    int is_connect = CHTTP_EQ(s->buf + m->method_off, m->method_len, "connect") &&
-                     s->buf[m->method_off] == 'C'; // methods are case-sensitive
+    // Methods are case-sensitive (RFC 9110 9.1): "connect" is some other, unknown method.
+    int is_connect = m->method_len == 7 && memcmp(s->buf + m->method_off, "CONNECT", 7) == 0;
     if (!target_form_ok(s, is_connect)) return CHTTP_E_BAD_TARGET;
     int needs_host = m->version_minor >= 1 && !(s->options & CHTTP_OPT_ALLOW_MISSING_HOST);
     if (s->host_count > 1 || (needs_host && s->host_count == 0)) return CHTTP_E_MISSING_HOST;

@@ -48,6 +48,8 @@ static void init_state(chttp_head_state *s, const char *buf, size_t len, const c
 // Only CRLF pairs are skipped; a bare LF here is as bad as anywhere else.
 // Returns the start of the start line, or a negative result when the input ends inside an empty line.
 static long skip_leading_crlf(chttp_head_state *s) {
+    // Also keeps buf == NULL (an empty Swift array) away from pointer arithmetic.
+    if (s->len == 0) return CHTTP_INCOMPLETE;
     size_t pos = 0;
     while (pos + 1 < s->len && s->buf[pos] == '\r' && s->buf[pos + 1] == '\n') pos += 2;
     if (pos + 1 == s->len && s->buf[pos] == '\r') return need_more(s, pos, 1);

@@ -51,6 +51,9 @@ let validRequests: [ValidRequest] = [
                  text: "CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\nContent-Length: 4\r\n\r\n",
                  method: "CONNECT", target: "a.example:443", headers: ["Host: a.example:443", "Content-Length: 4"],
                  upgrade: true),
+    ValidRequest(name: "methods are case-sensitive: connect is not CONNECT",
+                 text: "connect /x HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n\r\n", method: "connect", target: "/x",
+                 headers: ["Host: a", "Content-Length: 1"], body: CHTTP_BODY_LENGTH.rawValue, contentLength: 1),
     ValidRequest(name: "Upgrade: websocket",
                  text: "GET /ws HTTP/1.1\r\nHost: a\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n\r\n",
                  target: "/ws", headers: ["Host: a", "Connection: keep-alive, Upgrade", "Upgrade: websocket"], upgrade: true),
@@ -131,6 +134,17 @@ struct RequestHeadTests {
         let twice = Harness.request("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
                                     options: UInt32(CHTTP_OPT_ALLOW_MISSING_HOST))
         #expect(twice.error == CHTTP_E_MISSING_HOST)
+    }
+
+    @Test func emptyInputWithNullPointerIsIncomplete() {
+        var msg = chttp_message()
+        #expect(chttp_parse_request(nil, 0, nil, &msg) == CHTTP_INCOMPLETE)
+        #expect(chttp_parse_response(nil, 0, nil, 0, &msg) == CHTTP_INCOMPLETE)
+        var decoder = chttp_chunked_decoder()
+        var out = 1
+        var err = CHTTP_OK
+        #expect(chttp_chunked_decode(&decoder, nil, 0, &out, &err) == Int(CHTTP_INCOMPLETE))
+        #expect(out == 0)
     }
 
     @Test func headerArrayIsUsedUpToCapacityOnly() {

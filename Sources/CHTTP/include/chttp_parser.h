@@ -4,6 +4,8 @@
 // allocates and never copies. Every output is an (offset, length) pair into the caller's buffer.
 // Return values of the parse functions: > 0 bytes consumed (the head is complete),
 // CHTTP_INCOMPLETE (-2) need more bytes, CHTTP_ERROR (-1) malformed: see `error` for the code.
+// No global mutable state: every function may be called from any thread on distinct messages.
+// Design notes, limits and strictness choices: docs/http-parser.md.
 #ifndef CHTTP_PARSER_H
 #define CHTTP_PARSER_H
 
@@ -77,7 +79,7 @@ typedef struct {
     uint32_t reason_off, reason_len;
     // Both.
     int version_minor;            // 0 or 1 (major is always 1)
-    size_t num_headers;           // in: capacity of `headers`; out: number parsed
+    size_t num_headers;           // in: capacity of `headers`; out: number parsed (so set it before every call)
     chttp_header *headers;        // caller-owned
     chttp_body_kind body_kind;
     uint64_t content_length;      // valid when body_kind == CHTTP_BODY_LENGTH
