@@ -73,3 +73,28 @@ import Testing
         _ = try JSONDocument(bytes: w.bytes)
     }
 }
+
+@Suite struct JSONWriterEncodeNodeTests {
+    @Test func encodeRewritesCanonicallyAndPreservesValue() throws {
+        let source = #" { "a" : [ 1 , 2.50 , { } , [ ] , "\u00e9\/" ] , "b" : { "c" : null , "d" : [ true , false ] } , "e" : "" } "#
+        let doc = try JSONDocument(source)
+        var w = JSONWriter()
+        w.encode(doc.root)
+        #expect(String(decoding: w.bytes, as: UTF8.self) == #"{"a":[1,2.50,{},[],"é/"],"b":{"c":null,"d":[true,false]},"e":""}"#)
+        var inner = JSONWriter()
+        inner.beginArray()
+        inner.encode(doc.root["b"]!)
+        inner.encode(doc.root["a"]![1]!)
+        inner.endArray()
+        #expect(String(decoding: inner.bytes, as: UTF8.self) == #"[{"c":null,"d":[true,false]},2.50]"#)
+    }
+
+    @Test func encodeHandlesDeepNestingIteratively() throws {
+        let depth = 5_000
+        let text = String(repeating: "{\"k\":[", count: depth) + String(repeating: "]}", count: depth)
+        let doc = try JSONDocument(text, options: .init(maxDepth: 2 * depth))
+        var w = JSONWriter()
+        w.encode(doc.root)
+        #expect(w.bytes == Array(text.utf8))
+    }
+}
