@@ -98,3 +98,22 @@ import Testing
         #expect(w.bytes == Array(text.utf8))
     }
 }
+
+@Suite struct JSONWriterFastPathTests {
+    @Test func escapingIsExactAtEveryOffsetOfTheEightByteScan() throws {
+        for pad in 0..<20 {
+            let x = String(repeating: "x", count: pad)
+            let value = "\(x)\"\(x)\\\(x)\u{1}\(x)é\u{2028}\(x)"
+            for escapeSeparators in [false, true] {
+                var w = JSONWriter(escapeLineSeparators: escapeSeparators)
+                w.string(value)
+                let separator = escapeSeparators ? "\\u2028" : "\u{2028}"
+                #expect(String(decoding: w.bytes, as: UTF8.self) == "\"\(x)\\\"\(x)\\\\\(x)\\u0001\(x)é\(separator)\(x)\"")
+                #expect(try JSONDocument(bytes: w.bytes).root.string == value)
+                var re = JSONWriter(escapeLineSeparators: escapeSeparators)
+                re.encode(try JSONDocument(bytes: w.bytes).root)
+                #expect(re.bytes == w.bytes)
+            }
+        }
+    }
+}

@@ -14,6 +14,8 @@ extension JSONWriter {
         var k = 0
         let n = utf8.count
         while k < n {
+            k = skipBytesNeedingNoEscape(utf8, from: k)
+            if k >= n { break }
             let c = utf8[k]
             let needsEscape: Bool
             if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 {
@@ -41,6 +43,30 @@ extension JSONWriter {
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<n]))
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Index of the first byte at or after `k` that may need escaping, eight bytes at a time
+    /// (same SWAR idea as the parser's string scan; only the lowest hit is exact, which is all
+    /// we use). Non-ASCII bytes stop the scan only when U+2028/2029 must be escaped.
+    @inline(__always)
+    func skipBytesNeedingNoEscape(_ utf8: UnsafeBufferPointer<UInt8>, from k: Int) -> Int {
+        guard let base = utf8.baseAddress else { return k }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let stopOnHigh: UInt64 = escapeLineSeparators ? highs : 0
+        var i = k
+        while i &+ 8 <= utf8.count {
+            let v = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            let quote = v ^ (ones &* 0x22)
+            let slash = v ^ (ones &* 0x5C)
+            var mask = (quote &- ones) & ~quote
+            mask |= (slash &- ones) & ~slash
+            mask |= (v &- ones &* 0x20) & ~v
+            mask = (mask & highs) | (v & stopOnHigh)
+            if mask != 0 { return i &+ mask.trailingZeroBitCount >> 3 }
+            i &+= 8
+        }
+        return i
     }
 
     mutating func appendEscape(_ c: UInt8) {

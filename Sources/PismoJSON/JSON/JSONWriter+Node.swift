@@ -16,38 +16,57 @@ extension JSONWriter {
         var stack: [Frame] = []
         var k = node.index
         let stop = node.nextIndex
-        while true {
-            while let top = stack.last, top.end == k {
-                if top.isObject { endObject() } else { endArray() }
-                stack.removeLast()
-                if !stack.isEmpty && stack[stack.count - 1].isObject { stack[stack.count - 1].expectKey = true }
-            }
-            if k >= stop { return }
-            let current = JSONNode(storage: storage, index: k)
-            if let top = stack.last, top.isObject, top.expectKey {
-                current.withStringBytes { key(utf8: $0) }
-                stack[stack.count - 1].expectKey = false
+        storage.bytes.withUnsafeBufferPointer { source in
+            while true {
+                while let top = stack.last, top.end == k {
+                    if top.isObject { endObject() } else { endArray() }
+                    stack.removeLast()
+                    if let last = stack.indices.last, stack[last].isObject { stack[last].expectKey = true }
+                }
+                if k >= stop { return }
+                let entry = tape[k]
+                let kind = entry.info & TapeKind.kindMask
                 k += 1
-                continue
+                if let last = stack.indices.last, stack[last].isObject, stack[last].expectKey {
+                    separate()
+                    appendString(entry, source)
+                    bytes.append(UInt8(ascii: ":"))
+                    needsComma = false
+                    stack[last].expectKey = false
+                    continue
+                }
+                switch kind {
+                case TapeKind.array, TapeKind.object:
+                    let isObject = kind == TapeKind.object
+                    if isObject { beginObject() } else { beginArray() }
+                    stack.append(Frame(end: Int(entry.next), isObject: isObject, expectKey: isObject))
+                    continue
+                case TapeKind.string:
+                    separate()
+                    appendString(entry, source)
+                    needsComma = true
+                case TapeKind.number:
+                    raw(UnsafeBufferPointer(rebasing: source[Int(entry.start)..<Int(entry.end)]))
+                case TapeKind.bool:
+                    bool(entry.info & TapeKind.flag != 0)
+                default:
+                    null()
+                }
+                if let last = stack.indices.last, stack[last].isObject { stack[last].expectKey = true }
             }
-            let kind = tape[k].info & TapeKind.kindMask
-            k += 1
-            switch kind {
-            case TapeKind.array, TapeKind.object:
-                let isObject = kind == TapeKind.object
-                if isObject { beginObject() } else { beginArray() }
-                stack.append(Frame(end: Int(tape[k - 1].next), isObject: isObject, expectKey: isObject))
-                continue
-            case TapeKind.string:
-                current.withStringBytes { string(utf8: $0) }
-            case TapeKind.number:
-                raw(current.rawBytes)
-            case TapeKind.bool:
-                bool(current.hasFlag)
-            default:
-                null()
-            }
-            if !stack.isEmpty && stack[stack.count - 1].isObject { stack[stack.count - 1].expectKey = true }
+        }
+    }
+
+    /// A string without escapes was validated by the parser to contain no quote, backslash or
+    /// control character, so it is already in this writer's output form: copy it with its quotes.
+    private mutating func appendString(_ entry: TapeEntry, _ source: UnsafeBufferPointer<UInt8>) {
+        let content = UnsafeBufferPointer(rebasing: source[Int(entry.start)..<Int(entry.end)])
+        if entry.info & TapeKind.flag == 0 && !escapeLineSeparators {
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[Int(entry.start) - 1..<Int(entry.end) + 1]))
+        } else if entry.info & TapeKind.flag == 0 {
+            appendQuoted(utf8: content)
+        } else {
+            unescapeJSONString(content).withUnsafeBufferPointer { appendQuoted(utf8: $0) }
         }
     }
 }

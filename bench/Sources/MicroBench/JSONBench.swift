@@ -31,14 +31,18 @@ func runJSONBench(_ args: [String]) throws {
             rates[name] = 1 / perPass
             let mbps = Double(bytes) / perPass / 1_000_000
             let docs = Double(corpus.count) / perPass
-            print(String(format: "  %-14@ %-32@ %9.1f MB/s %12.0f docs/s", title as NSString, name as NSString, mbps, docs))
+            print(pad(title, 14) + pad(name, 32) + String(format: "%9.1f MB/s %12.0f docs/s", mbps, docs))
         }
         for (ours, theirs) in [("pismo parse", "JSONSerialization parse"), ("pismo parse", "JSONDecoder decode"),
                                ("pismo parse+encode", "JSONSerialization parse+encode"),
                                ("pismo parse+encode", "JSONDecoder+JSONEncoder")] {
-            print(String(format: "  %-14@ ratio %@ / %@ = %.1fx", title as NSString, ours as NSString, theirs as NSString, rates[ours]! / rates[theirs]!))
+            print(pad(title, 14) + "ratio \(ours) / \(theirs) = " + String(format: "%.1fx", rates[ours]! / rates[theirs]!))
         }
     }
+}
+
+private func pad(_ s: String, _ width: Int) -> String {
+    "  " + s + String(repeating: " ", count: max(1, width - s.count))
 }
 
 private func intOption(_ args: [String], _ name: String) -> Int? {
