@@ -37,6 +37,8 @@ private func checkAccepted(_ document: JSONDocument, _ input: [UInt8]) {
         preconditionFailure("JSONWriter.encode output does not parse")
     }
     precondition(JSONValue(fromWriter.root) == value, "writer round trip changed the value")
+    precondition(root.jsonEquals(fromWriter.root) && fromTree.root.jsonEquals(root), "jsonEquals not reflexive")
+    _ = root.isIntegerValue
 
     // Raw splicing reproduces the source between leading/trailing whitespace.
     var spliced = JSONWriter()
