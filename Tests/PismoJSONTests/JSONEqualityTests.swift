@@ -34,3 +34,13 @@ import Testing
         }
     }
 }
+
+@Suite struct JSONEqualityDuplicateKeyTests {
+    @Test func duplicateKeysCompareInOrder() throws {
+        let a = try JSONDocument(#"{"k":"a","k":"b"}"#).root
+        let b = try JSONDocument(#"{"k":"a","k":"b"}"#).root
+        let c = try JSONDocument(#"{"k":"b","k":"a"}"#).root
+        #expect(a.jsonEquals(b))
+        #expect(!a.jsonEquals(c))
+    }
+}

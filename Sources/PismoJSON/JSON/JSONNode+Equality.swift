@@ -29,6 +29,11 @@ extension JSONNode {
             return zip(elements, other.elements).allSatisfy { $0.jsonEquals($1) }
         default:
             guard count == other.count else { return false }
+            // Same key order (the usual case, and the only sane reading of duplicate keys):
+            // compare pairwise. Otherwise look each key up in the other object.
+            if zip(memberNodes, other.memberNodes).allSatisfy({ $0.key.jsonEquals($1.key) }) {
+                return zip(memberNodes, other.memberNodes).allSatisfy { $0.value.jsonEquals($1.value) }
+            }
             for (key, value) in memberNodes {
                 let match = key.withStringBytes { other.memberValue(forKeyBytes: $0) } ?? nil
                 guard let match, value.jsonEquals(match) else { return false }
