@@ -10,21 +10,9 @@ public struct JSONDocument: Sendable {
         guard bytes.count < Int(UInt32.max) else {
             throw JSONParseError(offset: Int(UInt32.max), reason: "document larger than 4 GiB", found: nil)
         }
-        let depth = options.maxDepth
-        let result: Result<TapeBuilder, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
-            // An empty array may have a nil base address; point at a dummy byte instead.
-            let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
-            var parser = JSONParser(base: base, count: buffer.count)
-            return withUnsafeTemporaryAllocation(of: (index: Int, count: UInt32).self, capacity: depth + 1) {
-                stack in
-                do throws(JSONParseError) {
-                    try parser.parse(maxDepth: depth, stack: stack.baseAddress!)
-                    return .success(parser.tape)
-                } catch {
-                    parser.tape.base.deallocate()
-                    return .failure(error)
-                }
-            }
+        let depth = max(0, options.maxDepth)  // the field is public; never trust it to be positive
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            JSONParser.run(buffer, maxDepth: depth)
         }
         switch result {
         case .success(let tape):

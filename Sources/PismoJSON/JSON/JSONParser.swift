@@ -15,6 +15,22 @@ struct JSONParser {
         tape = TapeBuilder(sourceLength: count)
     }
 
+    /// Parses `buffer`; on success the caller owns the returned tape (and must deallocate it).
+    static func run(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<TapeBuilder, JSONParseError> {
+        // An empty buffer may have a nil base address; it is never dereferenced (count 0).
+        let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        var parser = JSONParser(base: base, count: buffer.count)
+        return withUnsafeTemporaryAllocation(of: (index: Int, count: UInt32).self, capacity: maxDepth + 1) { stack in
+            do throws(JSONParseError) {
+                try parser.parse(maxDepth: maxDepth, stack: stack.baseAddress!)
+                return .success(parser.tape)
+            } catch {
+                parser.tape.base.deallocate()
+                return .failure(error)
+            }
+        }
+    }
+
     @inline(__always)
     func fail(_ offset: Int, _ reason: String) -> JSONParseError {
         JSONParseError(offset: offset, reason: reason, found: offset < n ? p[offset] : nil)

@@ -68,6 +68,16 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
+    public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+    public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
+    /// The number's exact text.
+    public var numberText: String? { if case .number(let t) = self { t } else { nil } }
+    public var intValue: Int? { numberText.flatMap { Int($0) } }
+    public var doubleValue: Double? { numberText.flatMap { Double($0) } }
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
+    public var objectValue: [JSONMember]? { if case .object(let m) = self { m } else { nil } }
+    public var isNull: Bool { self == .null }
+
     /// First member with this key, if this is an object.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
