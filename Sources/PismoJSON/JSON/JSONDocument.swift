@@ -22,6 +22,11 @@ public struct JSONDocument: Sendable {
         }
     }
 
+    /// Parses any byte collection (e.g. an `ArraySlice` of an HTTP body); copies it once.
+    public init(bytes: some Collection<UInt8>, options: JSONParseOptions = .init()) throws(JSONParseError) {
+        try self.init(bytes: Array(bytes), options: options)
+    }
+
     /// Parses the UTF-8 encoding of `text`.
     public init(_ text: String, options: JSONParseOptions = .init()) throws(JSONParseError) {
         try self.init(bytes: Array(text.utf8), options: options)
