@@ -20,7 +20,7 @@ if ! swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name PismoJSON
     exit 1
 fi
 
-"$work/fuzz-json" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+"$work/fuzz-json" -max_total_time="$seconds" -max_len=4096 -dict=fuzz/json/json.dict -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$work/findings/" -print_final_stats=1 "$work/corpus" >"$work/fuzz.log" 2>&1
 status=$?
 grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ +DONE)" "$work/fuzz.log" | tail -3

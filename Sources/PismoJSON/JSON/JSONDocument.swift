@@ -1,6 +1,6 @@
 /// A parsed, validated, immutable JSON document: the source bytes plus a flat tape with one
-/// entry per value (see `TapeEntry`). Parsing allocates exactly twice (tape + depth stack is on
-/// the machine stack) no matter how many values the document holds; strings and numbers are
+/// entry per value (see `TapeEntry`). Parsing allocates the tape and one storage object (the
+/// depth stack lives on the machine stack) however many values there are; strings and numbers are
 /// converted only when asked for. Safe to share across threads.
 public struct JSONDocument: Sendable {
     @usableFromInline let storage: JSONStorage

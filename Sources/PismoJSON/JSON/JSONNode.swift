@@ -1,5 +1,5 @@
 /// The six JSON value types.
-public enum JSONKind: Sendable, Equatable {
+public enum JSONKind: Sendable, Hashable, CaseIterable {
     case null, bool, number, string, array, object
 }
 
