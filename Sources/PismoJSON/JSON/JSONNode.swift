@@ -100,3 +100,8 @@ public struct JSONNode: Sendable {
         return JSONNode(storage: storage, index: k)
     }
 }
+
+extension JSONNode: CustomStringConvertible {
+    /// The value's source text, exactly as it appears in the document.
+    public var description: String { String(decoding: rawBytes, as: UTF8.self) }
+}

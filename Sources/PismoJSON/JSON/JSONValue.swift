@@ -98,11 +98,17 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     public init(nilLiteral: ()) { self = .null }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(integerLiteral value: Int) { self = .number(String(value)) }
-    public init(floatLiteral value: Double) { self = .number(value.isFinite ? value.description : "null") }
+    /// JSON has no NaN or infinity; those become `.null`, as `JSONWriter.double` writes them.
+    public init(floatLiteral value: Double) { self = value.isFinite ? .number(value.description) : .null }
     public init(stringLiteral value: String) { self = .string(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     /// Keeps the literal's order.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(elements.map { JSONMember(key: $0.0, value: $0.1) })
     }
+}
+
+extension JSONValue: CustomStringConvertible {
+    /// Compact JSON text.
+    public var description: String { encodedString }
 }
