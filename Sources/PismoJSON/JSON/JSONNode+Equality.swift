@@ -6,7 +6,7 @@ extension JSONNode {
     public var isIntegerValue: Bool {
         guard isNumber else { return false }
         if hasFlag { return true }
-        return withNumberBytes { DecimalNumber($0).isInteger }
+        return withNumberSourceBytes { JSONDecimal($0).isInteger }
     }
 
     /// Structural equality: same kind; numbers compared exactly by value; strings by their
@@ -21,7 +21,7 @@ extension JSONNode {
         case TapeKind.bool:
             return hasFlag == other.hasFlag
         case TapeKind.number:
-            return withNumberBytes { a in other.withNumberBytes { b in DecimalNumber(a) == DecimalNumber(b) } }
+            return withNumberSourceBytes { a in other.withNumberSourceBytes { b in JSONDecimal(a) == JSONDecimal(b) } }
         case TapeKind.string:
             return withStringBytes { a in other.stringEquals(utf8: a) } ?? false
         case TapeKind.array:
@@ -42,7 +42,7 @@ extension JSONNode {
         }
     }
 
-    func withNumberBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    func withNumberSourceBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let e = entry
         return storage.bytes.withUnsafeBufferPointer { source in
             body(UnsafeBufferPointer(rebasing: source[Int(e.start)..<Int(e.end)]))
@@ -53,7 +53,7 @@ extension JSONNode {
 /// A JSON number in canonical form: value = ±significand × 10^exponent, where the significand
 /// digits have no leading or trailing zeros (zero has no digits). Two numbers are equal exactly
 /// when their canonical forms are equal. Exponents saturate at ±10^15, far beyond any Double.
-struct DecimalNumber: Equatable {
+struct JSONDecimal: Equatable {
     var negative = false
     var digits: [UInt8] = []
     var exponent = 0
@@ -73,7 +73,7 @@ struct DecimalNumber: Equatable {
             if c == UInt8(ascii: "0") && digits.isEmpty { continue }  // leading zeros
             digits.append(c)
         }
-        exponent = -fractionDigits + DecimalNumber.exponentValue(text, from: k)
+        exponent = -fractionDigits + JSONDecimal.exponentValue(text, from: k)
         while let last = digits.last, last == UInt8(ascii: "0") {
             digits.removeLast()
             exponent += 1
