@@ -33,6 +33,7 @@ import Testing
         #expect(root["a"]?[-1] == nil)
         #expect(root["o"]?["k"]?.string == "v")
         #expect(root["missing"] == nil)
+        #expect(root[key: "o"]?[key: "k"]?.string == "v")
         #expect(root["a"]?["k"] == nil)
         #expect(root[0] == nil)
         #expect(root["i"]?.count == 0)

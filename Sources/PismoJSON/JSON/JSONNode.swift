@@ -77,6 +77,11 @@ public struct JSONNode: Sendable {
         return key.withUTF8 { keyBytes in memberValue(forKeyBytes: keyBytes) }
     }
 
+    /// Same as `node["key"]`, spelled `node[key: "key"]` (both forms are in use).
+    public subscript(key key: String) -> JSONNode? {
+        self[key]
+    }
+
     /// Object member whose key equals the given UTF-8 bytes (first match). Does not allocate.
     public func memberValue(forKeyBytes keyBytes: UnsafeBufferPointer<UInt8>) -> JSONNode? {
         guard tapeKind == TapeKind.object else { return nil }

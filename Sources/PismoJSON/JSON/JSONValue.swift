@@ -109,3 +109,8 @@ extension JSONValue: CustomStringConvertible {
     /// Compact JSON text.
     public var description: String { encodedString }
 }
+
+extension JSONNode {
+    /// This value as a `JSONValue` tree (allocates; for compile-time and test code).
+    public var value: JSONValue { JSONValue(self) }
+}
