@@ -43,7 +43,9 @@ import Testing
         #expect(value.description == #"{"a":[1,"x"],"n":null}"#)
         #expect(JSONValue(floatLiteral: .infinity) == .null)
         #expect(value["a"]?[0]?.intValue == 1)
-        #expect(value["a"]?[1] == .string("x"))
+        #expect(value["a"]?[1]?.stringValue == "x")
+        #expect(value["a"]?.arrayValue?.count == 2)
+        #expect(value["a"]?[0]?.numberText == "1")
         #expect(value["n"]?.isNull == true)
         #expect(value.objectValue?.count == 2)
     }

@@ -6,7 +6,7 @@ extension JSONNode {
     public var isIntegerValue: Bool {
         guard isNumber else { return false }
         if hasFlag { return true }
-        return withNumberSourceBytes { JSONDecimal($0).isInteger }
+        return withNumberBytes { JSONDecimal($0).isInteger }
     }
 
     /// Structural equality: same kind; numbers compared exactly by value; strings by their
@@ -21,7 +21,7 @@ extension JSONNode {
         case TapeKind.bool:
             return hasFlag == other.hasFlag
         case TapeKind.number:
-            return withNumberSourceBytes { a in other.withNumberSourceBytes { b in JSONDecimal(a) == JSONDecimal(b) } }
+            return withNumberBytes { a in other.withNumberBytes { b in JSONDecimal(a) == JSONDecimal(b) } }
         case TapeKind.string:
             return withStringBytes { a in other.stringEquals(utf8: a) } ?? false
         case TapeKind.array:
@@ -42,7 +42,7 @@ extension JSONNode {
         }
     }
 
-    func withNumberSourceBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    func withNumberBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let e = entry
         return storage.bytes.withUnsafeBufferPointer { source in
             body(UnsafeBufferPointer(rebasing: source[Int(e.start)..<Int(e.end)]))

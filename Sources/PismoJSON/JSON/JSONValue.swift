@@ -68,8 +68,11 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    // (stringValue/boolValue/arrayValue/numberText are left to pattern matching: the schema
-    // validator defines internal helpers with those names.)
+    public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+    public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
+    /// The number's exact text.
+    public var numberText: String? { if case .number(let t) = self { t } else { nil } }
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
     public var intValue: Int? { if case .number(let t) = self { Int(t) } else { nil } }
     public var doubleValue: Double? { if case .number(let t) = self { Double(t) } else { nil } }
     public var objectValue: [JSONMember]? { if case .object(let m) = self { m } else { nil } }
