@@ -6,6 +6,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "tls-handshake": tlsHandshakeBenchmark,
     "tls-transfer": tlsTransferBenchmark,
     "validation": runValidationBenchmark,
+    "json": runJSONBench,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
