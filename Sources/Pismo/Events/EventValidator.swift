@@ -75,4 +75,24 @@ public struct EventValidator: Sendable {
     }
 
     public func validate(_ text: String) -> EventValidationResult { validate(Array(text.utf8)) }
+
+    /// Every failing assertion of one message ("" when valid), for `pismo validate --all-errors`.
+    /// Envelope errors come first; the per-type schema runs only when the envelope passes.
+    public func allErrors(_ bytes: [UInt8]) -> [String] {
+        let document: JSONDocument
+        do { document = try JSONDocument(bytes: bytes) } catch { return ["\(error)"] }
+        let root = document.root
+        let envelopeErrors = envelope.allErrors(root)
+        if !envelopeErrors.isEmpty { return envelopeErrors.map(\.description) }
+        let first = validate(bytes)
+        guard let error = first.error else { return [] }
+        guard error.detail != nil, let type = first.eventType, let validator = perType[type], let data = root[key: "data"] else {
+            return [error.message]
+        }
+        return validator.allErrors(data).map { e in
+            var e = e
+            e.instanceLocation = "/data" + e.instanceLocation
+            return e.description
+        }
+    }
 }
