@@ -25,7 +25,7 @@ final class CompiledSchema: @unchecked Sendable {
         var flat: [FlatNode] = []
         for node in source {
             let ops = node.keywords.map { builder.op($0) }
-            flat.append(FlatNode(ops: arena.copy(ops), boolean: node.boolean.map { $0 ? 1 : 0 } ?? -1,
+            flat.append(FlatNode(ops: arena.copy(builder.fuse(ops)), recordOps: arena.copy(ops), boolean: node.boolean.map { $0 ? 1 : 0 } ?? -1,
                                  resource: node.resource, tracksEvaluation: node.tracksEvaluation,
                                  names: builder.keywordNames.count))
             builder.keywordNames.append(node.keywords.map(\.name))
@@ -69,6 +69,31 @@ private struct FlatBuilder {
         regexes.append(r)
         patternSources.append(source)
         return regexes.count - 1
+    }
+
+    /// Merges `required` into the node's `properties` op when both are present, so an object is
+    /// scanned once: named properties carry their required bit, other required keys are checked
+    /// against every member.
+    func fuse(_ ops: [Op]) -> [Op] {
+        guard let r = ops.firstIndex(where: { if case .required = $0 { return true }; return false }),
+              let p = ops.firstIndex(where: { if case .properties = $0 { return true }; return false }),
+              case .required(let keys) = ops[r], keys.count <= 64,
+              case .properties(let named, let patterns, let additional) = ops[p] else { return ops }
+        var fusedNamed = Array(named)
+        var extra: [RequiredKey] = []
+        for (bit, key) in keys.enumerated() {
+            if let i = fusedNamed.firstIndex(where: { $0.key.equals(key.bytes) }) {
+                fusedNamed[i].requiredBit |= 1 << UInt64(bit)
+            } else {
+                extra.append(RequiredKey(key: key, bit: 1 << UInt64(bit)))
+            }
+        }
+        var out = ops
+        let mask: UInt64 = keys.count == 64 ? ~0 : (1 << UInt64(keys.count)) - 1
+        out[r] = .objectPlan(named: arena.copy(fusedNamed), patterns: patterns, additional: additional,
+                             extraRequired: arena.copy(extra), requiredMask: mask)
+        out.remove(at: p)
+        return out
     }
 
     mutating func op(_ k: Keyword) -> Op {

@@ -30,6 +30,40 @@ extension Evaluator {
         return ok
     }
 
+    /// Fast-path fusion of `required` and the property applicators (never used while recording).
+    mutating func evaluateObjectPlan(_ named: UnsafeBufferPointer<NamedProperty>, _ patterns: UnsafeBufferPointer<PatternProperty>,
+                                     _ additional: NodeID, _ extra: UnsafeBufferPointer<RequiredKey>, _ mask: UInt64,
+                                     _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+        guard instance.kind == .object else { return true }
+        var ok = true
+        var seen: UInt64 = 0
+        let regexes = schema.regexes
+        instance.forEachMember { index, key, value in
+            for entry in extra where entry.key.equals(key) { seen |= entry.bit }
+            var matched = false
+            for entry in named where entry.key.equals(key) {
+                matched = true
+                seen |= entry.requiredBit
+                var none = EvaluationMarks.inactive
+                if !evaluate(entry.node, value, &none) { ok = false }
+                break
+            }
+            for entry in patterns where regexes[entry.regex].matches(utf8: key) {
+                matched = true
+                var none = EvaluationMarks.inactive
+                if !evaluate(entry.node, value, &none) { ok = false }
+            }
+            if !matched, additional != Op.none {
+                matched = true
+                var none = EvaluationMarks.inactive
+                if !evaluate(additional, value, &none) { ok = false }
+            }
+            if matched && marks.active { marks.markProperty(index) }
+            return ok
+        }
+        return ok && seen == mask
+    }
+
     mutating func evaluatePropertyNames(_ id: NodeID, _ instance: JSONNode) -> Bool {
         guard instance.kind == .object else { return true }
         var ok = true

@@ -46,6 +46,8 @@ extension Evaluator {
             return true
         case .properties(let named, let patterns, let additional):
             return evaluateProperties(named, patterns, additional, instance, &marks)
+        case .objectPlan(let named, let patterns, let additional, let extra, let mask):
+            return evaluateObjectPlan(named, patterns, additional, extra, mask, instance, &marks)
         case .propertyNames(let id): return evaluatePropertyNames(id, instance)
         case .dependentSchemas(let deps):
             guard instance.kind == .object else { return true }

@@ -47,7 +47,7 @@ struct Evaluator: ~Copyable {
 
     private mutating func evaluateOps(_ node: FlatNode, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
         var valid = true
-        let ops = node.ops
+        let ops = recording ? node.recordOps : node.ops
         for k in 0..<ops.count {
             let start = errors.count
             if !evaluate(ops[k], instance, &marks) {

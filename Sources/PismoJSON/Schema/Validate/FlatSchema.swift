@@ -10,7 +10,13 @@ struct KeyRef {
     }
 }
 
-struct NamedProperty { let key: KeyRef; let node: NodeID }
+struct NamedProperty {
+    let key: KeyRef
+    let node: NodeID
+    /// Bit of this key in the fused `required` mask (0 when not required).
+    var requiredBit: UInt64 = 0
+}
+struct RequiredKey { let key: KeyRef; let bit: UInt64 }
 struct PatternProperty { let regex: Int; let node: NodeID }
 struct DependentRequirement { let key: KeyRef; let required: UnsafeBufferPointer<KeyRef> }
 struct DependentSchema { let key: KeyRef; let node: NodeID }
@@ -32,6 +38,10 @@ enum Op {
     case required(UnsafeBufferPointer<KeyRef>)
     case dependentRequired(UnsafeBufferPointer<DependentRequirement>)
     case properties(named: UnsafeBufferPointer<NamedProperty>, patterns: UnsafeBufferPointer<PatternProperty>, additional: NodeID)
+    /// `required` + `properties`/`patternProperties`/`additionalProperties` in one pass over the
+    /// members (fast path only; recording runs use the separate ops for exact error order).
+    case objectPlan(named: UnsafeBufferPointer<NamedProperty>, patterns: UnsafeBufferPointer<PatternProperty>,
+                    additional: NodeID, extraRequired: UnsafeBufferPointer<RequiredKey>, requiredMask: UInt64)
     case propertyNames(NodeID)
     case dependentSchemas(UnsafeBufferPointer<DependentSchema>)
     case items(prefix: UnsafeBufferPointer<NodeID>, rest: NodeID)
@@ -47,14 +57,17 @@ enum Op {
 
     var locatesOwnErrors: Bool {
         switch self {
-        case .properties, .items, .conditional, .unevaluatedProperties, .unevaluatedItems: return true
+        case .properties, .objectPlan, .items, .conditional, .unevaluatedProperties, .unevaluatedItems: return true
         default: return false
         }
     }
 }
 
 struct FlatNode {
+    /// Ops for `isValid` (possibly fused).
     let ops: UnsafeBufferPointer<Op>
+    /// One op per schema keyword, for runs that record errors (parallel to keywordNames).
+    let recordOps: UnsafeBufferPointer<Op>
     let boolean: Int8          // -1: object schema, 0: false, 1: true
     let resource: Int
     let tracksEvaluation: Bool
