@@ -59,7 +59,7 @@ public struct EventValidator: Sendable {
             return result
         }
         var result = EventValidationResult.fields(of: root)
-        guard let type = result.eventType, let data = root[key: "data"] else { return result }
+        guard let type = result.eventType, let data = root["data"] else { return result }
         guard let validator = perType[type] else {
             if strictEventTypes {
                 result.error = EventValidationError(code: .unknownEventType, message: "/event_type: no schema for event type \"\(type)\"")
@@ -86,7 +86,7 @@ public struct EventValidator: Sendable {
         if !envelopeErrors.isEmpty { return envelopeErrors.map(\.description) }
         let first = validate(bytes)
         guard let error = first.error else { return [] }
-        guard error.detail != nil, let type = first.eventType, let validator = perType[type], let data = root[key: "data"] else {
+        guard error.detail != nil, let type = first.eventType, let validator = perType[type], let data = root["data"] else {
             return [error.message]
         }
         return validator.allErrors(data).map { e in

@@ -67,7 +67,7 @@ private func validatorOnly(_ corpus: [[UInt8]], schemaDir: String, rounds: Int =
     let documents = corpus.compactMap { try? JSONDocument(bytes: $0) }
     let targets = documents.map { doc -> (JSONNode, JSONSchemaValidator?, JSONNode?) in
         let root = doc.root
-        return (root, root[key: "event_type"]?.string.flatMap { perType[$0] }, root[key: "data"])
+        return (root, root["event_type"]?.string.flatMap { perType[$0] }, root["data"])
     }
     var valid = 0
     let start = DispatchTime.now().uptimeNanoseconds

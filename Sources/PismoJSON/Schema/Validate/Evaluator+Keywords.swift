@@ -26,13 +26,13 @@ extension Evaluator {
         case .pattern(let index):
             guard instance.kind == .string else { return true }
             let regexes = schema.regexes
-            if instance.withStringBytes({ regexes[index].matches(utf8: $0) }) { return true }
+            if instance.schemaStringBytes({ regexes[index].matches(utf8: $0) }) { return true }
             let source = schema.patternSources[index]
             report("string does not match pattern \(source)")
             return false
         case .format(let format):
             guard instance.kind == .string else { return true }
-            if instance.withStringBytes({ format.isValid(utf8: $0) }) { return true }
+            if instance.schemaStringBytes({ format.isValid(utf8: $0) }) { return true }
             report("string is not a valid \(format.rawValue)")
             return false
         case .minItems, .maxItems, .minProperties, .maxProperties: return checkCount(op, instance)
@@ -101,7 +101,7 @@ extension Evaluator {
 
     private mutating func checkLength(minimum: Int?, maximum: Int?, _ instance: JSONNode) -> Bool {
         guard instance.kind == .string else { return true }
-        let length = instance.withStringBytes { InstanceChecks.codePointCount($0) }
+        let length = instance.schemaStringBytes { InstanceChecks.codePointCount($0) }
         if let minimum, length < minimum {
             report("string is shorter than \(minimum) characters")
             return false

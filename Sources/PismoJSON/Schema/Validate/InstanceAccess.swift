@@ -6,56 +6,59 @@ import Darwin
 
 /// The few instance operations the evaluator needs, in allocation-free form: a string's UTF-8
 /// bytes, a number's source text, member iteration with key bytes, and key lookup by bytes.
-/// (This file is the only place that knows how `JSONNode` stores its text.)
+/// Reads the reader's tape directly (same module), so iterating an object creates no
+/// intermediate `JSONNode`s for keys and touches the document's reference count once.
 extension JSONNode {
+    /// The unescaped UTF-8 of a string node (callers check `kind == .string` first).
     @inline(__always)
-    func withStringBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let raw = shimRawString
-        if !raw.escaped {
-            return shimBytes.withUnsafeBufferPointer { all in
-                body(UnsafeBufferPointer(rebasing: all[raw.range]))
+    func schemaStringBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let e = entry
+        if e.info & TapeKind.flag == 0 {
+            return storage.bytes.withUnsafeBufferPointer { source in
+                body(UnsafeBufferPointer(rebasing: source[Int(e.start)..<Int(e.end)]))
             }
         }
-        var decoded = string ?? ""
-        return decoded.withUTF8(body)
+        let unescaped = withSourceContent { unescapeJSONString($0) }
+        return unescaped.withUnsafeBufferPointer(body)
     }
 
+    /// The source text of a number node.
     @inline(__always)
     func withNumberBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        let raw = shimRawString
-        return shimBytes.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[raw.range])) }
+        withSourceContent(body)
     }
 
     /// Calls `body(index, keyBytes, value)` for each member in document order until it returns false.
     @inline(__always)
     func forEachMember(_ body: (Int, UnsafeBufferPointer<UInt8>, JSONNode) -> Bool) {
-        guard kind == .object else { return }
-        var (i, n) = shimMemberIndices
-        for index in 0..<n {
-            let keyNode = JSONNode(storage: storage, index: i)
-            let value = JSONNode(storage: storage, index: i + 1)
-            let go = keyNode.withStringBytes { body(index, $0, value) }
-            if !go { return }
-            i = storage.tape[i + 1].next
-            n = n + 0
-        }
-    }
-
-    func member(_ key: UnsafeBufferPointer<UInt8>) -> JSONNode? {
-        var found: JSONNode?
-        forEachMember { _, k, v in
-            if k.count == key.count && (key.isEmpty || memcmp(k.baseAddress!, key.baseAddress!, key.count) == 0) {
-                found = v
-                return false
+        guard isObject else { return }
+        let tape = storage.tape
+        let end = nextIndex
+        var k = index + 1
+        var position = 0
+        storage.bytes.withUnsafeBufferPointer { source in
+            while k < end {
+                let key = tape[k]
+                let value = JSONNode(storage: storage, index: k + 1)
+                let go: Bool
+                if key.info & TapeKind.flag == 0 {
+                    go = body(position, UnsafeBufferPointer(rebasing: source[Int(key.start)..<Int(key.end)]), value)
+                } else {
+                    let unescaped = unescapeJSONString(UnsafeBufferPointer(rebasing: source[Int(key.start)..<Int(key.end)]))
+                    go = unescaped.withUnsafeBufferPointer { body(position, $0, value) }
+                }
+                if !go { return }
+                k = Int(tape[k + 1].next)
+                position += 1
             }
-            return true
         }
-        return found
     }
 
-    func member(_ key: [UInt8]) -> JSONNode? { key.withUnsafeBufferPointer { member($0) } }
+    func member(_ key: UnsafeBufferPointer<UInt8>) -> JSONNode? { memberValue(forKeyBytes: key) }
 
-    func hasMember(_ key: UnsafeBufferPointer<UInt8>) -> Bool { member(key) != nil }
+    func member(_ key: [UInt8]) -> JSONNode? { key.withUnsafeBufferPointer { memberValue(forKeyBytes: $0) } }
+
+    func hasMember(_ key: UnsafeBufferPointer<UInt8>) -> Bool { memberValue(forKeyBytes: key) != nil }
 }
 
 extension InstanceChecks {

@@ -12,7 +12,7 @@ enum JSONEquality {
                 return DecimalNumber.compare(a, b) == 0
             }
         case (.string, .string(let s)):
-            return node.withStringBytes { InstanceChecks.bytesEqual(Array(s.utf8), $0) }
+            return node.schemaStringBytes { InstanceChecks.bytesEqual(Array(s.utf8), $0) }
         case (.array, .array(let items)):
             guard node.count == items.count else { return false }
             var i = 0
@@ -45,7 +45,7 @@ enum JSONEquality {
                 }
             }
         case .string:
-            return a.withStringBytes { x in b.withStringBytes { y in x.count == y.count && zip(x, y).allSatisfy { $0 == $1 } } }
+            return a.schemaStringBytes { x in b.schemaStringBytes { y in x.count == y.count && zip(x, y).allSatisfy { $0 == $1 } } }
         case .array:
             guard a.count == b.count else { return false }
             for (x, y) in zip(a.elements, b.elements) where !equal(x, y) { return false }
