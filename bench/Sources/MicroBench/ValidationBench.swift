@@ -1,4 +1,4 @@
-// pismo-microbench validation [--count N] [--seed S] [--schema-dir DIR] [--write-corpus PATH] [--skip-foundation] [--validator-only]
+// pismo-microbench validation [--count N] [--seed S] [--schema-dir DIR] [--write-corpus PATH | --corpus PATH] [--skip-foundation] [--validator-only]
 // Parse + envelope validation + per-type validation of a generated event corpus (90% valid),
 // on the calling thread; prints documents/s. Also times Foundation's JSONSerialization parse of
 // the same corpus for scale. --write-corpus writes the corpus as JSON lines and exits (used by
@@ -8,7 +8,7 @@ import Pismo
 import PismoJSON
 
 func runValidationBenchmark(_ args: [String]) throws {
-    var count = 100_000, seed: UInt64 = 42, schemaDir = "schema", corpusPath: String?, skipFoundation = false, validatorOnlyMode = false
+    var count = 100_000, seed: UInt64 = 42, schemaDir = "schema", corpusPath: String?, skipFoundation = false, validatorOnlyMode = false, readPath: String?
     var i = 0
     while i < args.count {
         let value = i + 1 < args.count ? args[i + 1] : ""
@@ -17,13 +17,21 @@ func runValidationBenchmark(_ args: [String]) throws {
         case "--seed": seed = UInt64(value) ?? seed
         case "--schema-dir": schemaDir = value
         case "--write-corpus": corpusPath = value
+        case "--corpus": readPath = value
         case "--skip-foundation": skipFoundation = true; i -= 1
         case "--validator-only": validatorOnlyMode = true; i -= 1
         default: throw BenchUsage.unknown(args[i])
         }
         i += 2
     }
-    let corpus = makeValidationCorpus(count: count, seed: seed, invalidFraction: 0.1)
+    let corpus: [[UInt8]]
+    if let readPath {
+        guard let data = FileManager.default.contents(atPath: readPath) else { throw BenchUsage.unknown(readPath) }
+        corpus = Array(data).split(separator: 0x0A).map(Array.init)
+        count = corpus.count
+    } else {
+        corpus = makeValidationCorpus(count: count, seed: seed, invalidFraction: 0.1)
+    }
     if let corpusPath {
         var text = [UInt8]()
         for doc in corpus { text += doc; text.append(0x0A) }

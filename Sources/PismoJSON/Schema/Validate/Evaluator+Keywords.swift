@@ -1,6 +1,6 @@
 /// Evaluation of each keyword kind against one instance.
 extension Evaluator {
-    mutating func evaluate(_ op: Op, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+    mutating func evaluate(_ op: Op, _ instance: Instance, _ marks: inout EvaluationMarks) -> Bool {
         switch op {
         case .type(let types):
             if InstanceChecks.matches(types, instance) { return true }
@@ -82,7 +82,7 @@ extension Evaluator {
         return nil
     }
 
-    private mutating func checkBound(_ kind: BoundKind, _ bound: NumberBound, _ instance: JSONNode) -> Bool {
+    private mutating func checkBound(_ kind: BoundKind, _ bound: NumberBound, _ instance: Instance) -> Bool {
         guard instance.kind == .number else { return true }
         let c = InstanceChecks.compare(instance, bound)
         let ok: Bool
@@ -99,7 +99,7 @@ extension Evaluator {
         return ok
     }
 
-    private mutating func checkLength(minimum: Int?, maximum: Int?, _ instance: JSONNode) -> Bool {
+    private mutating func checkLength(minimum: Int?, maximum: Int?, _ instance: Instance) -> Bool {
         guard instance.kind == .string else { return true }
         let length = instance.schemaStringBytes { InstanceChecks.codePointCount($0) }
         if let minimum, length < minimum {
@@ -113,7 +113,7 @@ extension Evaluator {
         return true
     }
 
-    private mutating func checkCount(_ op: Op, _ instance: JSONNode) -> Bool {
+    private mutating func checkCount(_ op: Op, _ instance: Instance) -> Bool {
         switch op {
         case .minItems(let n) where instance.kind == .array:
             if instance.count >= n { return true }
@@ -132,7 +132,7 @@ extension Evaluator {
         return false
     }
 
-    private mutating func checkUnique(_ instance: JSONNode) -> Bool {
+    private mutating func checkUnique(_ instance: Instance) -> Bool {
         guard instance.kind == .array, instance.count > 1 else { return true }
         let items = Array(instance.elements)
         for i in items.indices {
@@ -145,7 +145,7 @@ extension Evaluator {
     }
 
     /// One pass over the members marks which required keys are present (a bit per key).
-    private mutating func checkRequired(_ keys: UnsafeBufferPointer<KeyRef>, _ instance: JSONNode) -> Bool {
+    private mutating func checkRequired(_ keys: UnsafeBufferPointer<KeyRef>, _ instance: Instance) -> Bool {
         guard instance.kind == .object, !keys.isEmpty else { return true }
         if keys.count <= 64 {
             var seen: UInt64 = 0

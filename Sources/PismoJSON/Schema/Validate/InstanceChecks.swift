@@ -1,6 +1,6 @@
 /// Type, number and string predicates on instance nodes, allocation-free on the common path.
 enum InstanceChecks {
-    static func typeName(_ node: JSONNode) -> String {
+    static func typeName(_ node: Instance) -> String {
         switch node.kind {
         case .null: return "null"
         case .bool: return "boolean"
@@ -12,7 +12,7 @@ enum InstanceChecks {
     }
 
     @inline(__always)
-    static func matches(_ types: TypeSet, _ node: JSONNode) -> Bool {
+    static func matches(_ types: TypeSet, _ node: Instance) -> Bool {
         switch node.kind {
         case .null: return types.contains(.null)
         case .bool: return types.contains(.boolean)
@@ -24,14 +24,14 @@ enum InstanceChecks {
     }
 
     /// JSON Schema integers are numbers with no fractional part, however written (1.0, 1e2).
-    static func isInteger(_ node: JSONNode) -> Bool {
+    static func isInteger(_ node: Instance) -> Bool {
         node.withNumberBytes { bytes in
             if !bytes.contains(where: { $0 == 0x2E || $0 | 0x20 == 0x65 }) { return true }
             return DecimalNumber(text: bytes)?.isInteger ?? false
         }
     }
 
-    static func numberText(_ node: JSONNode) -> String {
+    static func numberText(_ node: Instance) -> String {
         node.withNumberBytes { String(decoding: $0, as: UTF8.self) }
     }
 
@@ -49,7 +49,7 @@ enum InstanceChecks {
     }
 
     /// Sign of (instance - bound).
-    static func compare(_ node: JSONNode, _ bound: NumberBound) -> Int {
+    static func compare(_ node: Instance, _ bound: NumberBound) -> Int {
         node.withNumberBytes { bytes in
             if bound.doubleIsExact && fitsDouble(bytes), let d = parseDouble(bytes) {
                 return d < bound.double ? -1 : (d > bound.double ? 1 : 0)
@@ -59,7 +59,7 @@ enum InstanceChecks {
         }
     }
 
-    static func isMultiple(_ node: JSONNode, of divisor: NumberBound) -> Bool {
+    static func isMultiple(_ node: Instance, of divisor: NumberBound) -> Bool {
         node.withNumberBytes { bytes in
             // Fast path: integer instance and integer divisor, both small.
             if divisor.exact.isInteger, divisor.doubleIsExact, let v = parseInt(bytes) {

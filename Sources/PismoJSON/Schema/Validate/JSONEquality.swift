@@ -1,7 +1,7 @@
 /// JSON Schema equality (for const, enum, uniqueItems): same type, numbers by mathematical value
 /// (1 == 1.0 == 1e0), strings by code points, arrays element-wise, objects by key set and values.
 enum JSONEquality {
-    static func equal(_ node: JSONNode, _ value: JSONValue) -> Bool {
+    static func equal(_ node: Instance, _ value: JSONValue) -> Bool {
         switch (node.kind, value) {
         case (.null, .null): return true
         case (.bool, .bool(let b)): return node.bool == b
@@ -32,7 +32,7 @@ enum JSONEquality {
         }
     }
 
-    static func equal(_ a: JSONNode, _ b: JSONNode) -> Bool {
+    static func equal(_ a: Instance, _ b: Instance) -> Bool {
         guard a.kind == b.kind else { return false }
         switch a.kind {
         case .null: return true
