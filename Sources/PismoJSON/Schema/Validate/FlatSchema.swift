@@ -6,7 +6,7 @@ struct KeyRef {
     @inline(__always) func equals(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
         guard count == other.count else { return false }
         guard count > 0 else { return true }
-        return memcmp(start, other.baseAddress!, count) == 0
+        return memoryEquals(start, other.baseAddress!, count)
     }
 }
 

@@ -103,7 +103,7 @@ struct Instance {
     func member(_ key: UnsafeBufferPointer<UInt8>) -> Instance? {
         var found: Instance?
         forEachMember { _, k, v in
-            if k.count == key.count && (k.isEmpty || memcmp(k.baseAddress!, key.baseAddress!, k.count) == 0) {
+            if k.count == key.count && (k.isEmpty || memoryEquals(k.baseAddress!, key.baseAddress!, k.count)) {
                 found = v
                 return false
             }

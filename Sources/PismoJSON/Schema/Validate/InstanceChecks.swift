@@ -84,9 +84,29 @@ enum InstanceChecks {
         return negative ? -value : value
     }
 
+    private static let powersOfTen: [Double] = (0...22).map { pow10($0) }
+    private static func pow10(_ n: Int) -> Double { n == 0 ? 1 : 10 * pow10(n - 1) }
+
+    /// `-?digits(.digits)?` with at most 15 significant digits, converted exactly: the digits
+    /// form an exactly representable integer and 10^k (k <= 22) is exact, so one division
+    /// rounds correctly. Anything else goes through the standard library parser.
     private static func parseDouble(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         if let i = parseInt(bytes) { return Double(i) }
-        return Double(String(decoding: bytes, as: UTF8.self))
+        var i = 0, negative = false, mantissa = 0, fraction = 0, digits = 0, afterPoint = false
+        if bytes.first == 0x2D { negative = true; i = 1 }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x2E, !afterPoint { afterPoint = true; i += 1; continue }
+            let d = b &- 0x30
+            guard d < 10, digits < 15 else { return Double(String(decoding: bytes, as: UTF8.self)) }
+            mantissa = mantissa * 10 + Int(d)
+            if mantissa > 0 { digits += 1 }
+            if afterPoint { fraction += 1 }
+            i += 1
+        }
+        guard fraction <= 22 else { return Double(String(decoding: bytes, as: UTF8.self)) }
+        let value = Double(mantissa) / powersOfTen[fraction]
+        return negative ? -value : value
     }
 
     @inline(__always)
