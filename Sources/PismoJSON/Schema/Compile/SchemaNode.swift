@@ -52,6 +52,27 @@ struct NumberBound: Sendable {
     let double: Double
     let exact: DecimalNumber
     let doubleIsExact: Bool
+    /// As a `multipleOf`: the divisor as an Int when it is a small integer (else 0).
+    var integerDivisor = 0
+    /// As a `multipleOf` with a fractional divisor d = m * 10^-scale (small m): m and scale.
+    var scaledDivisor = 0
+    var scale = 0
+
+    init(text: String, double: Double, exact: DecimalNumber, doubleIsExact: Bool) {
+        self.text = text
+        self.double = double
+        self.exact = exact
+        self.doubleIsExact = doubleIsExact
+        guard !exact.negative, !exact.isZero, exact.digits.count <= 15 else { return }
+        var m = 0
+        for d in exact.digits { m = m * 10 + Int(d) }
+        if exact.exponent >= 0 {
+            if exact.exponent <= 3 { for _ in 0..<exact.exponent { m *= 10 }; integerDivisor = m }
+        } else if -exact.exponent <= 6 {
+            scaledDivisor = m
+            scale = -exact.exponent
+        }
+    }
 }
 
 enum BoundKind: Sendable {

@@ -8,7 +8,9 @@ final class CompiledSchema: @unchecked Sendable {
     let dynamicAnchors: [[String: NodeID]]
     let resourceURIs: [String]
     let nodes: UnsafeBufferPointer<FlatNode>
-    let regexes: UnsafeMutableBufferPointer<ECMARegex>
+    /// Unmanaged so matching never retains; `ownedRegexes` keeps them alive.
+    let regexes: UnsafeMutableBufferPointer<Unmanaged<ECMARegex>>
+    private let ownedRegexes: [ECMARegex]
     let bounds: UnsafeMutableBufferPointer<NumberBound>
     let values: [JSONValue]
     let valueLists: [[JSONValue]]
@@ -31,7 +33,8 @@ final class CompiledSchema: @unchecked Sendable {
             builder.keywordNames.append(node.keywords.map(\.name))
         }
         nodes = arena.copy(flat)
-        regexes = Self.own(builder.regexes)
+        ownedRegexes = builder.regexes
+        regexes = Self.own(builder.regexes.map { Unmanaged.passUnretained($0) })
         bounds = Self.own(builder.bounds)
         values = builder.values
         valueLists = builder.valueLists
@@ -47,7 +50,6 @@ final class CompiledSchema: @unchecked Sendable {
     }
 
     deinit {
-        regexes.deinitialize()
         regexes.baseAddress.map { $0.deallocate() }
         bounds.deinitialize()
         bounds.baseAddress.map { $0.deallocate() }

@@ -14,10 +14,10 @@ extension Evaluator {
             for v in schema.valueLists[index] where JSONEquality.equal(instance, v) { return true }
             report("value is not one of the enum values")
             return false
-        case .bound(let kind, let index): return checkBound(kind, schema.bounds[index], instance)
+        case .bound(let kind, let index): return checkBound(kind, schema.bounds.baseAddress! + index, instance)
         case .multipleOf(let index):
             guard instance.kind == .number else { return true }
-            if InstanceChecks.isMultiple(instance, of: schema.bounds[index]) { return true }
+            if InstanceChecks.isMultiple(instance, of: schema.bounds.baseAddress! + index) { return true }
             let text = schema.bounds[index].text
             report("\(InstanceChecks.numberText(instance)) is not a multiple of \(text)")
             return false
@@ -26,7 +26,9 @@ extension Evaluator {
         case .pattern(let index):
             guard instance.kind == .string else { return true }
             let regexes = schema.regexes
-            if instance.schemaStringBytes({ regexes[index].matches(utf8: $0) }) { return true }
+            if instance.schemaStringBytes({ bytes in regexes[index]._withUnsafeGuaranteedRef { $0.matches(utf8: bytes) } }) {
+                return true
+            }
             let source = schema.patternSources[index]
             report("string does not match pattern \(source)")
             return false
@@ -82,7 +84,7 @@ extension Evaluator {
         return nil
     }
 
-    private mutating func checkBound(_ kind: BoundKind, _ bound: NumberBound, _ instance: Instance) -> Bool {
+    private mutating func checkBound(_ kind: BoundKind, _ bound: UnsafePointer<NumberBound>, _ instance: Instance) -> Bool {
         guard instance.kind == .number else { return true }
         let c = InstanceChecks.compare(instance, bound)
         let ok: Bool
@@ -94,7 +96,8 @@ extension Evaluator {
         }
         if !ok {
             let relation = kind == .minimum ? ">=" : kind == .maximum ? "<=" : kind == .exclusiveMinimum ? ">" : "<"
-            report("\(InstanceChecks.numberText(instance)) must be \(relation) \(bound.text)")
+            let text = bound.pointee.text
+            report("\(InstanceChecks.numberText(instance)) must be \(relation) \(text)")
         }
         return ok
     }

@@ -49,25 +49,50 @@ enum InstanceChecks {
     }
 
     /// Sign of (instance - bound).
-    static func compare(_ node: Instance, _ bound: NumberBound) -> Int {
+    static func compare(_ node: Instance, _ bound: UnsafePointer<NumberBound>) -> Int {
         node.withNumberBytes { bytes in
-            if bound.doubleIsExact && fitsDouble(bytes), let d = parseDouble(bytes) {
-                return d < bound.double ? -1 : (d > bound.double ? 1 : 0)
+            if bound.pointee.doubleIsExact && fitsDouble(bytes), let d = parseDouble(bytes) {
+                let b = bound.pointee.double
+                return d < b ? -1 : (d > b ? 1 : 0)
             }
             guard let exact = DecimalNumber(text: bytes) else { return 0 }
-            return DecimalNumber.compare(exact, bound.exact)
+            return DecimalNumber.compare(exact, bound.pointee.exact)
         }
     }
 
-    static func isMultiple(_ node: Instance, of divisor: NumberBound) -> Bool {
+    static func isMultiple(_ node: Instance, of divisor: UnsafePointer<NumberBound>) -> Bool {
         node.withNumberBytes { bytes in
             // Fast path: integer instance and integer divisor, both small.
-            if divisor.exact.isInteger, divisor.doubleIsExact, let v = parseInt(bytes) {
-                return v % Int(divisor.double) == 0
+            if divisor.pointee.integerDivisor > 0, let v = parseInt(bytes) {
+                return v % divisor.pointee.integerDivisor == 0
+            }
+            // Cents-style divisors (0.01): a plain decimal with no more fraction digits than
+            // the divisor's scale is a multiple iff its scaled integer is.
+            if divisor.pointee.scaledDivisor > 0, let scaled = scaledInteger(bytes, scale: divisor.pointee.scale) {
+                return scaled % divisor.pointee.scaledDivisor == 0
             }
             guard let exact = DecimalNumber(text: bytes) else { return false }
-            return exact.isMultiple(of: divisor.exact)
+            return exact.isMultiple(of: divisor.pointee.exact)
         }
+    }
+
+    /// `-?digits(.digits)?` times 10^scale as an integer, when exact and small; else nil.
+    private static func scaledInteger(_ bytes: UnsafeBufferPointer<UInt8>, scale: Int) -> Int? {
+        var i = 0, value = 0, fraction = 0, afterPoint = false, digits = 0
+        if bytes.first == 0x2D { i = 1 }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x2E, !afterPoint { afterPoint = true; i += 1; continue }
+            let d = b &- 0x30
+            guard d < 10, digits < 17 else { return nil }
+            value = value * 10 + Int(d)
+            digits += 1
+            if afterPoint { fraction += 1 }
+            i += 1
+        }
+        guard fraction <= scale, digits + scale - fraction <= 18 else { return nil }
+        for _ in fraction..<scale { value *= 10 }
+        return value
     }
 
     /// Plain `-?digits` up to 18 digits, else nil.
