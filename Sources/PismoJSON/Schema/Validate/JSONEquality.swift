@@ -7,12 +7,12 @@ enum JSONEquality {
         case (.bool, .bool(let b)): return node.bool == b
         case (.number, .number(let text)):
             return node.withNumberBytes { bytes in
-                if InstanceChecks.bytesEqual(Array(text.utf8), bytes) { return true }
+                if utf8Equal(text, bytes) { return true }
                 guard let a = DecimalNumber(text: bytes), let b = DecimalNumber(text) else { return false }
                 return DecimalNumber.compare(a, b) == 0
             }
         case (.string, .string(let s)):
-            return node.schemaStringBytes { InstanceChecks.bytesEqual(Array(s.utf8), $0) }
+            return node.schemaStringBytes { utf8Equal(s, $0) }
         case (.array, .array(let items)):
             guard node.count == items.count else { return false }
             var i = 0
@@ -30,6 +30,17 @@ enum JSONEquality {
         default:
             return false
         }
+    }
+
+    /// Compares a schema string with instance bytes without copying (native strings are
+    /// contiguous UTF-8).
+    @inline(__always)
+    private static func utf8Equal(_ s: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard s.utf8.count == bytes.count else { return false }
+        if let result = s.utf8.withContiguousStorageIfAvailable({ mine in
+            mine.isEmpty || memoryEquals(mine.baseAddress!, bytes.baseAddress!, bytes.count)
+        }) { return result }
+        return s.utf8.elementsEqual(bytes)
     }
 
     static func equal(_ a: Instance, _ b: Instance) -> Bool {
