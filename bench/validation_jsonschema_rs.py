@@ -3,6 +3,7 @@
 same event corpus Pismo validates (envelope schema, then events/<event_type>.json for data),
 in one in-process loop on one core. Usage: validation_jsonschema_rs.py SCHEMA_DIR CORPUS.jsonl"""
 import glob, json, os, sys, time
+from importlib.metadata import version
 
 import jsonschema_rs
 import orjson
@@ -37,8 +38,8 @@ def main():
     start = time.perf_counter()
     valid = run(docs)
     seconds = time.perf_counter() - start
-    print("jsonschema-rs %s + orjson parse+validate: %.0f docs/s, %d valid / %d" % (
-        getattr(jsonschema_rs, "__version__", ""), len(docs) / seconds, valid, len(docs)))
+    print("jsonschema-rs %s + orjson %s parse+validate: %.0f docs/s, %d valid / %d" % (
+        version("jsonschema-rs"), version("orjson"), len(docs) / seconds, valid, len(docs)))
 
 
 if __name__ == "__main__":

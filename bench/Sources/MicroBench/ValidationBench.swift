@@ -1,5 +1,7 @@
-// pismo-microbench validation [--count N] [--seed S] [--schema-dir DIR] [--write-corpus PATH | --corpus PATH] [--skip-foundation] [--validator-only]
-// Parse + envelope validation + per-type validation of a generated event corpus (90% valid),
+// pismo-microbench validation [--count N] [--seed S] [--schema-dir DIR] [--write-corpus PATH | --corpus PATH]
+//                             [--shared-corpus] [--skip-foundation] [--validator-only]
+// Parse + envelope validation + per-type validation of a generated event corpus (90% valid;
+// ValidationCorpus.swift: transaction.authorized / monitoring.alert / an unknown type, ~313 bytes),
 // on the calling thread; prints documents/s. Also times Foundation's JSONSerialization parse of
 // the same corpus for scale. --write-corpus writes the corpus as JSON lines and exits (used by
 // bench/validation.sh to feed jsonschema-rs the exact same documents).
@@ -8,7 +10,7 @@ import Pismo
 import PismoJSON
 
 func runValidationBenchmark(_ args: [String]) throws {
-    var count = 100_000, seed: UInt64 = 42, schemaDir = "schema", corpusPath: String?, skipFoundation = false, validatorOnlyMode = false, readPath: String?
+    var count = 100_000, seed: UInt64 = 42, schemaDir = "schema", corpusPath: String?, skipFoundation = false, validatorOnlyMode = false, readPath: String?, sharedCorpus = false
     var i = 0
     while i < args.count {
         let value = i + 1 < args.count ? args[i + 1] : ""
@@ -18,6 +20,7 @@ func runValidationBenchmark(_ args: [String]) throws {
         case "--schema-dir": schemaDir = value
         case "--write-corpus": corpusPath = value
         case "--corpus": readPath = value
+        case "--shared-corpus": sharedCorpus = true; i -= 1
         case "--skip-foundation": skipFoundation = true; i -= 1
         case "--validator-only": validatorOnlyMode = true; i -= 1
         default: throw BenchUsage.unknown(args[i])
@@ -29,6 +32,10 @@ func runValidationBenchmark(_ args: [String]) throws {
         guard let data = FileManager.default.contents(atPath: readPath) else { throw BenchUsage.unknown(readPath) }
         corpus = Array(data).split(separator: 0x0A).map(Array.init)
         count = corpus.count
+    } else if sharedCorpus {
+        // The JSON benchmark's corpus (Corpus.swift): bigger events (~800 bytes) of types with no
+        // per-type schema here, so this measures parse + envelope only.
+        corpus = makeEventCorpus(count: count, seed: seed, invalidFraction: 0.1)
     } else {
         corpus = makeValidationCorpus(count: count, seed: seed, invalidFraction: 0.1)
     }
