@@ -92,8 +92,9 @@ private struct FlatBuilder {
         }
         var out = ops
         let mask: UInt64 = keys.count == 64 ? ~0 : (1 << UInt64(keys.count)) - 1
-        out[r] = .objectPlan(named: arena.copy(fusedNamed), patterns: patterns, additional: additional,
-                             extraRequired: arena.copy(extra), requiredMask: mask)
+        let plan = ObjectPlan(named: arena.copy(fusedNamed), patterns: patterns, additional: additional,
+                              extraRequired: arena.copy(extra), requiredMask: mask)
+        out[r] = .objectPlan(arena.copy([plan]).baseAddress!)
         out.remove(at: p)
         return out
     }

@@ -48,8 +48,9 @@ extension Evaluator {
             return true
         case .properties(let named, let patterns, let additional):
             return evaluateProperties(named, patterns, additional, instance, &marks)
-        case .objectPlan(let named, let patterns, let additional, let extra, let mask):
-            return evaluateObjectPlan(named, patterns, additional, extra, mask, instance, &marks)
+        case .objectPlan(let plan):
+            let p = plan.pointee
+            return evaluateObjectPlan(p.named, p.patterns, p.additional, p.extraRequired, p.requiredMask, instance, &marks)
         case .propertyNames(let id): return evaluatePropertyNames(id, instance)
         case .dependentSchemas(let deps):
             guard instance.kind == .object else { return true }
@@ -104,6 +105,10 @@ extension Evaluator {
 
     private mutating func checkLength(minimum: Int?, maximum: Int?, _ instance: Instance) -> Bool {
         guard instance.kind == .string else { return true }
+        // A code point takes 1-4 UTF-8 bytes, so the byte count often decides without counting.
+        let bytes = instance.schemaStringBytes { $0.count }
+        if let maximum, minimum == nil, bytes <= maximum { return true }
+        if let minimum, maximum == nil, bytes >= 4 * minimum { return true }
         let length = instance.schemaStringBytes { InstanceChecks.codePointCount($0) }
         if let minimum, length < minimum {
             report("string is shorter than \(minimum) characters")

@@ -40,8 +40,8 @@ enum Op {
     case properties(named: UnsafeBufferPointer<NamedProperty>, patterns: UnsafeBufferPointer<PatternProperty>, additional: NodeID)
     /// `required` + `properties`/`patternProperties`/`additionalProperties` in one pass over the
     /// members (fast path only; recording runs use the separate ops for exact error order).
-    case objectPlan(named: UnsafeBufferPointer<NamedProperty>, patterns: UnsafeBufferPointer<PatternProperty>,
-                    additional: NodeID, extraRequired: UnsafeBufferPointer<RequiredKey>, requiredMask: UInt64)
+    /// Behind a pointer to keep `Op` small (ops are copied out of the buffer to be switched on).
+    case objectPlan(UnsafePointer<ObjectPlan>)
     case propertyNames(NodeID)
     case dependentSchemas(UnsafeBufferPointer<DependentSchema>)
     case items(prefix: UnsafeBufferPointer<NodeID>, rest: NodeID)
@@ -61,6 +61,14 @@ enum Op {
         default: return false
         }
     }
+}
+
+struct ObjectPlan {
+    let named: UnsafeBufferPointer<NamedProperty>
+    let patterns: UnsafeBufferPointer<PatternProperty>
+    let additional: NodeID
+    let extraRequired: UnsafeBufferPointer<RequiredKey>
+    let requiredMask: UInt64
 }
 
 struct FlatNode {
