@@ -80,7 +80,8 @@ private struct FlatBuilder {
         guard let r = ops.firstIndex(where: { if case .required = $0 { return true }; return false }),
               let p = ops.firstIndex(where: { if case .properties = $0 { return true }; return false }),
               case .required(let keys) = ops[r], keys.count <= 64,
-              case .properties(let named, let patterns, let additional) = ops[p] else { return ops }
+              case .properties(let properties) = ops[p] else { return ops }
+        let (named, patterns, additional) = (properties.pointee.named, properties.pointee.patterns, properties.pointee.additional)
         var fusedNamed = Array(named)
         var extra: [RequiredKey] = []
         for (bit, key) in keys.enumerated() {
@@ -121,7 +122,9 @@ private struct FlatBuilder {
         case .properties(let p):
             let named = p.named.map { NamedProperty(key: arena.key($0.key), node: $0.node) }
             let patterns = p.patterns.map { PatternProperty(regex: regex($0.regex, $0.source), node: $0.node) }
-            return .properties(named: arena.copy(named), patterns: arena.copy(patterns), additional: p.additional ?? Op.none)
+            let plan = ObjectPlan(named: arena.copy(named), patterns: arena.copy(patterns), additional: p.additional ?? Op.none,
+                                  extraRequired: arena.copy([RequiredKey]()), requiredMask: 0)
+            return .properties(arena.copy([plan]).baseAddress!)
         case .propertyNames(let id): return .propertyNames(id)
         case .dependentSchemas(let deps): return .dependentSchemas(arena.copy(deps.map { DependentSchema(key: arena.key($0.key), node: $0.node) }))
         case .items(let prefix, let rest): return .items(prefix: arena.copy(prefix), rest: rest ?? Op.none)

@@ -46,8 +46,9 @@ extension Evaluator {
                 if !checkRequired(dep.required, instance) { return false }
             }
             return true
-        case .properties(let named, let patterns, let additional):
-            return evaluateProperties(named, patterns, additional, instance, &marks)
+        case .properties(let plan):
+            let p = plan.pointee
+            return evaluateProperties(p.named, p.patterns, p.additional, instance, &marks)
         case .objectPlan(let plan):
             let p = plan.pointee
             return evaluateObjectPlan(p.named, p.patterns, p.additional, p.extraRequired, p.requiredMask, instance, &marks)

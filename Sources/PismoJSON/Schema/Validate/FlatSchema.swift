@@ -37,7 +37,7 @@ enum Op {
     case minProperties(Int), maxProperties(Int)
     case required(UnsafeBufferPointer<KeyRef>)
     case dependentRequired(UnsafeBufferPointer<DependentRequirement>)
-    case properties(named: UnsafeBufferPointer<NamedProperty>, patterns: UnsafeBufferPointer<PatternProperty>, additional: NodeID)
+    case properties(UnsafePointer<ObjectPlan>)     // requiredMask 0, no extra keys
     /// `required` + `properties`/`patternProperties`/`additionalProperties` in one pass over the
     /// members (fast path only; recording runs use the separate ops for exact error order).
     /// Behind a pointer to keep `Op` small (ops are copied out of the buffer to be switched on).
