@@ -1,8 +1,8 @@
 // pismo-microbench validation [--count N] [--seed S] [--schema-dir DIR] [--write-corpus PATH | --corpus PATH]
-//                             [--shared-corpus] [--skip-foundation] [--validator-only]
+//                             [--shared-corpus] [--repeats N] [--skip-foundation] [--validator-only]
 // Parse + envelope validation + per-type validation of a generated event corpus (90% valid;
 // ValidationCorpus.swift: transaction.authorized / monitoring.alert / an unknown type, ~313 bytes),
-// on the calling thread; prints documents/s. Also times Foundation's JSONSerialization parse of
+// on the calling thread; prints documents/s (best of N passes, default 5). Also times Foundation's JSONSerialization parse of
 // the same corpus for scale. --write-corpus writes the corpus as JSON lines and exits (used by
 // bench/validation.sh to feed jsonschema-rs the exact same documents).
 import Foundation
@@ -10,7 +10,7 @@ import Pismo
 import PismoJSON
 
 func runValidationBenchmark(_ args: [String]) throws {
-    var count = 100_000, seed: UInt64 = 42, schemaDir = "schema", corpusPath: String?, skipFoundation = false, validatorOnlyMode = false, readPath: String?, sharedCorpus = false
+    var count = 100_000, seed: UInt64 = 42, schemaDir = "schema", corpusPath: String?, skipFoundation = false, validatorOnlyMode = false, readPath: String?, sharedCorpus = false, repeats = 5
     var i = 0
     while i < args.count {
         let value = i + 1 < args.count ? args[i + 1] : ""
@@ -21,6 +21,7 @@ func runValidationBenchmark(_ args: [String]) throws {
         case "--write-corpus": corpusPath = value
         case "--corpus": readPath = value
         case "--shared-corpus": sharedCorpus = true; i -= 1
+        case "--repeats": repeats = max(1, Int(value) ?? repeats)
         case "--skip-foundation": skipFoundation = true; i -= 1
         case "--validator-only": validatorOnlyMode = true; i -= 1
         default: throw BenchUsage.unknown(args[i])
@@ -53,12 +54,16 @@ func runValidationBenchmark(_ args: [String]) throws {
 
     var valid = 0
     for doc in corpus.prefix(10_000) where validator.validate(doc).isValid { valid += 1 }  // warm-up
-    valid = 0
-    let start = DispatchTime.now().uptimeNanoseconds
-    for doc in corpus where validator.validate(doc).isValid { valid += 1 }
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    print(String(format: "pismo parse+validate: %.0f docs/s (%.1f MB/s), %d valid / %d", Double(count) / seconds,
-                 Double(bytes) / seconds / 1e6, valid, count))
+    // Best of `repeats` passes: the machine is shared, and the best pass is the least disturbed.
+    var best = Double.infinity
+    for _ in 0..<repeats {
+        valid = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        for doc in corpus where validator.validate(doc).isValid { valid += 1 }
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    print(String(format: "pismo parse+validate: %.0f docs/s (%.1f MB/s), %d valid / %d (best of %d)", Double(count) / best,
+                 Double(bytes) / best / 1e6, valid, count, repeats))
 
     if skipFoundation { return }
     try validatorOnly(corpus, schemaDir: schemaDir)
