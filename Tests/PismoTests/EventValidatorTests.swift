@@ -58,6 +58,22 @@ import Testing
         #expect(try validator(strict: true).validate(event).error?.code == .unknownEventType)
     }
 
+    @Test func validatorIsSharedSafelyAcrossThreads() async throws {
+        let v = try validator()
+        let events = (0..<200).map { i in
+            i % 3 == 0 ? authorized.replacingOccurrences(of: "19.99", with: "-\(i)") : authorized.replacingOccurrences(of: "e-1", with: "e-\(i)")
+        }
+        let expected = events.map { v.validate($0).isValid }
+        let results = await withTaskGroup(of: (Int, Bool).self) { group in
+            for (i, event) in events.enumerated() { group.addTask { (i, v.validate(event).isValid) } }
+            var out = [Bool](repeating: false, count: events.count)
+            for await (i, ok) in group { out[i] = ok }
+            return out
+        }
+        #expect(results == expected)
+        #expect(expected.filter { !$0 }.count == 67)
+    }
+
     @Test func brokenSchemaNamesTheFile() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pismo-schema-\(getpid())")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("events"), withIntermediateDirectories: true)

@@ -43,7 +43,7 @@ func runValidationBenchmark(_ args: [String]) throws {
     if let corpusPath {
         var text = [UInt8]()
         for doc in corpus { text += doc; text.append(0x0A) }
-        FileManager.default.createFile(atPath: corpusPath, contents: Data(text))
+        guard FileManager.default.createFile(atPath: corpusPath, contents: Data(text)) else { throw BenchUsage.unknown(corpusPath) }
         print("wrote \(corpus.count) events to \(corpusPath)")
         return
     }

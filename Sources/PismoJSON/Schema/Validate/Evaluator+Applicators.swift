@@ -14,7 +14,7 @@ extension Evaluator {
                 }
                 break
             }
-            for entry in patterns where regexes[entry.regex]._withUnsafeGuaranteedRef { $0.matches(utf8: key) } {
+            for entry in patterns where regexes[entry.regex]._withUnsafeGuaranteedRef({ $0.matches(utf8: key) }) {
                 matched = true
                 if !descendKey(entry.node, value, key: key, keyword: .patternProperties(regex: entry.regex)) {
                     ok = false
@@ -48,7 +48,7 @@ extension Evaluator {
                 if !evaluate(entry.node, value, &none) { ok = false }
                 break
             }
-            for entry in patterns where regexes[entry.regex]._withUnsafeGuaranteedRef { $0.matches(utf8: key) } {
+            for entry in patterns where regexes[entry.regex]._withUnsafeGuaranteedRef({ $0.matches(utf8: key) }) {
                 matched = true
                 var none = EvaluationMarks.inactive
                 if !evaluate(entry.node, value, &none) { ok = false }
