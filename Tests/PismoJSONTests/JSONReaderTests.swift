@@ -148,3 +148,18 @@ import Testing
 extension JSONDocument {
     static let emptyElements = try! JSONDocument("[]").root.elements
 }
+
+@Suite struct JSONDocumentInputTests {
+    @Test func parsesSlicesAndEmptyInput() throws {
+        let body = Array("HTTP-junk{\"a\":[true]}".utf8)
+        let doc = try JSONDocument(bytes: body[9...])
+        #expect(doc.root["a"]?[0]?.bool == true)
+        #expect(doc.root.rawRange == 0..<12)
+        #expect(throws: JSONParseError.self) { try JSONDocument(bytes: [UInt8]()) }
+        #expect(throws: JSONParseError.self) { try JSONDocument("[[]]", options: JSONParseOptions(maxDepth: 0)) }
+        var options = JSONParseOptions()
+        options.maxDepth = -5  // public field: must not crash
+        #expect(throws: JSONParseError.self) { try JSONDocument("{}", options: options) }
+        #expect(try JSONDocument("7", options: options).root.int == 7)
+    }
+}

@@ -34,3 +34,17 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: "[1,]") }
     }
 }
+
+@Suite struct JSONDescriptionTests {
+    @Test func descriptionsShowJSONText() throws {
+        let doc = try JSONDocument(#"{"a": [1, "x"]}"#)
+        #expect(doc.root["a"]?.description == #"[1, "x"]"#)
+        let value: JSONValue = ["a": [1, "x"], "n": nil]
+        #expect(value.description == #"{"a":[1,"x"],"n":null}"#)
+        #expect(JSONValue(floatLiteral: .infinity) == .null)
+        #expect(value["a"]?[0]?.intValue == 1)
+        #expect(value["a"]?[1]?.stringValue == "x")
+        #expect(value["n"]?.isNull == true)
+        #expect(value.objectValue?.count == 2)
+    }
+}

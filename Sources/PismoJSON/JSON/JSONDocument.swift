@@ -1,6 +1,6 @@
 /// A parsed, validated, immutable JSON document: the source bytes plus a flat tape with one
-/// entry per value (see `TapeEntry`). Parsing allocates exactly twice (tape + depth stack is on
-/// the machine stack) no matter how many values the document holds; strings and numbers are
+/// entry per value (see `TapeEntry`). Parsing allocates the tape and one storage object (the
+/// depth stack lives on the machine stack) however many values there are; strings and numbers are
 /// converted only when asked for. Safe to share across threads.
 public struct JSONDocument: Sendable {
     @usableFromInline let storage: JSONStorage
@@ -10,21 +10,9 @@ public struct JSONDocument: Sendable {
         guard bytes.count < Int(UInt32.max) else {
             throw JSONParseError(offset: Int(UInt32.max), reason: "document larger than 4 GiB", found: nil)
         }
-        let depth = options.maxDepth
-        let result: Result<TapeBuilder, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
-            // An empty array may have a nil base address; point at a dummy byte instead.
-            let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
-            var parser = JSONParser(base: base, count: buffer.count)
-            return withUnsafeTemporaryAllocation(of: (index: Int, count: UInt32).self, capacity: depth + 1) {
-                stack in
-                do throws(JSONParseError) {
-                    try parser.parse(maxDepth: depth, stack: stack.baseAddress!)
-                    return .success(parser.tape)
-                } catch {
-                    parser.tape.base.deallocate()
-                    return .failure(error)
-                }
-            }
+        let depth = max(0, options.maxDepth)  // the field is public; never trust it to be positive
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            JSONParser.run(buffer, maxDepth: depth)
         }
         switch result {
         case .success(let tape):
@@ -32,6 +20,11 @@ public struct JSONDocument: Sendable {
         case .failure(let error):
             throw error
         }
+    }
+
+    /// Parses any byte collection (e.g. an `ArraySlice` of an HTTP body); copies it once.
+    public init(bytes: some Collection<UInt8>, options: JSONParseOptions = .init()) throws(JSONParseError) {
+        try self.init(bytes: Array(bytes), options: options)
     }
 
     /// Parses the UTF-8 encoding of `text`.

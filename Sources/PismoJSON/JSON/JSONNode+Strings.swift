@@ -81,19 +81,19 @@ func memoryEquals(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count:
     return true
 }
 
-/// Decodes the escapes of already-validated string content into UTF-8.
+/// Decodes the escapes of already-validated string content into UTF-8. Runs between
+/// backslashes are copied in bulk, since escapes are rare even in strings that have some.
 func unescapeJSONString(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(raw.count)
     var i = 0
     let n = raw.count
     while i < n {
-        let c = raw[i]
-        if c != UInt8(ascii: "\\") {
-            out.append(c)
-            i += 1
-            continue
-        }
+        var runEnd = i
+        while runEnd < n && raw[runEnd] != UInt8(ascii: "\\") { runEnd &+= 1 }
+        if runEnd > i { out.append(contentsOf: UnsafeBufferPointer(rebasing: raw[i..<runEnd])) }
+        i = runEnd
+        if i >= n { break }
         let e = raw[i + 1]
         i += 2
         switch e {

@@ -1,5 +1,5 @@
 /// The six JSON value types.
-public enum JSONKind: Sendable, Equatable {
+public enum JSONKind: Sendable, Hashable, CaseIterable {
     case null, bool, number, string, array, object
 }
 
@@ -99,4 +99,9 @@ public struct JSONNode: Sendable {
         for _ in 0..<index { k = Int(storage.tape[k].next) }
         return JSONNode(storage: storage, index: k)
     }
+}
+
+extension JSONNode: CustomStringConvertible {
+    /// The value's source text, exactly as it appears in the document.
+    public var description: String { String(decoding: rawBytes, as: UTF8.self) }
 }

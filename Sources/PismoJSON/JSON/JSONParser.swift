@@ -1,3 +1,10 @@
+/// One level of the parser's explicit nesting stack.
+struct OpenContainer {
+    var index: Int
+    var count: UInt32
+    var isObject: Bool
+}
+
 /// Single-pass, non-recursive RFC 8259 parser that fills a `TapeBuilder`.
 ///
 /// Nesting is tracked on an explicit stack bounded by `maxDepth`, so hostile input cannot
@@ -13,6 +20,22 @@ struct JSONParser {
         p = base
         n = count
         tape = TapeBuilder(sourceLength: count)
+    }
+
+    /// Parses `buffer`; on success the caller owns the returned tape (and must deallocate it).
+    static func run(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<TapeBuilder, JSONParseError> {
+        // An empty buffer may have a nil base address; it is never dereferenced (count 0).
+        let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        var parser = JSONParser(base: base, count: buffer.count)
+        return withUnsafeTemporaryAllocation(of: OpenContainer.self, capacity: maxDepth + 1) { stack in
+            do throws(JSONParseError) {
+                try parser.parse(maxDepth: maxDepth, stack: stack.baseAddress!)
+                return .success(parser.tape)
+            } catch {
+                parser.tape.base.deallocate()
+                return .failure(error)
+            }
+        }
     }
 
     @inline(__always)
@@ -31,7 +54,7 @@ struct JSONParser {
     }
 
     /// Parses the whole input. `stack` holds (tape index of open container, member count).
-    mutating func parse(maxDepth: Int, stack: UnsafeMutablePointer<(index: Int, count: UInt32)>)
+    mutating func parse(maxDepth: Int, stack: UnsafeMutablePointer<OpenContainer>)
         throws(JSONParseError)
     {
         var depth = 0
@@ -46,7 +69,7 @@ struct JSONParser {
                 guard depth < maxDepth else { throw fail(i, "nesting deeper than \(maxDepth)") }
                 let isObject = c == UInt8(ascii: "{")
                 let index = tape.append(start: i, end: i, info: isObject ? TapeKind.object : TapeKind.array)
-                stack[depth] = (index, 0)
+                stack[depth] = OpenContainer(index: index, count: 0, isObject: isObject)
                 depth += 1
                 i += 1
                 skipWhitespace()
@@ -75,7 +98,7 @@ struct JSONParser {
                 let top = depth - 1
                 stack[top].count &+= 1
                 guard stack[top].count <= TapeKind.maxCount else { throw fail(i, "too many members") }
-                let isObject = tape.base[stack[top].index].info == TapeKind.object
+                let isObject = stack[top].isObject
                 guard i < n else {
                     throw fail(i, isObject ? "unterminated object" : "unterminated array")
                 }

@@ -68,6 +68,16 @@ public indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
+    public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
+    public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
+    /// The number's exact text.
+    public var numberText: String? { if case .number(let t) = self { t } else { nil } }
+    public var intValue: Int? { numberText.flatMap { Int($0) } }
+    public var doubleValue: Double? { numberText.flatMap { Double($0) } }
+    public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
+    public var objectValue: [JSONMember]? { if case .object(let m) = self { m } else { nil } }
+    public var isNull: Bool { self == .null }
+
     /// First member with this key, if this is an object.
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
@@ -88,11 +98,17 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     public init(nilLiteral: ()) { self = .null }
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(integerLiteral value: Int) { self = .number(String(value)) }
-    public init(floatLiteral value: Double) { self = .number(value.isFinite ? value.description : "null") }
+    /// JSON has no NaN or infinity; those become `.null`, as `JSONWriter.double` writes them.
+    public init(floatLiteral value: Double) { self = value.isFinite ? .number(value.description) : .null }
     public init(stringLiteral value: String) { self = .string(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     /// Keeps the literal's order.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(elements.map { JSONMember(key: $0.0, value: $0.1) })
     }
+}
+
+extension JSONValue: CustomStringConvertible {
+    /// Compact JSON text.
+    public var description: String { encodedString }
 }

@@ -1,4 +1,4 @@
-// pismo-microbench json [--docs N] [--seconds S]: parse and parse+re-encode of the event corpus
+// pismo-microbench json [--docs N] [--seconds S] [--only CASE-PREFIX] [--check]: parse and parse+re-encode of the event corpus
 // and of a ~1 MB DynamoDB Query response, PismoJSON vs Foundation (JSONSerialization and
 // JSONDecoder/JSONEncoder) on the same bytes. Build with -c release for meaningful numbers.
 import Foundation
@@ -26,7 +26,8 @@ func runJSONBench(_ args: [String]) throws {
         ]
         var rates: [String: Double] = [:]
         let bytes = corpus.reduce(0) { $0 + $1.count }
-        for (name, body) in cases {
+        let only = args.firstIndex(of: "--only").map { args[$0 + 1] }
+        for (name, body) in cases where only.map({ name.hasPrefix($0) }) ?? true {
             let perPass = measure(seconds: seconds, body)
             rates[name] = 1 / perPass
             let mbps = Double(bytes) / perPass / 1_000_000
@@ -36,7 +37,8 @@ func runJSONBench(_ args: [String]) throws {
         for (ours, theirs) in [("pismo parse", "JSONSerialization parse"), ("pismo parse", "JSONDecoder decode"),
                                ("pismo parse+encode", "JSONSerialization parse+encode"),
                                ("pismo parse+encode", "JSONDecoder+JSONEncoder")] {
-            print(pad(title, 14) + "ratio \(ours) / \(theirs) = " + String(format: "%.1fx", rates[ours]! / rates[theirs]!))
+            guard let a = rates[ours], let b = rates[theirs] else { continue }
+            print(pad(title, 14) + "ratio \(ours) / \(theirs) = " + String(format: "%.1fx", a / b))
         }
     }
 }

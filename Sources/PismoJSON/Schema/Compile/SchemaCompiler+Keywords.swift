@@ -148,7 +148,7 @@ extension SchemaCompiler {
     /// A non-negative integer keyword value (1.0 counts as an integer).
     func count(_ c: KeywordContext, _ keyword: String) throws(SchemaError) -> Int? {
         guard let value = c.schema.member(keyword) else { return nil }
-        guard let text = value.numberText, let d = DecimalNumber(text), d.isInteger, !d.negative else {
+        guard let text = value.numberText, let d = ExactDecimal(text), d.isInteger, !d.negative else {
             throw fail(c, keyword, "must be a non-negative integer")
         }
         return d.digits.count + d.exponent > 18 ? Int.max : Int(d.toDouble())

@@ -50,7 +50,7 @@ struct TypeSet: OptionSet, Sendable {
 struct NumberBound: Sendable {
     let text: String
     let double: Double
-    let exact: DecimalNumber
+    let exact: ExactDecimal
     let doubleIsExact: Bool
     /// As a `multipleOf`: the divisor as an Int when it is a small integer (else 0).
     var integerDivisor = 0
@@ -58,7 +58,7 @@ struct NumberBound: Sendable {
     var scaledDivisor = 0
     var scale = 0
 
-    init(text: String, double: Double, exact: DecimalNumber, doubleIsExact: Bool) {
+    init(text: String, double: Double, exact: ExactDecimal, doubleIsExact: Bool) {
         self.text = text
         self.double = double
         self.exact = exact

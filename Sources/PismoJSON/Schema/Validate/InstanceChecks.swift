@@ -27,7 +27,7 @@ enum InstanceChecks {
     static func isInteger(_ node: Instance) -> Bool {
         node.withNumberBytes { bytes in
             if !bytes.contains(where: { $0 == 0x2E || $0 | 0x20 == 0x65 }) { return true }
-            return DecimalNumber(text: bytes)?.isInteger ?? false
+            return ExactDecimal(text: bytes)?.isInteger ?? false
         }
     }
 
@@ -55,8 +55,8 @@ enum InstanceChecks {
                 let b = bound.pointee.double
                 return d < b ? -1 : (d > b ? 1 : 0)
             }
-            guard let exact = DecimalNumber(text: bytes) else { return 0 }
-            return DecimalNumber.compare(exact, bound.pointee.exact)
+            guard let exact = ExactDecimal(text: bytes) else { return 0 }
+            return ExactDecimal.compare(exact, bound.pointee.exact)
         }
     }
 
@@ -71,7 +71,7 @@ enum InstanceChecks {
             if divisor.pointee.scaledDivisor > 0, let scaled = scaledInteger(bytes, scale: divisor.pointee.scale) {
                 return scaled % divisor.pointee.scaledDivisor == 0
             }
-            guard let exact = DecimalNumber(text: bytes) else { return false }
+            guard let exact = ExactDecimal(text: bytes) else { return false }
             return exact.isMultiple(of: divisor.pointee.exact)
         }
     }

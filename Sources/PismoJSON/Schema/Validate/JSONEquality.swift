@@ -8,8 +8,8 @@ enum JSONEquality {
         case (.number, .number(let text)):
             return node.withNumberBytes { bytes in
                 if utf8Equal(text, bytes) { return true }
-                guard let a = DecimalNumber(text: bytes), let b = DecimalNumber(text) else { return false }
-                return DecimalNumber.compare(a, b) == 0
+                guard let a = ExactDecimal(text: bytes), let b = ExactDecimal(text) else { return false }
+                return ExactDecimal.compare(a, b) == 0
             }
         case (.string, .string(let s)):
             return node.schemaStringBytes { utf8Equal(s, $0) }
@@ -51,8 +51,8 @@ enum JSONEquality {
         case .number:
             return a.withNumberBytes { x in
                 b.withNumberBytes { y in
-                    guard let p = DecimalNumber(text: x), let q = DecimalNumber(text: y) else { return false }
-                    return DecimalNumber.compare(p, q) == 0
+                    guard let p = ExactDecimal(text: x), let q = ExactDecimal(text: y) else { return false }
+                    return ExactDecimal.compare(p, q) == 0
                 }
             }
         case .string:
