@@ -11,7 +11,7 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
             Without --schema, documents are checked the way the processor checks events: the envelope schema (PISMO_SCHEMA or <schema dir>/event_schema.json), then <schema dir>/events/<event_type>.json for `data`, with format assertion on. The schema dir defaults to ./schema. PISMO_STRICT_EVENT_TYPES=true rejects event types that have no schema.
 
-            With --schema FILE, documents are checked against FILE; `format` is only an annotation unless --assert-format is given. References never use the network: they resolve against the embedded 2020-12 metaschemas, FILE itself and every *.json under --schema-dir (known by its $id, or by --schema-base + its path relative to the directory when it has none).
+            With --schema FILE, documents are checked against FILE; `format` is only an annotation unless --assert-format is given. References never use the network: they resolve against the embedded 2020-12 metaschemas, FILE itself, Pismo's ./schema directory (by $id) and every *.json under --schema-dir (known by its $id, or by --schema-base + its path relative to the directory when it has none).
 
             With no DOC arguments, one JSON document per line is read from stdin. One line is printed per document: `valid` or `invalid: <reason>`, e.g. `invalid: /data: expected object, got string`.
 
@@ -92,6 +92,13 @@ struct ValidateCommand: ParsableCommand {
             }
         }
         var registry = SchemaRegistry()
+        // Pismo's own schemas (./schema, by $id) are always referenceable, as the brief for
+        // `$ref` resolution promises; --schema-dir adds to them.
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: "schema", isDirectory: &isDirectory), isDirectory.boolValue,
+           schemaDir.map({ URL(fileURLWithPath: $0).standardizedFileURL.path }) != URL(fileURLWithPath: "schema").standardizedFileURL.path {
+            try SchemaDirectory.register("schema", into: &registry)
+        }
         if let schemaDir { try SchemaDirectory.register(schemaDir, base: schemaBase, into: &registry) }
         let root = try SchemaDirectory.registerFile(schema, into: &registry)
         let validator = try JSONSchemaValidator(rootURI: root, registry: registry, assertFormat: assertFormat)
