@@ -79,5 +79,9 @@ import Testing
         let all = v.allErrors(try JSONDocument(#"{"data":"x"}"#).root)
         #expect(all.count == 2)
         #expect(v.firstError(try JSONDocument(#"{"id":1}"#).root) == nil)
+        let closed = try validator(#"{"properties":{"a":true},"additionalProperties":false}"#)
+        let extra = closed.firstError(try JSONDocument(#"{"a":1,"b~/":2}"#).root)
+        #expect(extra?.description == "/b~0~1: property is not allowed")
+        #expect(extra?.keywordLocation == "/additionalProperties")
     }
 }

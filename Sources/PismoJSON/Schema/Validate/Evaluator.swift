@@ -111,6 +111,13 @@ struct Evaluator: ~Copyable {
         if recording {
             let name = String(decoding: key, as: UTF8.self)
             let path = location(keyword, key: name, index: 0)
+            if schema.nodes[id].boolean == 0, errors.count == start + 1 {
+                switch keyword {
+                case .additionalProperties, .unevaluatedProperties, .properties, .patternProperties:
+                    errors[start].message = "property is not allowed"
+                default: break
+                }
+            }
             prefix(from: start, instance: "/" + JSONPointer.escape(name), keyword: path)
         }
         return false
