@@ -58,8 +58,8 @@ public struct EventValidator: Sendable {
     /// The first problem with a parsed event, or nil.
     private func check(_ root: JSONNode) -> EventValidationError? {
         if !envelope.isValid(root) {
-            let detail = envelope.firstError(root)
-            return EventValidationError(code: .schemaViolation, message: detail?.description ?? "invalid envelope", detail: detail)
+            let detail = envelope.explain(root)
+            return EventValidationError(code: .schemaViolation, message: detail.description, detail: detail)
         }
         // The envelope guarantees event_type is a string and data an object.
         guard let typeNode = root["event_type"], let data = root["data"] else { return nil }
@@ -69,7 +69,8 @@ public struct EventValidator: Sendable {
             return EventValidationError(code: .unknownEventType,
                                         message: "/event_type: no schema for event type \"\(typeNode.string ?? "")\"")
         }
-        guard !validator.isValid(data), var detail = validator.firstError(data) else { return nil }
+        if validator.isValid(data) { return nil }
+        var detail = validator.explain(data)
         detail.instanceLocation = "/data" + detail.instanceLocation
         detail.keywordLocation = "/events/\(typeNode.string ?? "")" + detail.keywordLocation
         return EventValidationError(code: .schemaViolation, message: detail.description, detail: detail)

@@ -46,6 +46,13 @@ public struct JSONSchemaValidator: Sendable {
             ?? ValidationError(instanceLocation: "", keywordLocation: "", message: "invalid")
     }
 
+    /// The first failure of an instance for which `isValid` just returned false (skips
+    /// re-checking validity; for a valid instance it returns a generic "invalid").
+    public func explain(_ instance: JSONNode) -> ValidationError {
+        recordedErrors(instance, collectAll: false).first
+            ?? ValidationError(instanceLocation: "", keywordLocation: "", message: "invalid")
+    }
+
     /// Every failing assertion (empty when valid).
     public func allErrors(_ instance: JSONNode) -> [ValidationError] {
         if isValid(instance) { return [] }
