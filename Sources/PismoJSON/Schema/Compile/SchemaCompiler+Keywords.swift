@@ -121,12 +121,10 @@ extension SchemaCompiler {
         var p = PropertyApplicators()
         if let props = s.member("properties") {
             guard let members = props.objectMembers else { throw fail(c, "properties", "must be an object") }
-            p.hasProperties = true
             for m in members { p.named.append((Array(m.key.utf8), try sub(c, "properties", m.key))) }
         }
         if let patterns = s.member("patternProperties") {
             guard let members = patterns.objectMembers else { throw fail(c, "patternProperties", "must be an object") }
-            p.hasPatterns = true
             for m in members {
                 let regex: ECMARegex
                 do { regex = try ECMARegex(m.key) } catch { throw fail(c, "patternProperties", "\(error)") }

@@ -93,7 +93,6 @@ struct PropertyApplicators: Sendable {
     var named: [(key: [UInt8], node: NodeID)] = []
     var patterns: [(regex: ECMARegex, source: String, node: NodeID)] = []
     var additional: NodeID?
-    var hasProperties = false, hasPatterns = false
 }
 
 enum Keyword: Sendable {
@@ -119,14 +118,6 @@ enum Keyword: Sendable {
     case ref(NodeID)
     case dynamicRef(anchor: String, fallback: NodeID)
     case unevaluatedProperties(NodeID), unevaluatedItems(NodeID)
-
-    /// Keywords compiled from several schema keywords prefix their own keyword locations.
-    var locatesOwnErrors: Bool {
-        switch self {
-        case .properties, .items, .conditional, .unevaluatedProperties, .unevaluatedItems: return true
-        default: return false
-        }
-    }
 
     var name: String {
         switch self {

@@ -112,6 +112,7 @@ struct Instance {
         return found
     }
 
+
     func member(_ key: [UInt8]) -> Instance? { key.withUnsafeBufferPointer { member($0) } }
 
     func hasMember(_ key: UnsafeBufferPointer<UInt8>) -> Bool { member(key) != nil }

@@ -140,13 +140,4 @@ enum InstanceChecks {
         for b in utf8 where b & 0xC0 != 0x80 { n += 1 }
         return n
     }
-
-    @inline(__always)
-    static func bytesEqual(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard a.count == b.count else { return false }
-        return a.withUnsafeBufferPointer { pa in
-            for i in 0..<pa.count where pa[i] != b[i] { return false }
-            return true
-        }
-    }
 }
