@@ -25,6 +25,8 @@ import Testing
         #expect(result.eventTime == "2024-05-01T12:00:00.123Z")
         #expect(result.eventID == "e-1")
         #expect(try validator().eventTypes == ["monitoring.alert", "transaction.authorized"])
+        let framed = Array("xx".utf8) + Array(authorized.utf8) + Array("yy".utf8)
+        #expect(try validator().validate(bytes: framed.dropFirst(2).dropLast(2)).isValid)
     }
 
     @Test func envelopeViolations() throws {

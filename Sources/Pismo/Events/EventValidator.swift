@@ -78,6 +78,9 @@ public struct EventValidator: Sendable {
 
     public func validate(_ text: String) -> EventValidationResult { validate(Array(text.utf8)) }
 
+    /// Validates a message body held in any byte collection (e.g. a slice of a response buffer).
+    public func validate(bytes: some Collection<UInt8>) -> EventValidationResult { validate(Array(bytes)) }
+
     /// Every failing assertion of one message ("" when valid), for `pismo validate --all-errors`.
     /// Envelope errors come first; the per-type schema runs only when the envelope passes.
     public func allErrors(_ bytes: [UInt8]) -> [String] {
