@@ -4,6 +4,8 @@ import Foundation
 
 let benchmarks: [String: ([String]) throws -> Void] = [
     "json": runJSONBench,
+    "tls-handshake": tlsHandshakeBenchmark,
+    "tls-transfer": tlsTransferBenchmark,
     "validation": runValidationBenchmark,
 ]
 
