@@ -58,6 +58,12 @@ struct RegexVM: ~Copyable {
                 stack.append(Frame(pcOrRegister: -1 - r, value: registers[r]))
                 registers[r] = pos
                 pc += 1
+            case .resetCaptures(let groups):
+                for r in (2 * groups.lowerBound)...(2 * groups.upperBound + 1) where registers[r] != -1 {
+                    stack.append(Frame(pcOrRegister: -1 - r, value: registers[r]))
+                    registers[r] = -1
+                }
+                pc += 1
             case .failIfNoProgress(let r):
                 if registers[r] == pos { ok = false } else { pc += 1 }
             case .lineStart: if pos == 0 { pc += 1 } else { ok = false }
