@@ -56,6 +56,9 @@ import Testing
         try check("(?<=a+)b", ["aab"], ["b", "cb"])
         try check("(?<!x)y", ["ay", "y"], ["xy"])
         try check("\\bfoo\\b", ["a foo b", "foo"], ["afoo", "foob"])
+        // ECMA-262 clears a quantified group's captures each iteration: after the "b"
+        // iteration group 1 is unset, so \1 matches empty ("ab") and cannot match "a" ("aba").
+        try check("^(?:(a)|b)+\\1$", ["ab", "aa"], ["aba"])
     }
 
     @Test func controlAndHexEscapes() throws {

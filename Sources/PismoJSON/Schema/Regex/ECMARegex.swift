@@ -83,6 +83,8 @@ public final class ECMARegex: Sendable {
 
     private static func decodeScalar(_ input: UnsafeBufferPointer<UInt8>, _ i: Int) -> (UInt32, Int) {
         let b0 = UInt32(input[i])
+        let need = b0 < 0xC0 ? 0 : (b0 < 0xE0 ? 2 : (b0 < 0xF0 ? 3 : 4))
+        if need == 0 || i + need > input.count { return (0xFFFD, 1) }
         if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(input[i + 1] & 0x3F), 2) }
         if b0 < 0xF0 {
             return ((b0 & 0x0F) << 12 | UInt32(input[i + 1] & 0x3F) << 6 | UInt32(input[i + 2] & 0x3F), 3)

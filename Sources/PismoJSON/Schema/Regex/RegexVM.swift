@@ -17,6 +17,9 @@ struct RegexVM: ~Copyable {
     func decode(_ i: Int) -> (UInt32, Int) {
         let b0 = UInt32(input[i])
         if b0 < 0x80 { return (b0, 1) }
+        // Truncated or stray bytes (not produced by a conforming JSON reader) decode as U+FFFD.
+        let need = b0 < 0xC0 ? 0 : (b0 < 0xE0 ? 2 : (b0 < 0xF0 ? 3 : 4))
+        if need == 0 || i + need > input.count { return (0xFFFD, 1) }
         if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(input[i + 1] & 0x3F), 2) }
         if b0 < 0xF0 {
             return ((b0 & 0x0F) << 12 | UInt32(input[i + 1] & 0x3F) << 6 | UInt32(input[i + 2] & 0x3F), 3)
@@ -54,6 +57,12 @@ struct RegexVM: ~Copyable {
             case .save(let r):
                 stack.append(Frame(pcOrRegister: -1 - r, value: registers[r]))
                 registers[r] = pos
+                pc += 1
+            case .resetCaptures(let groups):
+                for r in (2 * groups.lowerBound)...(2 * groups.upperBound + 1) where registers[r] != -1 {
+                    stack.append(Frame(pcOrRegister: -1 - r, value: registers[r]))
+                    registers[r] = -1
+                }
                 pc += 1
             case .failIfNoProgress(let r):
                 if registers[r] == pos { ok = false } else { pc += 1 }

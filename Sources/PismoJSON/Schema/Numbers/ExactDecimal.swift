@@ -4,7 +4,7 @@
 /// Used for numeric keywords when a value has more than 15 significant digits or an extreme
 /// exponent (below that, Double comparison is exact because every such decimal maps to a
 /// distinct, order-preserving Double) and for `multipleOf` with fractional operands.
-struct DecimalNumber: Sendable, Equatable {
+struct ExactDecimal: Sendable, Equatable {
     var negative: Bool
     var digits: [UInt8]
     var exponent: Int
@@ -54,7 +54,7 @@ struct DecimalNumber: Sendable, Equatable {
     /// Position of the most significant digit (10^magnitude <= |x| < 10^(magnitude+1)).
     private var magnitude: Int { digits.count + exponent - 1 }
 
-    static func compare(_ a: DecimalNumber, _ b: DecimalNumber) -> Int {
+    static func compare(_ a: ExactDecimal, _ b: ExactDecimal) -> Int {
         if a.isZero && b.isZero { return 0 }
         if a.negative != b.negative || a.isZero || b.isZero {
             let signA = a.isZero ? 0 : (a.negative ? -1 : 1), signB = b.isZero ? 0 : (b.negative ? -1 : 1)
@@ -71,7 +71,7 @@ struct DecimalNumber: Sendable, Equatable {
 
     /// True when self / divisor is an integer. Exact while the divisor's digits fit in 18
     /// decimal digits and the exponent gap is below 100,000; beyond that falls back to Double.
-    func isMultiple(of divisor: DecimalNumber) -> Bool {
+    func isMultiple(of divisor: ExactDecimal) -> Bool {
         if isZero { return true }
         guard !divisor.isZero else { return false }
         let base = min(exponent, divisor.exponent)
