@@ -51,12 +51,12 @@ extension DynamoDBClient {
                 }
                 w.endObject()
             }
-            for (table, items) in r["Responses"]?.members ?? [] {
+            for (table, items) in r["Responses"].fields {
                 found[table, default: []] += items.elements.compactMap { DynamoDBValue.readItem($0) }
             }
             pending = [:]
-            for (table, entry) in r["UnprocessedKeys"]?.members ?? [] {
-                let left = (entry["Keys"]?.elements ?? []).compactMap { DynamoDBValue.readItem($0) }
+            for (table, entry) in r["UnprocessedKeys"].fields {
+                let left = entry["Keys"].items.compactMap { DynamoDBValue.readItem($0) }
                 if !left.isEmpty { pending[table] = left }
             }
             round += 1
@@ -89,7 +89,7 @@ extension DynamoDBClient {
 
     static func readWriteRequests(_ node: JSONNode?) -> [String: [DynamoDBWriteRequest]] {
         var out: [String: [DynamoDBWriteRequest]] = [:]
-        for (table, list) in node?.members ?? [] {
+        for (table, list) in node.fields {
             let writes = list.elements.compactMap { e -> DynamoDBWriteRequest? in
                 if let item = DynamoDBValue.readItem(e["PutRequest"]?["Item"]) { return .put(item) }
                 if let key = DynamoDBValue.readItem(e["DeleteRequest"]?["Key"]) { return .delete(key: key) }

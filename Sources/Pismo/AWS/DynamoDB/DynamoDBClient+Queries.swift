@@ -40,7 +40,7 @@ extension DynamoDBClient {
             if isQuery, !q.scanIndexForward { w.key("ScanIndexForward"); w.bool(false) }
             if q.consistentRead { w.key("ConsistentRead"); w.bool(true) }
         }
-        let items = try (r["Items"]?.elements ?? []).map { node -> DynamoDBItem in
+        let items = try r["Items"].items.map { node -> DynamoDBItem in
             guard let item = DynamoDBValue.readItem(node) else {
                 throw AWSError(service: "dynamodb", operation: op.name, status: 200, code: AWSError.invalidResponse,
                                message: "malformed item in Items")

@@ -71,7 +71,7 @@ public struct DynamoDBTableDescription: Sendable, Equatable {
     init(json t: JSONNode) {
         name = t["TableName"]?.string ?? ""
         status = t["TableStatus"]?.string ?? ""
-        keySchema = (t["KeySchema"]?.elements ?? []).compactMap { $0["AttributeName"]?.string }
+        keySchema = t["KeySchema"].items.compactMap { $0["AttributeName"]?.string }
         itemCount = t["ItemCount"]?.int64
         streamEnabled = t["StreamSpecification"]?["StreamEnabled"]?.bool ?? false
         streamViewType = t["StreamSpecification"]?["StreamViewType"]?.string

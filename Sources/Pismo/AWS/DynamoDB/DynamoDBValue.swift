@@ -64,7 +64,7 @@ extension DynamoDBValue {
 
     /// Decodes `{"S":"…"}` etc.; nil for anything that is not a one-member AttributeValue object.
     init?(json node: JSONNode) {
-        guard let (type, v) = node.members.first else { return nil }
+        guard let (type, v) = node.members.first(where: { _ in true }) else { return nil }
         switch type {
         case "S": guard let s = v.string else { return nil }; self = .s(s)
         case "N": guard let s = v.string ?? v.numberText else { return nil }; self = .n(s)

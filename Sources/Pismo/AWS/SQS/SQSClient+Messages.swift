@@ -32,7 +32,7 @@ extension SQSClient {
         }
         let byID = Dictionary(entries.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var result = SQSBatchResult<SQSSendResult>(successful: [], failed: SQSCoding.readFailures(r["Failed"]))
-        for s in r["Successful"]?.elements ?? [] {
+        for s in r["Successful"].items {
             let id = s["Id"]?.string ?? ""
             let sent = SQSSendResult(id: id, messageID: s["MessageId"]?.string ?? "", sequenceNumber: s["SequenceNumber"]?.string)
             do {
@@ -66,7 +66,7 @@ extension SQSClient {
             w.key("AttributeNames"); Self.writeStrings(systemAttributes, &w)
             w.key("MessageAttributeNames"); Self.writeStrings(messageAttributeNames, &w)
         }
-        return try (r["Messages"]?.elements ?? []).map { try SQSCoding.readMessage($0, operation: "ReceiveMessage") }
+        return try r["Messages"].items.map { try SQSCoding.readMessage($0, operation: "ReceiveMessage") }
     }
 
     /// Up to 10 (id, receipt handle) pairs; returns per-entry outcome.
@@ -83,7 +83,7 @@ extension SQSClient {
             }
             w.endArray()
         }
-        return SQSBatchResult(successful: (r["Successful"]?.elements ?? []).compactMap { $0["Id"]?.string },
+        return SQSBatchResult(successful: r["Successful"].items.compactMap { $0["Id"]?.string },
                               failed: SQSCoding.readFailures(r["Failed"]))
     }
 
@@ -100,7 +100,7 @@ extension SQSClient {
             }
             w.endArray()
         }
-        return SQSBatchResult(successful: (r["Successful"]?.elements ?? []).compactMap { $0["Id"]?.string },
+        return SQSBatchResult(successful: r["Successful"].items.compactMap { $0["Id"]?.string },
                               failed: SQSCoding.readFailures(r["Failed"]))
     }
 }

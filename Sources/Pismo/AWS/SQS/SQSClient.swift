@@ -69,7 +69,7 @@ public struct SQSClient: Sendable {
             if let maxResults { w.key("MaxResults"); w.int(maxResults) }
             if let nextToken { w.key("NextToken"); w.string(nextToken) }
         }
-        return ((r["QueueUrls"]?.elements ?? []).compactMap(\.string), r["NextToken"]?.string)
+        return (r["QueueUrls"].items.compactMap(\.string), r["NextToken"]?.string)
     }
 
     public func purgeQueue(queueURL: String) async throws {

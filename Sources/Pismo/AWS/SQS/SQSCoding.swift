@@ -35,12 +35,12 @@ enum SQSCoding {
 
     static func readStringMap(_ node: JSONNode?) -> [String: String] {
         var out: [String: String] = [:]
-        for (key, value) in node?.members ?? [] { out[key] = value.string ?? value.numberText ?? "" }
+        for (key, value) in node.fields { out[key] = value.string ?? value.numberText ?? "" }
         return out
     }
 
     static func readFailures(_ node: JSONNode?) -> [SQSBatchFailure] {
-        (node?.elements ?? []).map { f in
+        node.items.map { f in
             SQSBatchFailure(id: f["Id"]?.string ?? "", senderFault: f["SenderFault"]?.bool ?? false,
                             code: f["Code"]?.string ?? "", message: f["Message"]?.string ?? "")
         }

@@ -31,7 +31,7 @@ public struct DynamoDBStreamsClient: Sendable {
             if let limit { w.key("Limit"); w.int(limit) }
             if let exclusiveStartStreamARN { w.key("ExclusiveStartStreamArn"); w.string(exclusiveStartStreamARN) }
         }
-        let streams = (r["Streams"]?.elements ?? []).map {
+        let streams = r["Streams"].items.map {
             StreamSummary(streamARN: $0["StreamArn"]?.string ?? "", tableName: $0["TableName"]?.string ?? "",
                           streamLabel: $0["StreamLabel"]?.string ?? "")
         }
@@ -47,7 +47,7 @@ public struct DynamoDBStreamsClient: Sendable {
             if let exclusiveStartShardID { w.key("ExclusiveStartShardId"); w.string(exclusiveStartShardID) }
         }
         let d = r["StreamDescription"]
-        let shards = (d?["Shards"]?.elements ?? []).map { s in
+        let shards = (d?["Shards"]).items.map { s in
             StreamShard(shardID: s["ShardId"]?.string ?? "", parentShardID: s["ParentShardId"]?.string,
                         startingSequenceNumber: s["SequenceNumberRange"]?["StartingSequenceNumber"]?.string,
                         endingSequenceNumber: s["SequenceNumberRange"]?["EndingSequenceNumber"]?.string)
@@ -102,7 +102,7 @@ public struct DynamoDBStreamsClient: Sendable {
         } catch let e as AWSError where e.code == "TrimmedDataAccessException" {
             throw DynamoDBStreamsError.trimmedData(e)
         }
-        let records = (r["Records"]?.elements ?? []).map(Self.record)
+        let records = r["Records"].items.map(Self.record)
         return (records, r["NextShardIterator"]?.string)
     }
 
