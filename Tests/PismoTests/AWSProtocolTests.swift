@@ -47,6 +47,17 @@ struct AWSProtocolTests {
         #expect(http.requests.count == 1, "a client error is not retried")
     }
 
+    @Test func xmlAuthFailuresAreParsedToo() async throws {
+        let xml = "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>bad &amp; wrong</Message></Error></ErrorResponse>"
+        let http = ScriptedHTTP([{ _ in HTTPResponse(status: 403, body: Array(xml.utf8)) }])
+        let error = await #expect(throws: AWSError.self) {
+            try await AWSJSONClient(service: .sqs, context: AWSTestContext.make(http)).send(op, body: [])
+        }
+        #expect(error?.code == "SignatureDoesNotMatch")
+        #expect(error?.message == "bad & wrong")
+        #expect(error?.status == 403)
+    }
+
     @Test func transientFailuresAreRetriedWithJitteredBackoffAndRefundTheQuota() async throws {
         let sleeper = SleepRecorder()
         let quota = RetryQuota()

@@ -5,7 +5,12 @@ enum AWSErrorParser {
     static func parse(_ response: HTTPResponse, service: String, operation: String) -> AWSError {
         var code: String?
         var message = ""
-        if !response.body.isEmpty, let doc = try? JSONDocument(bytes: response.body) {
+        if response.body.first == UInt8(ascii: "<") {
+            // Some front ends (and emulators) answer auth failures with a query-protocol XML body.
+            let xml = String(decoding: response.body, as: UTF8.self)
+            code = XMLText.first("Code", in: xml)
+            message = XMLText.first("Message", in: xml) ?? ""
+        } else if !response.body.isEmpty, let doc = try? JSONDocument(bytes: response.body) {
             code = doc.root["__type"]?.string ?? doc.root["code"]?.string
             message = doc.root["message"]?.string ?? doc.root["Message"]?.string ?? ""
         }
