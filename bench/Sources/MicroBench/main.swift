@@ -2,7 +2,9 @@
 // as a function `(args) -> Void` and is registered here.
 import Foundation
 
-let benchmarks: [String: ([String]) throws -> Void] = [:]
+let benchmarks: [String: ([String]) throws -> Void] = [
+    "aws": runAWSBenchmarks,
+]
 
 let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, let run = benchmarks[name] else {

@@ -88,13 +88,22 @@ public struct DynamoDBClient: Sendable {
     @discardableResult
     public func putItem(table: String, item: DynamoDBItem, expressions: DynamoDBExpressions = DynamoDBExpressions(),
                         returnValues: DynamoDBReturnValues = .none) async throws -> DynamoDBItem? {
-        let r = try await call(Self.putItem) { w in
-            w.key("TableName"); w.string(table)
-            w.key("Item"); DynamoDBValue.writeItem(item, into: &w)
-            expressions.write(into: &w)
-            if returnValues != .none { w.key("ReturnValues"); w.string(returnValues.rawValue) }
-        }
-        return DynamoDBValue.readItem(r["Attributes"])
+        let body = Self.putItemBody(table: table, item: item, expressions: expressions, returnValues: returnValues)
+        let response = try await transport.send(Self.putItem, body: body)
+        return DynamoDBValue.readItem(try response.document(service: "dynamodb", operation: "PutItem").root["Attributes"])
+    }
+
+    /// The PutItem request body, streamed straight from the item (exposed for benchmarks and batching).
+    public static func putItemBody(table: String, item: DynamoDBItem, expressions: DynamoDBExpressions = DynamoDBExpressions(),
+                                   returnValues: DynamoDBReturnValues = .none) -> [UInt8] {
+        var w = JSONWriter(capacity: 512)
+        w.beginObject()
+        w.key("TableName"); w.string(table)
+        w.key("Item"); DynamoDBValue.writeItem(item, into: &w)
+        expressions.write(into: &w)
+        if returnValues != .none { w.key("ReturnValues"); w.string(returnValues.rawValue) }
+        w.endObject()
+        return w.bytes
     }
 
     public func getItem(table: String, key: DynamoDBItem, consistentRead: Bool = false,

@@ -66,7 +66,21 @@ extension SQSClient {
             w.key("AttributeNames"); Self.writeStrings(systemAttributes, &w)
             w.key("MessageAttributeNames"); Self.writeStrings(messageAttributeNames, &w)
         }
-        return try r["Messages"].items.map { try SQSCoding.readMessage($0, operation: "ReceiveMessage") }
+        return try Self.messages(in: r)
+    }
+
+    /// Decodes a ReceiveMessage response body, checking every message's MD5s.
+    public static func decodeReceiveMessage(_ body: [UInt8]) throws -> [SQSMessage] {
+        let doc: JSONDocument
+        do { doc = try JSONDocument(bytes: body) } catch {
+            throw AWSError(service: "sqs", operation: "ReceiveMessage", status: 200, code: AWSError.invalidResponse,
+                           message: "response is not JSON: \(error)")
+        }
+        return try messages(in: doc.root)
+    }
+
+    static func messages(in root: JSONNode) throws -> [SQSMessage] {
+        try root["Messages"].items.map { try SQSCoding.readMessage($0, operation: "ReceiveMessage") }
     }
 
     /// Up to 10 (id, receipt handle) pairs; returns per-entry outcome.
