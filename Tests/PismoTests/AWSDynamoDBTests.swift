@@ -1,3 +1,4 @@
+import PismoJSON
 import Testing
 import Transport
 @testable import Pismo
@@ -90,10 +91,10 @@ struct AWSDynamoDBTests {
         #expect(left.isEmpty)
         #expect(http.requests.count == 2)
         #expect(sleeper.delays.count == 1)
-        let second = try Self.body(http.requests[1])["RequestItems"]?["t"]?.elements ?? []
+        let second = try (Self.body(http.requests[1])["RequestItems"]?["t"]).items
         #expect(second.count == 1)
         #expect(second.first?["PutRequest"]?["Item"]?["pk"]?["S"]?.string == "2")
-        let first = try Self.body(http.requests[0])["RequestItems"]?["t"]?.elements ?? []
+        let first = try (Self.body(http.requests[0])["RequestItems"]?["t"]).items
         #expect(first.last?["DeleteRequest"]?["Key"]?["pk"]?["S"]?.string == "3")
     }
 
@@ -116,8 +117,8 @@ struct AWSDynamoDBTests {
             .delete(table: "t", key: ["pk": .s("3")]),
             .conditionCheck(table: "t", key: ["pk": .s("4")], expressions: DynamoDBExpressions(condition: "attribute_exists(pk)")),
         ], clientRequestToken: "tok-1")
-        let items = try Self.body(http.requests[0])["TransactItems"]?.elements ?? []
-        #expect(items.map { $0.members.first?.key ?? "" } == ["Put", "Update", "Delete", "ConditionCheck"])
+        let items = try (Self.body(http.requests[0])["TransactItems"]).items
+        #expect(items.map { Array($0.members).first?.key ?? "" } == ["Put", "Update", "Delete", "ConditionCheck"])
         #expect(items[1]["Update"]?["UpdateExpression"]?.string == "SET v = :v")
         #expect(try Self.body(http.requests[0])["ClientRequestToken"]?.string == "tok-1")
     }
@@ -132,7 +133,7 @@ struct AWSDynamoDBTests {
         #expect(created.streamViewType == "NEW_IMAGE")
         let req = try Self.body(http.requests[0])
         #expect(req["StreamSpecification"]?["StreamViewType"]?.string == "NEW_IMAGE")
-        #expect(req["KeySchema"]?.elements.map { $0["KeyType"]?.string ?? "" } == ["HASH", "RANGE"])
+        #expect(req["KeySchema"].items.map { $0["KeyType"]?.string ?? "" } == ["HASH", "RANGE"])
         #expect(try await ddb.describeTable(name: "t").itemCount == 5)
         _ = try await ddb.updateTable(name: "t", stream: nil)
         #expect(try Self.body(http.requests[2])["StreamSpecification"]?["StreamEnabled"]?.bool == false)

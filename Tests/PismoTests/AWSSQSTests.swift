@@ -1,3 +1,4 @@
+import PismoJSON
 import Foundation
 import Testing
 import Transport
@@ -54,7 +55,7 @@ struct AWSSQSTests {
         let req = try Self.body(http.requests[0])
         #expect(req["WaitTimeSeconds"]?.int == 20)
         #expect(req["MaxNumberOfMessages"]?.int == 10)
-        #expect(req["MessageAttributeNames"]?.elements.first?.string == "All")
+        #expect(req["MessageAttributeNames"].items.first?.string == "All")
         #expect(try #require(http.timeouts.first) > Duration.seconds(20), "HTTP timeout exceeds the long-poll wait")
     }
 
@@ -87,7 +88,7 @@ struct AWSSQSTests {
         #expect(deleted.failed.map(\.code) == ["ReceiptHandleIsInvalid"])
         let vis = try await sqs.changeMessageVisibilityBatch(queueURL: "http://q", entries: [.init(id: "v", receiptHandle: "h", visibilityTimeout: 0)])
         #expect(vis.failed.map(\.id) == ["v"])
-        #expect(try Self.body(http.requests[2])["Entries"]?.elements.first?["VisibilityTimeout"]?.int == 0)
+        #expect(try Self.body(http.requests[2])["Entries"].items.first?["VisibilityTimeout"]?.int == 0)
     }
 
     @Test func queueManagementCalls() async throws {

@@ -4,6 +4,7 @@ import Foundation
 
 let benchmarks: [String: ([String]) throws -> Void] = [
     "aws": runAWSBenchmarks,
+    "json": runJSONBench,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

@@ -1,3 +1,4 @@
+import PismoJSON
 import Transport
 
 /// ECS task role / EKS Pod Identity: `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (against

@@ -1,3 +1,5 @@
+import PismoJSON
+
 /// BatchWriteItem / BatchGetItem with the unprocessed-items loop, and TransactWriteItems.
 extension DynamoDBClient {
     /// Writes up to 25 requests (across tables). Items DynamoDB hands back as `UnprocessedItems`

@@ -1,3 +1,5 @@
+import PismoJSON
+
 /// Amazon DynamoDB over AWS JSON 1.0 (`DynamoDB_20120810.*`). Responses are CRC32-checked against
 /// `x-amz-crc32` before decoding. Thread-safe value; calls run concurrently.
 public struct DynamoDBClient: Sendable {

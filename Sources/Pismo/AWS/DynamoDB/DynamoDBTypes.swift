@@ -1,3 +1,5 @@
+import PismoJSON
+
 /// Expression parts of a request. Names (`#n` → attribute name) and values (`:v` → value) are shared
 /// by every expression of the request, as DynamoDB requires.
 public struct DynamoDBExpressions: Sendable, Equatable {

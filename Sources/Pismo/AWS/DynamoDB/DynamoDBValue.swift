@@ -1,3 +1,4 @@
+import PismoJSON
 import Foundation
 
 /// A DynamoDB AttributeValue, complete: numbers stay exact decimal strings (`N`, `NS`) because

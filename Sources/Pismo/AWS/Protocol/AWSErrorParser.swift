@@ -1,3 +1,4 @@
+import PismoJSON
 import Transport
 
 /// Turns a non-2xx AWS JSON response into an `AWSError`.

@@ -1,3 +1,4 @@
+import PismoJSON
 import Transport
 
 /// A successful (2xx) AWS JSON response; `body` is the receive buffer, decoded in place by callers.

@@ -1,3 +1,5 @@
+import PismoJSON
+
 /// Absent-tolerant access used by every response decoder: AWS omits empty lists and maps, so
 /// "missing" and "empty" read the same.
 extension Optional where Wrapped == JSONNode {

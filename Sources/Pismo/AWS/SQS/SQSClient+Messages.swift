@@ -1,3 +1,5 @@
+import PismoJSON
+
 /// Sending, receiving and the batch calls.
 extension SQSClient {
     public func sendMessage(queueURL: String, body: String, attributes: [String: SQSMessageAttribute] = [:],

@@ -1,3 +1,5 @@
+import PismoJSON
+
 /// Amazon SQS over AWS JSON 1.0 (`AmazonSQS.*`, query-compatible errors). Thread-safe value;
 /// calls run concurrently. Message bodies and attributes are MD5-checked on send and receive.
 public struct SQSClient: Sendable {

@@ -1,3 +1,4 @@
+import PismoJSON
 import Foundation
 
 /// JSON shapes shared by several SQS operations: message attributes out, messages and batch results in.

@@ -1,3 +1,4 @@
+import PismoJSON
 import Foundation
 
 /// DynamoDB Streams over AWS JSON 1.0 (`DynamoDBStreams_20120810.*`). Host `streams.dynamodb.<region>`
