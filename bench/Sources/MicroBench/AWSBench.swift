@@ -1,4 +1,4 @@
-// pismo-microbench aws [ITERATIONS]: SigV4 signing per request, SQS ReceiveMessage decode (10
+// pismo-microbench aws [ITERATIONS] [sign|receive|put]: SigV4 signing per request, SQS ReceiveMessage decode (10
 // messages, MD5s checked) and DynamoDB PutItem body encode per item. Build with -c release.
 import Foundation
 import Pismo
@@ -6,10 +6,11 @@ import Transport
 
 func runAWSBenchmarks(_ args: [String]) throws {
     let iterations = args.first.flatMap(Int.init) ?? 20_000
+    let only = args.dropFirst().first
     print("aws microbenchmarks, \(iterations) iterations each (best of 3 runs)")
-    benchSigning(iterations)
-    try benchReceiveDecode(iterations / 4)
-    benchPutItemEncode(iterations)
+    if only == nil || only == "sign" { benchSigning(iterations) }
+    if only == nil || only == "receive" { try benchReceiveDecode(iterations / 4) }
+    if only == nil || only == "put" { benchPutItemEncode(iterations) }
 }
 
 /// Runs `body` `iterations` times, three rounds, and prints the best ns/op.

@@ -89,6 +89,7 @@ public enum CanonicalRequest {
     }
 
     static func collapseWhitespace(_ value: String) -> String {
+        if isAlreadyCanonical(value) { return value }  // the common case: tokens, dates, hosts
         var out: [UInt8] = []
         out.reserveCapacity(value.utf8.count)
         var pendingSpace = false
@@ -101,6 +102,17 @@ public enum CanonicalRequest {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func isAlreadyCanonical(_ value: String) -> Bool {
+        var previousSpace = true  // a leading space is not canonical
+        for b in value.utf8 {
+            if b == 0x09 || b == 0x0A || b == 0x0D { return false }
+            let space = b == 0x20
+            if space && previousSpace { return false }
+            previousSpace = space
+        }
+        return !previousSpace || value.isEmpty
     }
 
     public static func build(method: String, canonicalURI: String, canonicalQuery: String,
