@@ -63,3 +63,20 @@ struct AWSConfigTests {
         #expect(AWSConfig(environment: Self.env([:]), region: "cn-north-1").endpoint(for: .dynamoDB) == "https://dynamodb.cn-north-1.amazonaws.com.cn")
     }
 }
+
+@Suite("AWS standard client context")
+struct AWSStandardContextTests {
+    @Test func standardContextResolvesEverythingFromTheEnvironment() async throws {
+        let env = AWSEnvironment(variables: ["AWS_REGION": "eu-west-3", "AWS_ENDPOINT_URL": "http://127.0.0.1:5000",
+                                             "AWS_ACCESS_KEY_ID": "AKENV", "AWS_SECRET_ACCESS_KEY": "s", "AWS_MAX_ATTEMPTS": "5"],
+                                 readFile: { _ in nil })
+        let http = ScriptedHTTP([ScriptedHTTP.json(200, #"{"QueueUrls":[]}"#)])
+        let context = AWSClientContext.standard(http: http, environment: env)
+        #expect(context.config.region == "eu-west-3")
+        #expect(context.retry.maxAttempts == 5)
+        _ = try await SQSClient(context: context).listQueues()
+        #expect(http.requests.first?.url == "http://127.0.0.1:5000/")
+        #expect(http.requests.first?.headers["Authorization"]?.contains("Credential=AKENV/") == true)
+        #expect(http.requests.first?.headers["Authorization"]?.contains("/eu-west-3/sqs/aws4_request") == true)
+    }
+}
