@@ -1,6 +1,6 @@
 import Transport
 
-/// EC2 instance profile through IMDSv2: PUT a session token (6 h TTL), then GET the role name and its
+/// EC2 instance profile through IMDSv2 (IPv4, or IPv6 with `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6`): PUT a session token (6 h TTL), then GET the role name and its
 /// credentials with `x-aws-ec2-metadata-token`. 403/404/405 on the token PUT means an IMDSv1-only
 /// endpoint: fall back to token-less GETs. Disabled by `AWS_EC2_METADATA_DISABLED=true`; endpoint
 /// overridable with `AWS_EC2_METADATA_SERVICE_ENDPOINT`. 1 s timeout, one attempt: off EC2 there is
@@ -10,7 +10,8 @@ public struct IMDSCredentialProvider: AWSCredentialProvider {
     public let http: any HTTPExecuting
     public var name: String { "EC2 instance metadata (IMDSv2 at \(endpoint))" }
     var endpoint: String {
-        let e = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] ?? "http://169.254.169.254"
+        let ipv6 = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"]?.lowercased() == "ipv6"
+        let e = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] ?? (ipv6 ? "http://[fd00:ec2::254]" : "http://169.254.169.254")
         return e.hasSuffix("/") ? String(e.dropLast()) : e
     }
     static let credentialsPath = "/latest/meta-data/iam/security-credentials/"
