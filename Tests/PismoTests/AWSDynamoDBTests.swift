@@ -197,6 +197,7 @@ struct AWSStreamsTests {
             ScriptedHTTP.json(200, #"{"ShardIterator":"i1"}"#),
             ScriptedHTTP.json(200, #"{"ShardIterator":"i2"}"#),
             ScriptedHTTP.json(200, #"{"Streams":[{"StreamArn":"arn","TableName":"t","StreamLabel":"l"}]}"#),
+            ScriptedHTTP.json(200, #"{"StreamDescription":{"StreamArn":"arn","Shards":[{"ShardId":"s3","ParentShardId":"s1"}]}}"#),
         ])
         let streams = DynamoDBStreamsClient(context: AWSTestContext.make(http))
         let shards = try await streams.describeAllShards(streamARN: "arn")
@@ -212,5 +213,10 @@ struct AWSStreamsTests {
         #expect(try JSONDocument(bytes: http.requests[3].body).root["SequenceNumber"] == nil)
         #expect(try await streams.listStreams(tableName: "t").streams.first?.tableName == "t")
         #expect(http.requests[4].headers["Authorization"]?.contains("/dynamodb/aws4_request") == true)
+        let children = try await streams.describeStream(streamARN: "arn", childrenOf: "s1")
+        #expect(children.shards.map(\.parentShardID) == ["s1"])
+        let filter = try JSONDocument(bytes: http.requests[5].body).root["ShardFilter"]
+        #expect(filter?["Type"]?.string == "CHILD_SHARDS")
+        #expect(filter?["ShardId"]?.string == "s1")
     }
 }

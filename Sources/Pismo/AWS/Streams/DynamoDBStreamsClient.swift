@@ -39,13 +39,20 @@ public struct DynamoDBStreamsClient: Sendable {
         return (streams, r["LastEvaluatedStreamArn"]?.string)
     }
 
-    /// One page of shards (`limit` ≤ 100).
-    public func describeStream(streamARN: String, limit: Int? = nil, exclusiveStartShardID: String? = nil) async throws
-        -> StreamDescription {
+    /// One page of shards (`limit` ≤ 100). `childrenOf` asks only for the children of a closed shard
+    /// (`ShardFilter {Type: CHILD_SHARDS}`), the cheap way to follow lineage after a shard ends.
+    public func describeStream(streamARN: String, limit: Int? = nil, exclusiveStartShardID: String? = nil,
+                               childrenOf parentShardID: String? = nil) async throws -> StreamDescription {
         let r = try await call(Self.describeStream) { w in
             w.key("StreamArn"); w.string(streamARN)
             if let limit { w.key("Limit"); w.int(limit) }
             if let exclusiveStartShardID { w.key("ExclusiveStartShardId"); w.string(exclusiveStartShardID) }
+            if let parentShardID {
+                w.key("ShardFilter"); w.beginObject()
+                w.key("Type"); w.string("CHILD_SHARDS")
+                w.key("ShardId"); w.string(parentShardID)
+                w.endObject()
+            }
         }
         let d = r["StreamDescription"]
         let shards = (d?["Shards"]).items.map { s in
