@@ -6,6 +6,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "tls-handshake": tlsHandshakeBenchmark,
     "tls-transfer": tlsTransferBenchmark,
     "validation": runValidationBenchmark,
+    "aws": runAWSBenchmarks,
     "json": runJSONBench,
 ]
 
