@@ -11,6 +11,10 @@ public struct PismoAWS: Sendable {
     public init(http: any HTTPExecuting, environment: AWSEnvironment = .process()) {
         var context = AWSClientContext.standard(http: http, environment: environment)
         context.userAgent = PismoVersion.userAgent
+        self.init(context: context)
+    }
+
+    public init(context: AWSClientContext) {
         self.config = context.config
         sqs = SQSClient(context: context)
         dynamo = DynamoDBClient(context: context)
