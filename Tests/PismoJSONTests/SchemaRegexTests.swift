@@ -59,6 +59,8 @@ import Testing
         // ECMA-262 clears a quantified group's captures each iteration: after the "b"
         // iteration group 1 is unset, so \1 matches empty ("ab") and cannot match "a" ("aba").
         try check("^(?:(a)|b)+\\1$", ["ab", "aa"], ["aba"])
+        // Captures made inside a positive lookahead are visible afterwards.
+        try check("^(?=(\\w))\\w\\1", ["aa"], ["ab", "a"])
     }
 
     @Test func controlAndHexEscapes() throws {

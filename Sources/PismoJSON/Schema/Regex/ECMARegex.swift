@@ -12,6 +12,7 @@ public final class ECMARegex: Sendable {
     private let programs: [RegexProgram]
     private let sets: [RegexCharSet]
     private let registerCount: Int
+    private let captureRegisters: Int
     private let anchoredStart: Bool
 
     struct FastPiece: Sendable {
@@ -29,6 +30,7 @@ public final class ECMARegex: Sendable {
         programs = compiler.programs
         sets = compiler.sets
         registerCount = compiler.registerCount
+        captureRegisters = 2 * (parser.groupCount + 1)
         let top: [RegexNode]
         if case .sequence(let nodes) = ast { top = nodes } else { top = [ast] }
         if case .lineStart = top.first { anchoredStart = true } else { anchoredStart = false }
@@ -46,7 +48,7 @@ public final class ECMARegex: Sendable {
         if let fastPath {
             return fastPath.withUnsafeBufferPointer { Self.scan($0, anchoredEnd: fastAnchoredEnd, utf8) }
         }
-        var vm = RegexVM(programs: programs, sets: sets, input: utf8)
+        var vm = RegexVM(programs: programs, sets: sets, input: utf8, captureRegisters: captureRegisters)
         var registers = [Int](repeating: -1, count: registerCount)
         var start = 0
         while start <= utf8.count {

@@ -8,6 +8,8 @@ struct RegexVM: ~Copyable {
     let programs: [RegexProgram]
     let sets: [RegexCharSet]
     let input: UnsafeBufferPointer<UInt8>
+    /// Registers 0..<captureRegisters are captures (the rest are loop guards).
+    let captureRegisters: Int
     var steps = 0
     static let stepBudget = 10_000_000
 
@@ -73,7 +75,20 @@ struct RegexVM: ~Copyable {
             case .backreference(let n):
                 if let end = matchBackreference(n, at: pos, registers) { pos = end; pc += 1 } else { ok = false }
             case .look(let sub, let ahead, let negated):
-                if lookaround(sub, ahead: ahead, at: pos, registers) != negated { pc += 1 } else { ok = false }
+                var scratch = registers
+                let matched = lookaround(sub, ahead: ahead, at: pos, &scratch)
+                if matched == negated {
+                    ok = false
+                } else {
+                    if matched {
+                        // Captures made inside a positive lookaround stay visible (ECMA-262).
+                        for r in 2..<captureRegisters where scratch[r] != registers[r] {
+                            stack.append(Frame(pcOrRegister: -1 - r, value: registers[r]))
+                            registers[r] = scratch[r]
+                        }
+                    }
+                    pc += 1
+                }
             case .match:
                 if requiredEnd == nil || requiredEnd == pos { return true }
                 ok = false
@@ -102,8 +117,7 @@ struct RegexVM: ~Copyable {
         return pos + length
     }
 
-    private mutating func lookaround(_ sub: Int, ahead: Bool, at pos: Int, _ registers: [Int]) -> Bool {
-        var scratch = registers
+    private mutating func lookaround(_ sub: Int, ahead: Bool, at pos: Int, _ scratch: inout [Int]) -> Bool {
         if ahead { return run(sub, from: pos, registers: &scratch) }
         // Lookbehind: some start at or before pos whose match ends exactly at pos.
         var j = pos
