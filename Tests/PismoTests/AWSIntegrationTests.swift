@@ -162,6 +162,25 @@ struct AWSIntegrationTests {
         try await ddb.deleteTable(name: table)
     }
 
+    @Test func sessionTokenCredentialsFromSTSAreSignedAndAccepted() async throws {
+        let moto = try await MotoServer.shared()
+        let temporary = try await IAMSetup.assumeAllowAllRole(endpoint: moto.endpoint, http: IntegrationHTTP.client, as: moto.credentials)
+        #expect(temporary.sessionToken?.isEmpty == false)
+        #expect(temporary.expiration != nil)
+        let ddb = DynamoDBClient(context: moto.context(credentials: temporary, maxAttempts: 1))
+        let table = Self.unique("tmp")
+        _ = try await ddb.createTable(name: table, key: [.init("pk", .hash, .s)])
+        try await ddb.putItem(table: table, item: ["pk": .s("x")])
+        #expect(try await ddb.getItem(table: table, key: ["pk": .s("x")]) != nil)
+        try await ddb.deleteTable(name: table)
+        var forged = temporary
+        forged.secretAccessKey += "x"
+        let refused = await #expect(throws: AWSError.self) {
+            try await DynamoDBClient(context: moto.context(credentials: forged, maxAttempts: 1)).describeTable(name: table)
+        }
+        #expect(refused?.status == 403, "the temporary key's signature is really checked")
+    }
+
     @Test func wrongSecretIsRefusedWithAClearError() async throws {
         let moto = try await MotoServer.shared()
         var bad = moto.credentials

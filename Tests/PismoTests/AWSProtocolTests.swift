@@ -141,6 +141,13 @@ struct AWSProtocolTests {
         #expect(quota.available == 480)
     }
 
+    @Test func cancellationIsNotRetried() async throws {
+        let http = ScriptedHTTP(fallback: { _ in throw CancellationError() })
+        let client = AWSJSONClient(service: .sqs, context: AWSTestContext.make(http))
+        await #expect(throws: CancellationError.self) { try await client.send(op, body: []) }
+        #expect(http.requests.count == 1)
+    }
+
     @Test func quotaBucketArithmetic() {
         let q = RetryQuota(initial: 12)
         #expect(q.acquire(afterTimeout: true) == 10)

@@ -119,6 +119,8 @@ public struct AWSJSONClient: Sendable {
         let response: HTTPResponse
         do {
             response = try await context.http.execute(request, timeout: timeout)
+        } catch is CancellationError {
+            throw CancellationError()  // the caller gave up: not a connection failure to retry
         } catch {
             throw transportError(error, operation: operation)
         }

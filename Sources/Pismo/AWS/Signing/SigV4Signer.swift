@@ -25,8 +25,6 @@ public struct SigV4Signer: Sendable {
         public init() {}
     }
 
-    /// Headers that proxies and clients rewrite; signing them breaks signatures in transit.
-    static let unsignedHeaders: Set<String> = ["authorization", "expect", "user-agent", "x-amzn-trace-id", "connection"]
     static let algorithm = "AWS4-HMAC-SHA256"
     public static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
@@ -81,7 +79,8 @@ public struct SigV4Signer: Sendable {
         }
     }
 
-    /// Case-insensitive membership in `unsignedHeaders` without lower-casing a copy.
+    /// Headers never signed: `authorization`, and those proxies and clients add or rewrite in transit
+    /// (`expect`, `user-agent`, `x-amzn-trace-id`, `connection`). Case-insensitive, no lower-cased copy.
     static func isUnsigned(_ name: String) -> Bool {
         switch name.utf8.count {
         case 6: return name.caseInsensitiveEquals("expect")
