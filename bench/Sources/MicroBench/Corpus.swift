@@ -1,19 +1,15 @@
 // Deterministic benchmark corpora of event JSON lines, shared by the JSON and schema benchmarks.
 // Same seed => same bytes on every machine, so figures are comparable across runs.
 
-/// SplitMix64: tiny, fast, good enough for generating test data (not for anything secret).
+import Pismo
+
+/// Pismo's SplitMix64 with the few helpers the corpus generators want.
 struct SeededRandom {
-    var state: UInt64
+    private var generator: SplitMix64
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { generator = SplitMix64(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { generator.next() }
 
     mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 
