@@ -13,9 +13,16 @@ public struct EventGenerator: Sendable {
     }
 
     public func events(_ count: Int, now: Date = Date()) -> [String] {
-        var rng = SplitMix64(seed: seed)
+        events(0..<count, now: now)
+    }
+
+    /// Events number `range` of the sequence (so a paced sender can generate each batch as it sends
+    /// it, and `event_time` — with milliseconds — is the moment of sending: the pipeline benchmark
+    /// measures end-to-end latency from it).
+    public func events(_ range: Range<Int>, now: Date = Date()) -> [String] {
+        var rng = SplitMix64(seed: seed &+ UInt64(range.lowerBound))
         let time = now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-        return (0..<count).map { i in
+        return range.map { i in
             let client = "client-\(i % clients + 1)"
             let id = "evt-\(seed)-\(i)-\(rng.next() % 1_000_000)"
             let (type, producer, data) = sample(i, &rng)
