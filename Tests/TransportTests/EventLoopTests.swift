@@ -1,118 +1,81 @@
-import Testing
 import Synchronization
+import Testing
 @testable import Transport
 
 @Suite struct EventLoopTests {
-    @Test func timersFireInDeadlineOrderThenScheduleOrder() async throws {
-        let group = EventLoopGroup(loopCount: 1)
-        defer { group.shutdown() }
-        let loop = group.loops[0]
-        let order = Locked<[Int]>([])
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+    @Test func executeRunsOnTheLoopThreadInSubmissionOrder() async throws {
+        let group = try EventLoopGroup(threads: 1)
+        defer { group.syncShutdown() }
+        let loop = group.next()
+        let seen = Mutex<[Int]>([])
+        let onLoop = Atomic<Bool>(true)
+        for i in 0..<1000 {
             loop.execute {
-                loop.schedule(after: .milliseconds(30)) { order.withLock { $0.append(3) } }
-                loop.schedule(after: .milliseconds(10)) { order.withLock { $0.append(1) } }
-                loop.schedule(after: .milliseconds(10)) { order.withLock { $0.append(2) } }
-                let cancelled = loop.schedule(after: .milliseconds(20)) { order.withLock { $0.append(99) } }
-                cancelled.cancel()
-                loop.schedule(after: .milliseconds(40)) { done.resume() }
+                if !loop.inEventLoop { onLoop.store(false, ordering: .relaxed) }
+                seen.withLock { $0.append(i) }
             }
         }
-        #expect(order.withLock { $0 } == [1, 2, 3])
+        let count = try await loop.submit { seen.withLock { $0.count } }
+        #expect(count == 1000)
+        #expect(seen.withLock { $0 } == Array(0..<1000))
+        let allOnLoop = onLoop.load(ordering: .relaxed)
+        #expect(allOnLoop)
+        #expect(!loop.inEventLoop)
+    }
+
+    @Test func timersFireInDeadlineOrderAndCancelledOnesDoNot() async throws {
+        let group = try EventLoopGroup(threads: 1)
+        defer { group.syncShutdown() }
+        let loop = group.next()
+        let fired = Mutex<[String]>([])
+        try await loop.submit {
+            loop.scheduleTimer(after: .milliseconds(30)) { fired.withLock { $0.append("30") } }
+            loop.scheduleTimer(after: .milliseconds(10)) { fired.withLock { $0.append("10") } }
+            let cancelled = loop.scheduleTimer(after: .milliseconds(20)) { fired.withLock { $0.append("20") } }
+            loop.scheduleTimer(after: .milliseconds(10)) { fired.withLock { $0.append("10b") } }
+            loop.cancelTimer(cancelled)
+        }
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(fired.withLock { $0 } == ["10", "10b", "30"])
     }
 
     @Test func timerDoesNotFireEarly() async throws {
-        let group = EventLoopGroup(loopCount: 1)
-        defer { group.shutdown() }
-        let clock = ContinuousClock()
-        let start = clock.now
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            group.loops[0].schedule(after: .milliseconds(50)) { done.resume() }
-        }
-        #expect(clock.now - start >= .milliseconds(50))
-    }
-
-    @Test func crossThreadSubmissionsRunInOrderOnTheLoopThread() async throws {
-        let group = EventLoopGroup(loopCount: 1)
-        defer { group.shutdown() }
-        let loop = group.loops[0]
-        let seen = Locked<[Int]>([])
-        let wrongThread = Locked(0)
-        await withTaskGroup(of: Void.self) { tasks in
-            for producer in 0..<4 {
-                tasks.addTask {
-                    for i in 0..<500 {
-                        loop.execute {
-                            if !loop.inEventLoop { wrongThread.withLock { $0 += 1 } }
-                            seen.withLock { $0.append(producer * 1000 + i) }
-                        }
-                    }
-                }
-            }
-        }
-        _ = try await loop.submit { 0 }
-        let values = seen.withLock { $0 }
-        #expect(values.count == 2000)
-        #expect(wrongThread.withLock { $0 } == 0)
-        for producer in 0..<4 {
-            let mine = values.filter { $0 / 1000 == producer }
-            #expect(mine == mine.sorted())
-        }
-    }
-
-    @Test func submitReturnsValuesAndErrors() async throws {
-        let group = EventLoopGroup(loopCount: 2)
-        defer { group.shutdown() }
+        let group = try EventLoopGroup(threads: 1)
+        defer { group.syncShutdown() }
         let loop = group.next()
-        #expect(try await loop.submit { loop.inEventLoop })
-        struct Boom: Error {}
-        await #expect(throws: Boom.self) { try await loop.submit { throw Boom() } }
+        let start = ContinuousClock.now
+        let elapsed: Duration = try await withCheckedThrowingContinuation { continuation in
+            loop.schedule(after: .milliseconds(40)) { continuation.resume(returning: ContinuousClock.now - start) }
+        }
+        #expect(elapsed >= .milliseconds(40))
     }
 
-    @Test func shutdownRunsWorkQueuedBeforeStopAndJoins() async throws {
-        let group = EventLoopGroup(loopCount: 2)
-        let ran = Locked(0)
-        for loop in group.loops { loop.execute { ran.withLock { $0 += 1 } } }
-        group.shutdown()
-        #expect(ran.withLock { $0 } == 2)
+    /// An actor whose executor is the loop runs its methods on the loop thread.
+    actor LoopBound {
+        let loop: EventLoop
+        nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
+        init(loop: EventLoop) { self.loop = loop }
+        func isOnLoop() -> Bool { loop.inEventLoop }
     }
 
-    @Test func loopActsAsTaskExecutor() async throws {
-        let group = EventLoopGroup(loopCount: 1)
-        defer { group.shutdown() }
-        let loop = group.loops[0]
-        let onLoop = await Task(executorPreference: loop) { () async -> Bool in
-            try? await Task.sleep(for: .milliseconds(1))
-            return loop.inEventLoop
-        }.value
+    @Test func actorBoundToTheLoopRunsOnItsThread() async throws {
+        let group = try EventLoopGroup(threads: 2)
+        defer { group.syncShutdown() }
+        let actor = LoopBound(loop: group.loops[1])
+        #expect(await actor.isOnLoop())
+        let onLoop = await Task(executorPreference: group.loops[0]) { group.loops[0].inEventLoop }.value
         #expect(onLoop)
     }
 
-    actor LoopBoundCounter {
-        let loop: EventLoop
-        var count = 0
-        init(loop: EventLoop) { self.loop = loop }
-        nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
-        func increment() -> Bool {
-            count += 1
-            return loop.inEventLoop
-        }
+    @Test func shutdownStopsEveryLoopAndLateJobsStillRun() async throws {
+        let group = try EventLoopGroup(threads: 2)
+        let ran = Atomic<Int>(0)
+        for loop in group.loops { loop.execute { ran.wrappingAdd(1, ordering: .relaxed) } }
+        group.syncShutdown()
+        let ranCount = ran.load(ordering: .relaxed)
+        #expect(ranCount == 2)
+        // A task preferring a stopped loop still completes (runs inline on the submitter).
+        let value = await Task(executorPreference: group.loops[0]) { 42 }.value
+        #expect(value == 42)
     }
-
-    @Test func actorsBoundToTheLoopRunOnIt() async throws {
-        let group = EventLoopGroup(loopCount: 1)
-        defer { group.shutdown() }
-        let counter = LoopBoundCounter(loop: group.loops[0])
-        var allOnLoop = true
-        for _ in 0..<100 { allOnLoop = await counter.increment() && allOnLoop }
-        #expect(allOnLoop)
-        #expect(await counter.count == 100)
-    }
-}
-
-/// A Sendable box around a Mutex, for state shared between test closures.
-final class Locked<T: Sendable>: Sendable {
-    private let mutex: Mutex<T>
-    init(_ value: T) { mutex = Mutex(value) }
-    func withLock<R: Sendable>(_ body: (inout T) -> R) -> R { mutex.withLock { body(&$0) } }
 }

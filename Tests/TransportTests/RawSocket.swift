@@ -1,91 +1,69 @@
-#if canImport(Glibc)
+import Foundation
 import Glibc
-#endif
-@testable import Transport
+import Transport
 
-/// Blocking loopback sockets for tests that must speak raw bytes (malformed requests, scripted
-/// servers). Every socket has a 5 s receive timeout so a broken test fails instead of hanging.
-final class RawSocket: @unchecked Sendable {
+/// A blocking loopback TCP client for poking the server with exact bytes.
+final class RawSocket {
     let fd: Int32
 
-    init(fd: Int32) {
-        self.fd = fd
-        var tv = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        if rc != 0 { throw SystemError(call: "connect", errno: errno) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    static func connect(port: Int) -> RawSocket {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        let address = SocketAddress(numericHost: "127.0.0.1", port: port)!
-        _ = try? address.withSockAddr { sa, len in Glibc.connect(fd, sa, len) }
-        return RawSocket(fd: fd)
-    }
-
-    /// A blocking listener on 127.0.0.1 with a kernel-chosen port.
-    static func listen(backlog: Int32 = 16) -> (RawSocket, Int) {
-        let fd = try! Socket.listen(on: SocketAddress(numericHost: "127.0.0.1", port: 0)!, backlog: backlog)
-        let flags = fcntl(fd, F_GETFL)
-        _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK)
-        return (RawSocket(fd: fd), try! Socket.localAddress(fd).port)
-    }
-
-    func accept() -> RawSocket? {
-        let c = Glibc.accept(fd, nil, nil)
-        return c < 0 ? nil : RawSocket(fd: c)
-    }
+    deinit { close(fd) }
 
     func send(_ text: String) { send(Array(text.utf8)) }
 
     func send(_ bytes: [UInt8]) {
-        var off = 0
-        while off < bytes.count {
-            let n = bytes[off...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
             if n <= 0 { return }
-            off += n
+            sent += n
         }
     }
 
-    /// Reads until EOF, timeout, or `until` says the bytes so far are enough.
-    func receive(until done: ([UInt8]) -> Bool = { _ in false }) -> [UInt8] {
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while !done(out) {
-            let n = chunk.withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress, $0.count, 0) }
+    /// Reads until the peer closes (or the 5 s receive timeout).
+    func readToEnd() -> String {
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
             if n <= 0 { break }
-            out.append(contentsOf: chunk[0..<n])
+            result += buffer[..<n]
         }
-        return out
+        return String(decoding: result, as: UTF8.self)
     }
 
-    /// Reads one request head (up to the blank line) plus `Content-Length` body bytes.
-    func receiveRequest() -> String? {
-        let bytes = receive { String(decoding: $0, as: UTF8.self).contains("\r\n\r\n") }
-        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
+    /// Reads until `count` occurrences of `marker` have arrived (or close / timeout).
+    func read(untilOccurrences count: Int, of marker: String) -> String {
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while String(decoding: result, as: UTF8.self).components(count: marker) < count {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            result += buffer[..<n]
+        }
+        return String(decoding: result, as: UTF8.self)
     }
-
-    private var isClosed = false
-
-    func close() {
-        if !isClosed { Glibc.close(fd) }
-        isClosed = true
-    }
-
-    deinit { close() }
-}
-
-/// Runs a blocking script on its own thread (scripted servers must not block the test's executor).
-func onThread(_ body: @escaping @Sendable () -> Void) {
-    _ = PosixThread.spawn(name: "test-script", body)
 }
 
 extension String {
-    func occurrences(of needle: String) -> Int {
-        var count = 0
+    func components(count marker: String) -> Int {
+        var n = 0
         var rest = self[...]
-        while let r = rest.firstRange(of: needle) {
-            count += 1
-            rest = rest[r.upperBound...]
+        while let range = rest.range(of: marker) {
+            n += 1
+            rest = rest[range.upperBound...]
         }
-        return count
+        return n
     }
 }

@@ -16,20 +16,22 @@
 #include <openssl/x509v3.h>
 #include <zlib.h>
 
-// zlib's init functions are macros (they pass the library version and struct size), so Swift cannot
-// call them. These two are the only zlib entry points we wrap; inflate/deflate/*End are called directly.
+// struct epoll_event is packed on x86-64, which Swift does not import faithfully; these take and
+// return plain fields instead.
 
-/// inflateInit2 accepting gzip or zlib framing (windowBits 15 + 32: automatic header detection).
-int chttp_inflate_init_auto(z_stream *strm);
-/// deflateInit2 producing gzip framing (windowBits 15 + 16) at `level` (0-9, -1 = default).
-int chttp_deflate_init_gzip(z_stream *strm, int level);
+/// epoll_ctl with the fd itself as the event's user data. Returns epoll_ctl's result (errno set).
+int chttp_epoll_ctl(int epfd, int op, int fd, uint32_t events);
+/// epoll_wait into two parallel arrays (fds[i] got events[i]). Returns the count or -1 (errno set).
+int chttp_epoll_wait(int epfd, int32_t *fds, uint32_t *events, int max_events, int timeout_ms);
 
-// accept4 and pthread_setname_np are GNU extensions hidden from Swift's view of glibc (the importer
-// does not see _GNU_SOURCE), so they are forwarded here.
+/// accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC): accept4 is a GNU extension Swift's Glibc hides.
+int chttp_accept_nonblocking(int fd);
 
-/// accept4(fd, NULL, NULL, flags).
-int chttp_accept4(int fd, int flags);
-/// pthread_setname_np on the calling thread (name truncated to 15 bytes by the caller).
-int chttp_set_thread_name(const char *name);
+// zlib's init functions are macros over *_ ( ..., ZLIB_VERSION, sizeof(z_stream) ).
+
+/// inflateInit2: window_bits 31 decodes gzip, 47 auto-detects gzip or zlib.
+int chttp_inflate_init2(z_stream *stream, int window_bits);
+/// deflateInit2 with default memory level and strategy; window_bits 31 writes gzip.
+int chttp_deflate_init2(z_stream *stream, int level, int window_bits);
 
 #endif

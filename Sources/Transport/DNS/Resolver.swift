@@ -74,7 +74,9 @@ public final class Resolver: Sendable {
         var out: [SocketAddress] = []
         var node: UnsafeMutablePointer<addrinfo>? = first
         while let n = node {
-            if let sa = n.pointee.ai_addr, let addr = SocketAddress(UnsafePointer(sa)) { out.append(addr) }
+            if let sa = n.pointee.ai_addr, [AF_INET, AF_INET6].contains(Int32(sa.pointee.sa_family)) {
+                out.append(SocketAddress(raw: sa, length: n.pointee.ai_addrlen))
+            }
             node = n.pointee.ai_next
         }
         return out.isEmpty ? .failure(.dnsFailure(host: host)) : .success(out)
@@ -83,10 +85,11 @@ public final class Resolver: Sendable {
 
 extension SocketAddress {
     func withPort(_ port: Int) -> SocketAddress {
-        let p = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
-        switch self {
-        case .v4(var sa): sa.sin_port = p; return .v4(sa)
-        case .v6(var sa): sa.sin6_port = p; return .v6(sa)
-        }
+        var copy = self
+        let bigEndianPort = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
+        // sin_port and sin6_port sit at the same offset (2) in both layouts.
+        let offset = family == AF_INET6 ? MemoryLayout<sockaddr_in6>.offset(of: \.sin6_port)! : MemoryLayout<sockaddr_in>.offset(of: \.sin_port)!
+        withUnsafeMutableBytes(of: &copy.storage) { $0.storeBytes(of: bigEndianPort, toByteOffset: offset, as: in_port_t.self) }
+        return copy
     }
 }

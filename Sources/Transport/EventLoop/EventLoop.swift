@@ -1,239 +1,244 @@
 import CHTTP
-#if canImport(Glibc)
 import Glibc
-#endif
 import Synchronization
 
-/// Something registered with a loop's epoll set. Called on the loop thread only.
-protocol EventHandler: AnyObject {
-    /// `events` is the epoll mask (EPOLLIN/EPOLLOUT/EPOLLERR/EPOLLHUP/EPOLLRDHUP).
+/// Something registered with a loop for readiness of one file descriptor.
+/// Called only on the loop thread that registered it.
+public protocol Selectable: AnyObject {
+    /// `events` are epoll bits (EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP...).
     func handleEvents(_ events: UInt32)
-    /// The loop is shutting down: close the descriptor and fail whatever is pending.
-    func loopIsClosing()
+    /// The loop is stopping: release the descriptor.
+    func loopStopped()
 }
 
-/// One thread, one epoll instance. Registrations are level-triggered (see docs/transport.md).
+/// Interest in readiness for `EventLoop.register`.
+public struct Interest: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let readable = Interest(rawValue: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+    public static let writable = Interest(rawValue: EPOLLOUT.rawValue)
+}
+
+/// One thread, one epoll instance. Each iteration runs, in order: submitted work (closures and
+/// Swift jobs), I/O handlers for ready descriptors, expired timers. See docs/transport.md.
 ///
-/// Threading: `execute`, `schedule`, `submit` and the executor entry points may be called from any
-/// thread; everything else (registering descriptors, loop-confined state of channels) runs on the
-/// loop thread only. Each iteration runs three bounded phases: expired timers, ready descriptors,
-/// then submitted work (closures and Swift jobs), at most `workBudget` items before polling again.
-public final class EventLoop: @unchecked Sendable {
-    enum Work: Sendable {
-        case none
-        case closure(@Sendable () -> Void)
+/// The loop is a `SerialExecutor` and a `TaskExecutor`: an actor whose `unownedExecutor` is the
+/// loop's runs on the loop thread, so a connection actor and its socket callbacks share a thread.
+///
+/// Threading: `execute`, `enqueue`, `schedule(after:)` and `shutdown` may be called from any
+/// thread. Everything marked "loop thread only" must run on this loop's thread. The class is
+/// `@unchecked Sendable` because its mutable state is either confined to the loop thread
+/// (selector, handlers, timers) or behind `submissions`' mutex.
+public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor {
+    /// `@unchecked Sendable`: closures from `execute` are `@Sendable`; those from `defer_` are
+    /// created on the loop thread and only ever run there.
+    enum Work: @unchecked Sendable {
+        case closure(() -> Void)
         case job(UnownedJob)
     }
 
-    private struct Inbox {
-        var items: [Work] = []
+    private struct Submissions {
+        var work: [Work] = []
+        /// A wake-up is already on its way; further submitters need not write the eventfd.
         var wakePending = false
+        var stopRequested = false
+        var stopped = false
     }
 
-    public let index: Int
-    private let epollFD: Int32
-    private let wakeFD: Int32
-    private let inbox = Mutex(Inbox())
+    private let selector: Selector
+    private let submissions = Mutex(Submissions())
     private let threadID = Atomic<UInt>(0)
-    private let workBudget = 4096
-
-    // Loop-thread state.
-    private var pending: [Work] = []
-    private var pendingHead = 0
+    private var thread: pthread_t = 0
+    // Loop thread only:
+    private var handlers: [Selectable?] = []
     private var timers = TimerHeap()
-    private var timerSequence: UInt64 = 0
-    private var handlers: [EventHandler?] = []
-    private var stopRequested = false
-    /// One read buffer per loop: channels read into it and keep only what they cannot consume yet.
-    let sharedReadBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    private var draining: [Work] = []
+    public let index: Int
 
-    init(index: Int) throws(SystemError) {
+    /// Starts a loop on a new thread.
+    public init(index: Int = 0) throws {
         self.index = index
-        epollFD = try syscallValue("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
-        wakeFD = try syscallValue("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
-        var ev = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(fd: wakeFD))
-        _ = try syscallValue("epoll_ctl") { epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, &ev) }
-    }
-
-    deinit {
-        close(epollFD)
-        close(wakeFD)
-        sharedReadBuffer.deallocate()
+        selector = try Selector()
+        let box = Unmanaged.passRetained(self).toOpaque()
+        var tid = pthread_t()
+        let rc = pthread_create(&tid, nil, { raw in
+            let loop = Unmanaged<EventLoop>.fromOpaque(raw!).takeRetainedValue()
+            loop.run()
+            return nil
+        }, box)
+        precondition(rc == 0, "pthread_create failed: \(rc)")
+        thread = tid
     }
 
     /// True when called on this loop's thread.
-    public var inEventLoop: Bool { threadID.load(ordering: .relaxed) == UInt(bitPattern: Int(pthread_self())) }
+    public var inEventLoop: Bool { pthread_self() == threadID.load(ordering: .acquiring) }
 
-    // MARK: Submitting work
+    public func preconditionInEventLoop(file: StaticString = #fileID, line: UInt = #line) {
+        precondition(inEventLoop, "must run on the event loop thread", file: file, line: line)
+    }
 
-    /// Runs `body` on the loop thread, after what is already queued. From the loop thread itself no
-    /// lock and no wake-up are needed.
+    // MARK: Submission (any thread)
+
+    /// Runs `body` on the loop thread, after the work already submitted.
     public func execute(_ body: @escaping @Sendable () -> Void) {
         submit(.closure(body))
     }
 
-    func submit(_ work: Work) {
-        if inEventLoop {
-            pending.append(work)
+    /// Loop-thread variant of `execute` for non-Sendable closures: defers to the next iteration.
+    public func defer_(_ body: @escaping () -> Void) {
+        preconditionInEventLoop()
+        submit(.closure(body))
+    }
+
+    /// Runs `body` on the loop and returns its result.
+    public func submit<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            execute { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        submit(.job(UnownedJob(job)))
+    }
+
+    public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(ordinary: self)
+    }
+
+    public func checkIsolated() {
+        preconditionInEventLoop()
+    }
+
+    private func submit(_ work: Work) {
+        let (wake, stopped) = submissions.withLock { state -> (Bool, Bool) in
+            if state.stopped { return (false, true) }
+            state.work.append(work)
+            if state.wakePending { return (false, false) }
+            state.wakePending = true
+            return (true, false)
+        }
+        if stopped {
+            // The loop is gone. A Swift job must still run or its task would hang forever; a
+            // closure is dropped (its resources belonged to the stopped loop).
+            if case .job(let job) = work { job.runSynchronously(on: asUnownedSerialExecutor()) }
             return
         }
-        let mustWake = inbox.withLock { box -> Bool in
-            box.items.append(work)
-            defer { box.wakePending = true }
-            return !box.wakePending
+        if wake && !inEventLoop { selector.wake() }
+    }
+
+    /// Asks the loop to stop after its current iteration; registered handlers get `loopStopped()`.
+    public func requestStop() {
+        let wake = submissions.withLock { state -> Bool in
+            state.stopRequested = true
+            return !state.stopped
         }
-        if mustWake {
-            var one: UInt64 = 1
-            _ = Glibc.write(wakeFD, &one, 8)
+        if wake { selector.wake() }
+    }
+
+    /// Stops the loop and waits for its thread to end. Not from the loop thread.
+    public func syncShutdown() {
+        precondition(!inEventLoop, "syncShutdown from the loop's own thread would deadlock")
+        requestStop()
+        if thread != 0 {
+            pthread_join(thread, nil)
+            thread = 0
         }
     }
 
-    /// Runs `body` on the loop and returns its result to the caller.
-    public func submit<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (cont: CheckedContinuation<T, Error>) in
-            execute { cont.resume(with: Result { try body() }) }
-        }
+    // MARK: Registration (loop thread only)
+
+    public func register(_ fd: Int32, _ interest: Interest, _ handler: Selectable) throws(SystemError) {
+        preconditionInEventLoop()
+        let index = Int(fd)
+        if index >= handlers.count { handlers += Array(repeating: nil, count: index + 64 - handlers.count) }
+        try selector.add(fd, interest.rawValue)
+        handlers[index] = handler
     }
 
-    /// Schedules `action` after `delay`. Returns a handle whose `cancel()` works from any thread.
-    @discardableResult
-    public func schedule(after delay: Duration, _ action: @escaping @Sendable () -> Void) -> LoopTimer {
-        let deadline = monotonicNanos() &+ delay.nanoseconds
-        if inEventLoop { return scheduleOnLoop(deadline: deadline, action) }
-        let timer = LoopTimer(loop: self, deadline: deadline, sequence: 0, action: action)
-        execute {
-            timer.sequence = self.nextSequence()
-            self.timers.push(timer)
-        }
-        return timer
+    public func setInterest(_ fd: Int32, _ interest: Interest) throws(SystemError) {
+        try selector.modify(fd, interest.rawValue)
     }
 
-    func scheduleOnLoop(deadline: UInt64, _ action: @escaping () -> Void) -> LoopTimer {
-        let timer = LoopTimer(loop: self, deadline: deadline, sequence: nextSequence(), action: action)
-        timers.push(timer)
-        return timer
-    }
-
-    private func nextSequence() -> UInt64 {
-        timerSequence &+= 1
-        return timerSequence
-    }
-
-    // MARK: Descriptors (loop thread only)
-
-    func register(_ fd: Int32, events: UInt32, handler: EventHandler) throws(SystemError) {
-        precondition(inEventLoop)
-        if Int(fd) >= handlers.count { handlers.append(contentsOf: repeatElement(nil, count: Int(fd) + 64 - handlers.count)) }
-        var ev = epoll_event(events: events, data: epoll_data_t(fd: fd))
-        _ = try syscallValue("epoll_ctl(ADD)") { epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &ev) }
-        handlers[Int(fd)] = handler
-    }
-
-    func modify(_ fd: Int32, events: UInt32) {
-        var ev = epoll_event(events: events, data: epoll_data_t(fd: fd))
-        _ = try? syscallValue("epoll_ctl(MOD)") { epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &ev) }
-    }
-
-    /// Removes the descriptor from the epoll set; the caller closes it afterwards.
-    func deregister(_ fd: Int32) {
-        precondition(inEventLoop)
-        _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
+    /// Removes the descriptor; the caller closes it afterwards.
+    public func deregister(_ fd: Int32) {
+        preconditionInEventLoop()
+        selector.remove(fd)
         if Int(fd) < handlers.count { handlers[Int(fd)] = nil }
     }
 
-    // MARK: Running
+    // MARK: Timers (loop thread only)
 
-    /// Asks the loop to finish its current iteration, close every registered descriptor and exit.
-    public func stop() {
-        execute { self.stopRequested = true }
+    @discardableResult
+    public func scheduleTimer(after delay: Duration, _ body: @escaping () -> Void) -> TimerID {
+        preconditionInEventLoop()
+        return timers.schedule(at: MonotonicClock.now() &+ MonotonicClock.nanoseconds(delay), body)
     }
 
-    /// Spins (briefly) until the loop thread has published its id, so `inEventLoop` is exact as
-    /// soon as the group's initialiser returns.
-    func waitUntilRunning() {
-        while threadID.load(ordering: .acquiring) == 0 { sched_yield() }
+    public func cancelTimer(_ id: TimerID) {
+        preconditionInEventLoop()
+        timers.cancel(id)
     }
 
-    func run() {
-        threadID.store(UInt(bitPattern: Int(pthread_self())), ordering: .releasing)
-        let capacity: Int32 = 256
-        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: Int(capacity))
-        defer { events.deallocate() }
-        while !stopRequested {
-            let ready = epoll_wait(epollFD, events, capacity, pollTimeoutMillis())
+    /// Schedules `body` from any thread.
+    public func schedule(after delay: Duration, _ body: @escaping @Sendable () -> Void) {
+        execute { [self] in _ = scheduleTimer(after: delay, body) }
+    }
+}
+
+extension EventLoop {
+    private func run() {
+        threadID.store(pthread_self(), ordering: .releasing)
+        while true {
+            let stop = runSubmittedWork()
+            if stop { break }
+            selector.wait(timeoutMS: pollTimeout()) { fd, events in
+                if Int(fd) < handlers.count, let handler = handlers[Int(fd)] { handler.handleEvents(events) }
+            }
             runExpiredTimers()
-            for i in 0..<max(0, Int(ready)) { dispatch(events[i]) }
-            runPendingWork()
         }
-        closeAll()
+        for case let handler? in handlers { handler.loopStopped() }
+        handlers = []
+        // Work that raced with the stop still runs (Swift jobs must), then later submissions run
+        // inline on their submitter (see `submit`).
+        let rest = submissions.withLock { state -> [Work] in
+            state.stopped = true
+            return state.work
+        }
+        for work in rest { runWork(work) }
     }
 
-    private func pollTimeoutMillis() -> Int32 {
-        if pendingHead < pending.count { return 0 }
-        guard let next = timers.earliest else { return -1 }
-        let now = monotonicNanos()
-        if next.deadline <= now { return 0 }
-        // Round up so a timer never fires early and we never spin on a 0 ms timeout.
-        return Int32(clamping: (next.deadline - now + 999_999) / 1_000_000)
+    /// Runs the work submitted so far (not work it submits in turn, which waits for the next
+    /// iteration so I/O is never starved). Returns true when a stop was requested.
+    private func runSubmittedWork() -> Bool {
+        let stop = submissions.withLock { state -> Bool in
+            swap(&state.work, &draining)
+            state.wakePending = false
+            return state.stopRequested
+        }
+        for work in draining { runWork(work) }
+        draining.removeAll(keepingCapacity: true)
+        return stop
     }
 
-    private func runExpiredTimers() {
-        let now = monotonicNanos()
-        while let top = timers.earliest, top.deadline <= now || top.isCancelled {
-            _ = timers.pop()
-            let action = top.action
-            top.action = nil
-            action?()
-        }
-    }
-
-    private func dispatch(_ event: epoll_event) {
-        let fd = event.data.fd
-        if fd == wakeFD {
-            var value: UInt64 = 0
-            _ = Glibc.read(wakeFD, &value, 8)
-            return
-        }
-        if Int(fd) < handlers.count, let handler = handlers[Int(fd)] { handler.handleEvents(event.events) }
-    }
-
-    private func runPendingWork() {
-        let incoming = inbox.withLock { box -> [Work] in
-            box.wakePending = false
-            return box.items.isEmpty ? [] : (box.items, box.items = []).0
-        }
-        pending.append(contentsOf: incoming)
-        var budget = workBudget
-        while pendingHead < pending.count && budget > 0 {
-            let work = pending[pendingHead]
-            pending[pendingHead] = .none
-            pendingHead += 1
-            budget -= 1
-            run(work)
-        }
-        if pendingHead == pending.count {
-            pending.removeAll(keepingCapacity: true)
-            pendingHead = 0
-        } else if pendingHead > 1024 {
-            pending.removeFirst(pendingHead)
-            pendingHead = 0
-        }
-    }
-
-    private func run(_ work: Work) {
+    private func runWork(_ work: Work) {
         switch work {
-        case .none: break
         case .closure(let body): body()
         case .job(let job): job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
         }
     }
 
-    private func closeAll() {
-        for case let handler? in handlers { handler.loopIsClosing() }
-        handlers.removeAll()
-        timers.removeAll()
-        // Work submitted during shutdown still runs so continuations are not leaked.
-        while pendingHead < pending.count || !inbox.withLock({ $0.items.isEmpty }) { runPendingWork() }
+    private func pollTimeout() -> Int32 {
+        let hasWork = submissions.withLock { !$0.work.isEmpty || $0.stopRequested }
+        if hasWork { return 0 }
+        guard let deadline = timers.nextDeadline() else { return -1 }
+        let now = MonotonicClock.now()
+        if deadline <= now { return 0 }
+        // Round up so a timer never fires early and the loop does not spin on a 0 ms timeout.
+        return Int32(min((deadline - now + 999_999) / 1_000_000, 60_000))
+    }
+
+    private func runExpiredTimers() {
+        let now = MonotonicClock.now()
+        while let body = timers.popExpired(now: now) { body() }
     }
 }
-

@@ -1,52 +1,32 @@
-import CHTTP
-#if canImport(Glibc)
 import Glibc
-#endif
 import Synchronization
 
-/// A fixed set of event loops, one thread each, handed out round-robin.
-///
-/// `shared` is sized to the online cores and lives for the process. Groups you create yourself
-/// must be shut down with `shutdown()`, which stops every loop, closes its descriptors (pending
-/// requests fail) and joins the threads. Never call `shutdown()` from one of the group's loops.
+/// A fixed set of event loops, one thread each, handed out round-robin. Sized to the cores by
+/// default. Thread-safe.
 public final class EventLoopGroup: Sendable {
     public let loops: [EventLoop]
-    private let threads: [PosixThread]
     private let cursor = Atomic<Int>(0)
-    private let isShutDown = Atomic<Bool>(false)
 
-    public static let shared = EventLoopGroup(loopCount: EventLoopGroup.coreCount)
+    public init(threads: Int = EventLoopGroup.coreCount) throws {
+        precondition(threads > 0)
+        loops = try (0..<threads).map { try EventLoop(index: $0) }
+    }
 
+    /// Online processors (sched affinity aware via sysconf).
     public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
-    public init(loopCount: Int = 1) {
-        var loops: [EventLoop] = []
-        var threads: [PosixThread] = []
-        for i in 0..<max(1, loopCount) {
-            // epoll_create1/eventfd fail only when the process is out of descriptors.
-            let loop: EventLoop
-            do { loop = try EventLoop(index: i) } catch { fatalError("cannot create event loop: \(error)") }
-            loops.append(loop)
-            threads.append(PosixThread.spawn(name: "pismo-loop-\(i)") { loop.run() })
-        }
-        self.loops = loops
-        self.threads = threads
-        for loop in loops { loop.waitUntilRunning() }
-    }
+    /// A process-wide group sized to the cores, never shut down; for code that has no group of its own.
+    public static let shared: EventLoopGroup = {
+        do { return try EventLoopGroup() } catch { fatalError("cannot start the shared event loops: \(error)") }
+    }()
 
     public func next() -> EventLoop {
         loops[cursor.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count]
     }
 
-    /// The loop for a stable key (a connection pool, a listener): same key, same loop.
-    public func loop(for key: Int) -> EventLoop {
-        loops[Int(UInt(bitPattern: key) % UInt(loops.count))]
-    }
-
-    public func shutdown() {
-        guard !isShutDown.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        precondition(!loops.contains { $0.inEventLoop }, "shutdown() called from one of the group's own loops")
-        for loop in loops { loop.stop() }
-        for thread in threads { thread.join() }
+    /// Stops every loop and joins its thread. Not from a loop thread of this group.
+    public func syncShutdown() {
+        for loop in loops { loop.requestStop() }
+        for loop in loops { loop.syncShutdown() }
     }
 }

@@ -1,4 +1,3 @@
-import CHTTP
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,8 +12,7 @@ struct PosixThread: @unchecked Sendable {
     }
 
     static func spawn(name: String, _ body: @escaping @Sendable () -> Void) -> PosixThread {
-        let short = String(name.prefix(15))
-        let box = Unmanaged.passRetained(Box { _ = chttp_set_thread_name(short); body() }).toOpaque()
+        let box = Unmanaged.passRetained(Box(body)).toOpaque()
         var tid = pthread_t()
         let rc = pthread_create(&tid, nil, { arg in
             let box = Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue()

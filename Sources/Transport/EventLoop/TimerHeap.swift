@@ -1,69 +1,87 @@
-import CHTTP
-/// A one-shot timer owned by a loop. Cancelling only flips a flag: the heap drops the entry lazily
-/// when it reaches the top, which keeps cancel O(1) (request timeouts are cancelled far more often
-/// than they fire).
-public final class LoopTimer: @unchecked Sendable {
-    // Loop-confined: written only on the owning loop's thread.
-    let deadline: UInt64
-    var sequence: UInt64
-    var action: (() -> Void)?
-    private unowned let loop: EventLoop
-
-    init(loop: EventLoop, deadline: UInt64, sequence: UInt64, action: @escaping () -> Void) {
-        self.loop = loop
-        self.deadline = deadline
-        self.sequence = sequence
-        self.action = action
-    }
-
-    /// Cancels the timer; callable from any thread (hops to the loop when needed).
-    public func cancel() {
-        if loop.inEventLoop { action = nil } else { loop.execute { self.action = nil } }
-    }
-
-    var isCancelled: Bool { action == nil }
+/// Identifies a scheduled timer so it can be cancelled.
+public struct TimerID: Hashable, Sendable {
+    let raw: UInt64
 }
 
-/// Binary min-heap of timers ordered by (deadline, sequence), so equal deadlines fire in the order
-/// they were scheduled.
+/// Min-heap of deadlines (monotonic nanoseconds). Cancellation is lazy: cancelled ids are left in
+/// the heap and skipped when they surface, so cancel is O(1) (connections cancel far more timers
+/// than ever fire). Loop-confined.
 struct TimerHeap {
-    private var items: [LoopTimer] = []
+    private struct Entry {
+        let deadline: UInt64
+        let id: UInt64
+        let body: () -> Void
+    }
 
-    var isEmpty: Bool { items.isEmpty }
-    var earliest: LoopTimer? { items.first }
+    private var heap: [Entry] = []
+    private var live: Set<UInt64> = []
+    private var nextID: UInt64 = 1
+
+    var isEmpty: Bool { live.isEmpty }
+
+    mutating func schedule(at deadline: UInt64, _ body: @escaping () -> Void) -> TimerID {
+        let id = nextID
+        nextID += 1
+        live.insert(id)
+        heap.append(Entry(deadline: deadline, id: id, body: body))
+        siftUp(heap.count - 1)
+        return TimerID(raw: id)
+    }
+
+    mutating func cancel(_ id: TimerID) {
+        live.remove(id.raw)
+    }
+
+    /// The earliest live deadline, dropping cancelled entries found on the way.
+    mutating func nextDeadline() -> UInt64? {
+        while let top = heap.first {
+            if live.contains(top.id) { return top.deadline }
+            popTop()
+        }
+        return nil
+    }
+
+    /// Removes and returns the body of the earliest live timer due at or before `now`.
+    mutating func popExpired(now: UInt64) -> (() -> Void)? {
+        guard let deadline = nextDeadline(), deadline <= now else { return nil }
+        let top = heap[0]
+        popTop()
+        live.remove(top.id)
+        return top.body
+    }
+
+    private mutating func popTop() {
+        let last = heap.removeLast()
+        guard !heap.isEmpty else { return }
+        heap[0] = last
+        siftDown(0)
+    }
 
     private func less(_ a: Int, _ b: Int) -> Bool {
-        let x = items[a], y = items[b]
-        return x.deadline < y.deadline || (x.deadline == y.deadline && x.sequence < y.sequence)
+        // Equal deadlines fire in scheduling order.
+        heap[a].deadline != heap[b].deadline ? heap[a].deadline < heap[b].deadline : heap[a].id < heap[b].id
     }
 
-    mutating func push(_ timer: LoopTimer) {
-        items.append(timer)
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            if !less(i, parent) { break }
-            items.swapAt(i, parent)
-            i = parent
+    private mutating func siftUp(_ start: Int) {
+        var child = start
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard less(child, parent) else { return }
+            heap.swapAt(child, parent)
+            child = parent
         }
     }
 
-    mutating func pop() -> LoopTimer? {
-        guard !items.isEmpty else { return nil }
-        items.swapAt(0, items.count - 1)
-        let top = items.removeLast()
-        var i = 0
+    private mutating func siftDown(_ start: Int) {
+        var parent = start
         while true {
-            let l = 2 * i + 1, r = l + 1
-            var smallest = i
-            if l < items.count && less(l, smallest) { smallest = l }
-            if r < items.count && less(r, smallest) { smallest = r }
-            if smallest == i { break }
-            items.swapAt(i, smallest)
-            i = smallest
+            let left = 2 * parent + 1
+            guard left < heap.count else { return }
+            var smallest = left
+            if left + 1 < heap.count && less(left + 1, left) { smallest = left + 1 }
+            guard less(smallest, parent) else { return }
+            heap.swapAt(smallest, parent)
+            parent = smallest
         }
-        return top
     }
-
-    mutating func removeAll() { items.removeAll() }
 }

@@ -22,7 +22,7 @@ extension ChannelDelegate {
 /// A non-blocking TCP connection on one loop: reads into a reused inbound buffer, queues writes in
 /// a reused outbound buffer, and applies back-pressure (stops reading while more than `highWater`
 /// bytes wait to be written, resumes under `lowWater`). Loop-confined.
-final class Channel: EventHandler, @unchecked Sendable {
+final class Channel: Selectable, @unchecked Sendable {
     enum State { case connecting, open, closed }
 
     let fd: Int32
@@ -36,6 +36,16 @@ final class Channel: EventHandler, @unchecked Sendable {
     /// Bytes handed to the kernel since the channel opened (the client's "was anything sent?").
     private(set) var bytesSent = 0
     private var readingPaused = false
+    /// Ciphertext lands here before the filter decrypts it into `inbound` (only with a filter).
+    private var scratch: UnsafeMutableRawBufferPointer?
+    private var filterScratch: UnsafeMutableRawBufferPointer {
+        if let scratch { return scratch }
+        let fresh = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        scratch = fresh
+        return fresh
+    }
+
+    deinit { scratch?.deallocate() }
     private var wantsWrite = false
     private let highWater = 4 * 1024 * 1024
     private let lowWater = 256 * 1024
@@ -46,7 +56,7 @@ final class Channel: EventHandler, @unchecked Sendable {
         self.loop = loop
         state = connecting ? .connecting : .open
         wantsWrite = connecting
-        try loop.register(fd, events: currentInterest, handler: self)
+        try loop.register(fd, Interest(rawValue: currentInterest), self)
     }
 
     private var currentInterest: UInt32 {
@@ -67,7 +77,7 @@ final class Channel: EventHandler, @unchecked Sendable {
         }
     }
 
-    func loopIsClosing() { close(error: SystemError(call: "event loop shutdown", errno: ECANCELED)) }
+    func loopStopped() { close(error: SystemError(call: "event loop shutdown", errno: ECANCELED)) }
 
     private func finishConnect() {
         let err = Socket.pendingError(fd)
@@ -77,7 +87,7 @@ final class Channel: EventHandler, @unchecked Sendable {
         }
         state = .open
         wantsWrite = false
-        loop.modify(fd, events: currentInterest)
+        try? loop.setInterest(fd, Interest(rawValue: currentInterest))
         delegate?.channelDidConnect(self)
         if outbound.readableCount > 0 { flush() }
     }
@@ -108,8 +118,8 @@ final class Channel: EventHandler, @unchecked Sendable {
     /// Bytes read (0 = EOF), or -1 when the socket had nothing.
     private func readOnce() throws -> Int {
         if let filter {
-            let scratch = loop.sharedReadBuffer
-            guard case .value(let n) = try Socket.read(fd, into: scratch) else { return -1 }
+            let scratch = filterScratch
+            guard case .bytes(let n) = try Socket.read(fd, into: scratch) else { return -1 }
             if n > 0 {
                 try filter.receive(UnsafeRawBufferPointer(rebasing: scratch[0..<n]), into: inbound)
                 let out = filter.takeOutput()
@@ -120,9 +130,13 @@ final class Channel: EventHandler, @unchecked Sendable {
         inbound.reserveWritable(32 * 1024)
         let tail = UnsafeMutableRawBufferPointer(start: inbound.storage + inbound.writerIndex,
                                                  count: inbound.capacity - inbound.writerIndex)
-        guard case .value(let n) = try Socket.read(fd, into: tail) else { return -1 }
-        inbound.commitWritten(n)
-        return n
+        switch try Socket.read(fd, into: tail) {
+        case .bytes(let n):
+            inbound.commitWritten(n)
+            return n
+        case .endOfStream: return 0
+        case .wouldBlock: return -1
+        }
     }
 
     // MARK: Writing
@@ -164,16 +178,18 @@ final class Channel: EventHandler, @unchecked Sendable {
     private func writeVectored(_ a: UnsafeMutableRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
         var iov = (iovec(iov_base: a.baseAddress, iov_len: a.count),
                    iovec(iov_base: UnsafeMutableRawPointer(mutating: b.baseAddress), iov_len: b.count))
-        let result = withUnsafePointer(to: &iov) { p in
-            p.withMemoryRebound(to: iovec.self, capacity: 2) { try? Socket.writev(fd, $0, count: 2) }
+        let result = withUnsafeMutablePointer(to: &iov) { p in
+            p.withMemoryRebound(to: iovec.self, capacity: 2) { vectors in
+                Result { () throws(SystemError) -> Int? in try Socket.sendv(fd, vectors, count: b.count > 0 ? 2 : 1) }
+            }
         }
         switch result {
-        case .value(let n)?:
+        case .success(let n?):
             bytesSent += n
             return n
-        case .wouldBlock?: return 0
-        case nil:
-            close(error: SystemError(call: "writev", errno: Glibc.errno))
+        case .success(nil): return 0
+        case .failure(let error):
+            close(error: error)
             return -1
         }
     }
@@ -198,7 +214,7 @@ final class Channel: EventHandler, @unchecked Sendable {
         guard needWrite != wantsWrite || pause != readingPaused else { return }
         wantsWrite = needWrite
         readingPaused = pause
-        loop.modify(fd, events: currentInterest)
+        try? loop.setInterest(fd, Interest(rawValue: currentInterest))
         if !pause && inbound.readableCount > 0 { delegate?.channelDidRead(self) }
     }
 

@@ -1,89 +1,131 @@
 import CHTTP
-#if canImport(Glibc)
 import Glibc
-#endif
 
-/// Non-blocking TCP socket operations on raw descriptors. No state, no loop knowledge: the
-/// channel and listener types own the descriptors and decide when to call these.
+/// Result of a non-blocking read.
+public enum ReadResult: Equatable {
+    case bytes(Int)
+    case endOfStream
+    case wouldBlock
+}
+
+/// Non-blocking TCP socket calls over raw descriptors, each through `syscall`. Knows nothing of
+/// the loop; the caller owns and closes the descriptor.
 enum Socket {
     static func makeTCP(family: Int32) throws(SystemError) -> Int32 {
-        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        return try syscallValue("socket") { Glibc.socket(family, type, 0) }
+        try syscallValue("socket") { socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
     }
 
     static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) throws(SystemError) {
         var v = value
-        _ = try syscallValue("setsockopt") {
-            setsockopt(fd, level, name, &v, socklen_t(MemoryLayout<Int32>.size))
+        _ = try syscallValue("setsockopt") { setsockopt(fd, level, name, &v, socklen_t(MemoryLayout<Int32>.size)) }
+    }
+
+    /// Latency over batching: requests and responses are written whole, so Nagle only delays them.
+    static func setNoDelay(_ fd: Int32) {
+        try? setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+    }
+
+    static func bind(_ fd: Int32, _ address: SocketAddress) throws(SystemError) {
+        _ = try syscallValue("bind") { address.withSockaddr { Glibc.bind(fd, $0, $1) } }
+    }
+
+    static func listen(_ fd: Int32, backlog: Int32) throws(SystemError) {
+        _ = try syscallValue("listen") { Glibc.listen(fd, backlog) }
+    }
+
+    /// Starts a connect; true when already connected, false when in progress (wait for writable,
+    /// then read `pendingError`).
+    static func connect(_ fd: Int32, _ address: SocketAddress) throws(SystemError) -> Bool {
+        switch try syscall("connect", { address.withSockaddr { Glibc.connect(fd, $0, $1) } }) {
+        case .value: return true
+        case .wouldBlock: return false
         }
     }
 
-    static func setNoDelay(_ fd: Int32) throws(SystemError) {
-        try setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-    }
-
-    /// Starts a connect; `true` when it completed at once (loopback often does), `false` when the
-    /// caller must wait for writability and then check `pendingError`.
-    static func connect(_ fd: Int32, to address: SocketAddress) throws(SystemError) -> Bool {
-        try address.withSockAddr { (sa, len) throws(SystemError) -> Bool in
-            switch try syscall("connect", { Glibc.connect(fd, sa, len) }) {
-            case .value: return true
-            case .wouldBlock: return false
-            }
-        }
-    }
-
-    /// SO_ERROR after an asynchronous connect: 0 on success.
+    /// SO_ERROR: 0 when a non-blocking connect succeeded, else its errno.
     static func pendingError(_ fd: Int32) -> Int32 {
-        var err: Int32 = 0
-        var len = socklen_t(MemoryLayout<Int32>.size)
-        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 { return Glibc.errno }
-        return err
+        var value: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        if getsockopt(fd, SOL_SOCKET, SO_ERROR, &value, &length) != 0 { return Glibc.errno }
+        return value
     }
 
-    /// A listening socket with SO_REUSEADDR and SO_REUSEPORT so every loop can own one listener
-    /// on the same port and the kernel spreads connections across them.
-    static func listen(on address: SocketAddress, backlog: Int32) throws(SystemError) -> Int32 {
-        let fd = try makeTCP(family: address.family)
-        do {
-            try setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
-            try setOption(fd, SOL_SOCKET, SO_REUSEPORT, 1)
-            _ = try address.withSockAddr { (sa, len) throws(SystemError) in
-                try syscallValue("bind") { Glibc.bind(fd, sa, len) }
-            }
-            _ = try syscallValue("listen") { Glibc.listen(fd, backlog) }
-            return fd
-        } catch {
-            Glibc.close(fd)
-            throw error
+    /// A new non-blocking connection, or nil when none is waiting.
+    static func accept(_ fd: Int32) throws(SystemError) -> Int32? {
+        switch try syscall("accept4", { chttp_accept_nonblocking(fd) }) {
+        case .value(let client): return client
+        case .wouldBlock: return nil
+        }
+    }
+
+    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> ReadResult {
+        switch try syscall("read", { Glibc.read(fd, buffer.baseAddress, buffer.count) }) {
+        case .value(0): return .endOfStream
+        case .value(let n): return .bytes(n)
+        case .wouldBlock: return .wouldBlock
+        }
+    }
+
+    /// send with MSG_NOSIGNAL: a peer that went away is an EPIPE error, not a process-killing signal.
+    static func send(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemError) -> Int? {
+        switch try syscall("send", { Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL)) }) {
+        case .value(let n): return n
+        case .wouldBlock: return nil
+        }
+    }
+
+    /// sendmsg of an iovec array (writev semantics without SIGPIPE); nil when the socket is full.
+    static func sendv(_ fd: Int32, _ iov: UnsafeMutablePointer<iovec>, count: Int) throws(SystemError) -> Int? {
+        var message = msghdr()
+        message.msg_iov = iov
+        message.msg_iovlen = count
+        switch try syscall("sendmsg", { sendmsg(fd, &message, Int32(MSG_NOSIGNAL)) }) {
+        case .value(let n): return n
+        case .wouldBlock: return nil
         }
     }
 
     static func localAddress(_ fd: Int32) throws(SystemError) -> SocketAddress {
         var storage = sockaddr_storage()
-        var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        return try withUnsafeMutablePointer(to: &storage) { (p) throws(SystemError) -> SocketAddress in
-            let sa = UnsafeMutableRawPointer(p).assumingMemoryBound(to: sockaddr.self)
-            _ = try syscallValue("getsockname") { getsockname(fd, sa, &len) }
-            guard let addr = SocketAddress(UnsafePointer(sa)) else { throw SystemError(call: "getsockname", errno: EAFNOSUPPORT) }
-            return addr
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = try withUnsafeMutablePointer(to: &storage) { pointer throws(SystemError) in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa throws(SystemError) in
+                try syscallValue("getsockname") { getsockname(fd, sa, &length) }
+            }
+        }
+        return withUnsafePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { SocketAddress(raw: $0, length: length) }
+        }
+    }
+}
+
+extension Socket {
+    static func peerAddress(_ fd: Int32) throws(SystemError) -> SocketAddress {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = try withUnsafeMutablePointer(to: &storage) { pointer throws(SystemError) in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa throws(SystemError) in
+                try syscallValue("getpeername") { getpeername(fd, sa, &length) }
+            }
+        }
+        return withUnsafePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { SocketAddress(raw: $0, length: length) }
         }
     }
 
-    /// Accepts one connection (non-blocking, close-on-exec) or returns nil when none is queued.
-    static func accept(_ fd: Int32) throws(SystemError) -> Int32? {
-        let flags = Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        switch try syscall("accept4", { chttp_accept4(fd, flags) }) {
-        case .value(let c): return c
-        case .wouldBlock: return nil
+    /// A non-blocking listening socket on `address`; SO_REUSEPORT so every loop can have its own
+    /// listener on the same port and the kernel spreads new connections between them.
+    static func listener(_ address: SocketAddress, backlog: Int32) throws(SystemError) -> Int32 {
+        let fd = try makeTCP(family: address.family)
+        do {
+            try setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
+            try setOption(fd, SOL_SOCKET, SO_REUSEPORT, 1)
+            try bind(fd, address)
+            try listen(fd, backlog: backlog)
+        } catch {
+            close(fd)
+            throw error
         }
-    }
-
-    static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> IOResult<Int> {
-        try syscall("read") { Glibc.read(fd, buffer.baseAddress, buffer.count) }
-    }
-
-    static func writev(_ fd: Int32, _ iov: UnsafePointer<iovec>, count: Int32) throws(SystemError) -> IOResult<Int> {
-        try syscall("writev") { Glibc.writev(fd, iov, count) }
+        return fd
     }
 }

@@ -2,7 +2,13 @@
 // as a function `(args) -> Void` and is registered here.
 import Foundation
 
-let benchmarks: [String: ([String]) throws -> Void] = [:]
+let benchmarks: [String: ([String]) throws -> Void] = [
+    "tls-handshake": tlsHandshakeBenchmark,
+    "tls-transfer": tlsTransferBenchmark,
+    "validation": runValidationBenchmark,
+    "aws": runAWSBenchmarks,
+    "json": runJSONBench,
+]
 
 let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, let run = benchmarks[name] else {

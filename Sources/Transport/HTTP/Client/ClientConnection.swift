@@ -12,7 +12,7 @@ final class ClientConnection: ChannelDelegate {
 
     let channel: Channel
     private unowned let pool: ConnectionPool
-    private let parser: HeadParser
+    private let parser: ResponseHeadParser
     private var phase = Phase.idle
     private(set) var current: PendingRequest?
     private var sentBeforeRequest = 0
@@ -26,7 +26,7 @@ final class ClientConnection: ChannelDelegate {
     init(channel: Channel, pool: ConnectionPool, maxResponseBytes: Int) {
         self.channel = channel
         self.pool = pool
-        parser = HeadParser(maxHeaderBytes: 64 * 1024, maxBodyBytes: maxResponseBytes)
+        parser = ResponseHeadParser(maxHeaderBytes: 64 * 1024, maxBodyBytes: maxResponseBytes)
         channel.delegate = self
     }
 
@@ -66,7 +66,7 @@ final class ClientConnection: ChannelDelegate {
             case .incomplete: return nil
             case .error(let e):
                 if e == CHTTP_E_BODY_TOO_LARGE { throw HTTPClientError.responseTooLarge(host: request.target.host, limit: pool.config.maxResponseBytes) }
-                throw HTTPClientError.protocolError("malformed response from \(request.target.host): \(e.name)")
+                throw HTTPClientError.protocolError("malformed response from \(request.target.host): \(e.clientName)")
             case .complete(let consumed, let msg):
                 let headers = parser.headers(of: msg, in: buf)
                 channel.inbound.consume(consumed)

@@ -84,8 +84,8 @@ final class ConnectionPool: @unchecked Sendable {
         let fd: Int32
         do { fd = try Socket.makeTCP(family: address.family) } catch { return connectFailed(error) }
         do {
-            try? Socket.setNoDelay(fd)
-            let immediate = try Socket.connect(fd, to: address)
+            Socket.setNoDelay(fd)
+            let immediate = try Socket.connect(fd, address)
             let channel = try Channel(fd: fd, loop: loop, connecting: !immediate)
             let connection = ClientConnection(channel: channel, pool: self, maxResponseBytes: config.maxResponseBytes)
             connection.fallbackAddresses = addresses.dropFirst()

@@ -5,7 +5,7 @@ public enum Gzip {
     /// Inflates gzip (or zlib) data; nil when it is corrupt or would exceed `limit` bytes.
     public static func decompress(_ input: [UInt8], limit: Int = Int.max) -> [UInt8]? {
         var stream = z_stream()
-        guard chttp_inflate_init_auto(&stream) == Z_OK else { return nil }
+        guard chttp_inflate_init2(&stream, 15 + 32) == Z_OK else { return nil }
         defer { inflateEnd(&stream) }
         var output: [UInt8] = []
         output.reserveCapacity(min(limit, input.count * 4))
@@ -32,7 +32,7 @@ public enum Gzip {
     /// Deflates `input` into a gzip member.
     public static func compress(_ input: [UInt8], level: Int32 = 6) -> [UInt8] {
         var stream = z_stream()
-        guard chttp_deflate_init_gzip(&stream, level) == Z_OK else { return [] }
+        guard chttp_deflate_init2(&stream, level, 15 + 16) == Z_OK else { return [] }
         defer { deflateEnd(&stream) }
         let bound = Int(deflateBound(&stream, uLong(input.count)))
         var output = [UInt8](repeating: 0, count: bound)

@@ -1,69 +1,79 @@
 import CHTTP
+import Glibc
 
-/// Wraps the C parser for one connection: owns the header array the parser fills (reused for every
-/// message) and turns offsets into Swift values only once a head is complete.
+/// Wraps the C head parser for one connection: owns the header array (reused for every message)
+/// and applies docs/http-parser.md's rule that a head is only re-parsed when the newly received
+/// bytes contain a LF, so a byte-at-a-time sender costs linear, not quadratic, time.
+/// Loop-confined.
 final class HeadParser {
-    enum Outcome {
-        case incomplete
-        case error(chttp_error)
-        /// `consumed` bytes form the head; `message` points into the caller's buffer.
-        case complete(consumed: Int, message: chttp_message)
-    }
-
     static let headerCapacity = 128
-    private let headers = UnsafeMutablePointer<chttp_header>.allocate(capacity: HeadParser.headerCapacity)
-    var limits = chttp_limits()
+    let headers: UnsafeMutablePointer<chttp_header>
+    var limits: chttp_limits
+    var message = chttp_message()
+    /// Bytes of the pending head already known to contain no complete head.
+    private var scanned = 0
 
-    init(maxHeaderBytes: Int = 64 * 1024, maxBodyBytes: Int = Int.max) {
-        limits.max_header_bytes = UInt32(clamping: maxHeaderBytes)
-        limits.max_body_bytes = UInt64(maxBodyBytes)
+    init(maxHeaderBytes: Int, maxBodyBytes: Int) {
+        headers = .allocate(capacity: Self.headerCapacity)
+        limits = chttp_limits(
+            max_header_bytes: UInt32(clamping: maxHeaderBytes), max_line_bytes: UInt32(clamping: min(maxHeaderBytes, 16384)),
+            max_body_bytes: UInt64(maxBodyBytes))
     }
 
     deinit { headers.deallocate() }
 
-    func parseRequest(_ buf: UnsafeRawBufferPointer) -> Outcome {
-        var msg = freshMessage()
-        let rc = chttp_parse_request(buf.baseAddress?.assumingMemoryBound(to: CChar.self), buf.count, &limits, &msg)
-        return outcome(rc, msg)
+    /// Parses a request head; CHTTP_INCOMPLETE without calling the parser when no new LF arrived.
+    func parseRequest(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard hasNewLineFeed(bytes) else { return Int(CHTTP_INCOMPLETE) }
+        reset()
+        let result = Int(chttp_parse_request(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count, &limits, &message))
+        finish(result, bytes.count)
+        return result
     }
 
-    func parseResponse(_ buf: UnsafeRawBufferPointer, requestWasHead: Bool) -> Outcome {
-        var msg = freshMessage()
-        let rc = chttp_parse_response(buf.baseAddress?.assumingMemoryBound(to: CChar.self), buf.count, &limits,
-                                      requestWasHead ? 1 : 0, &msg)
-        return outcome(rc, msg)
+    func parseResponse(_ bytes: UnsafeRawBufferPointer, requestWasHead: Bool) -> Int {
+        guard hasNewLineFeed(bytes) else { return Int(CHTTP_INCOMPLETE) }
+        reset()
+        let result = Int(
+            chttp_parse_response(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count, &limits, requestWasHead ? 1 : 0, &message))
+        finish(result, bytes.count)
+        return result
     }
 
-    private func freshMessage() -> chttp_message {
-        var msg = chttp_message()
-        msg.headers = headers
-        msg.num_headers = HeadParser.headerCapacity
-        return msg
+    private func reset() {
+        message = chttp_message()
+        message.headers = headers
+        message.num_headers = Self.headerCapacity
     }
 
-    private func outcome(_ rc: Int32, _ msg: chttp_message) -> Outcome {
-        if rc > 0 { return .complete(consumed: Int(rc), message: msg) }
-        if rc == CHTTP_INCOMPLETE { return .incomplete }
-        return .error(msg.error)
+    private func finish(_ result: Int, _ length: Int) {
+        // Only an incomplete head is re-parsed later; remember how far it has been looked at.
+        scanned = result == Int(CHTTP_INCOMPLETE) ? length : 0
     }
 
-    /// Copies the parsed headers out of `buf` (the buffer the message was parsed from).
-    func headers(of msg: chttp_message, in buf: UnsafeRawBufferPointer) -> HTTPHeaders {
+    private func hasNewLineFeed(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if scanned > bytes.count { scanned = 0 }
+        guard bytes.count > scanned, let base = bytes.baseAddress else { return false }
+        return memchr(base + scanned, 0x0A, bytes.count - scanned) != nil
+    }
+
+    /// Forget a partially scanned head (the buffer was reset).
+    func resetScan() { scanned = 0 }
+
+    static func string(_ bytes: UnsafeRawBufferPointer, _ offset: UInt32, _ length: UInt32) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[Int(offset)..<Int(offset + length)]), as: UTF8.self)
+    }
+
+    func headerList(_ bytes: UnsafeRawBufferPointer) -> HTTPHeaders {
         var list: [(String, String)] = []
-        list.reserveCapacity(msg.num_headers)
-        for i in 0..<msg.num_headers {
+        list.reserveCapacity(message.num_headers)
+        for i in 0..<message.num_headers {
             let h = headers[i]
-            list.append((string(buf, h.name_off, h.name_len), string(buf, h.value_off, h.value_len)))
+            list.append((Self.string(bytes, h.name_off, h.name_len), Self.string(bytes, h.value_off, h.value_len)))
         }
         return HTTPHeaders(list)
     }
 
-    func string(_ buf: UnsafeRawBufferPointer, _ off: UInt32, _ len: UInt32) -> String {
-        String(decoding: UnsafeRawBufferPointer(rebasing: buf[Int(off)..<Int(off + len)]), as: UTF8.self)
-    }
-}
-
-extension chttp_error {
-    var name: String { String(cString: chttp_error_name(self)) }
-    var suggestedStatus: Int { Int(chttp_error_status(self)) }
+    var errorName: String { String(cString: chttp_error_name(message.error)) }
+    var errorStatus: Int { Int(chttp_error_status(message.error)) }
 }

@@ -1,70 +1,80 @@
-#if canImport(Glibc)
 import Glibc
-#endif
-import Synchronization
 
-/// HTTP/1.1 server: one SO_REUSEPORT listener per loop (the kernel balances accepted connections),
-/// keep-alive, pipelining with in-order responses, request read and idle timeouts, size limits
-/// (400/413/414/431 from the parser's error codes), graceful shutdown.
+/// An HTTP/1.1 server: one SO_REUSEPORT listener per event loop, keep-alive, pipelining with
+/// in-order responses, request limits (431/413/400), header-read and idle timeouts, optional TLS,
+/// graceful shutdown. See docs/transport.md section 3.
 ///
-/// Thread-safe. `start()` binds synchronously, so `port` is valid when it returns.
+/// Threading: all methods may be called from any task. Each connection lives on the loop that
+/// accepted it; handlers run there (sync) or start there (async).
 public final class HTTPServer: Sendable {
-    public let configuration: Configuration
-    private let group: EventLoopGroup
-    private let handler: HTTPServerHandler
-    private let states = Mutex<[ServerLoopState]>([])
-    private let boundPort = Atomic<Int>(0)
+    public let port: Int
+    public let group: EventLoopGroup
+    private let ownsGroup: Bool
+    private let contexts: [ServerLoopContext]
+    private let counters: ServerCounters
 
-    public init(group: EventLoopGroup = .shared, configuration: Configuration = Configuration(), handler: HTTPServerHandler) {
-        self.group = group
-        self.configuration = configuration
-        self.handler = handler
+    /// Binds, starts accepting and returns. `group` nil creates a group sized to the cores that the
+    /// server shuts down with itself.
+    public static func start(
+        configuration: HTTPServerConfiguration, group: EventLoopGroup? = nil, handler: HTTPServerHandler
+    ) async throws -> HTTPServer {
+        let ownsGroup = group == nil
+        let group = try group ?? EventLoopGroup()
+        do {
+            return try await HTTPServer(configuration: configuration, group: group, ownsGroup: ownsGroup, handler: handler)
+        } catch {
+            if ownsGroup { group.syncShutdown() }
+            throw error
+        }
     }
 
-    /// Convenience for the fast path: a synchronous handler run on the loop thread.
-    public convenience init(group: EventLoopGroup = .shared, configuration: Configuration = Configuration(),
-                            _ handler: @escaping @Sendable (HTTPServerRequest) -> HTTPResponse) {
-        self.init(group: group, configuration: configuration, handler: .sync(handler))
-    }
-
-    /// The bound port (after `start()`).
-    public var port: Int { boundPort.load(ordering: .acquiring) }
-
-    public func start() async throws {
+    private init(configuration: HTTPServerConfiguration, group: EventLoopGroup, ownsGroup: Bool, handler: HTTPServerHandler) async throws {
         guard var address = SocketAddress(numericHost: configuration.host, port: configuration.port) else {
-            throw SystemError(call: "bind(\(configuration.host))", errno: EINVAL)
+            throw SystemError(call: "listen \(configuration.host) (numeric address expected)", errno: EINVAL)
         }
-        let loops = Array(group.loops.prefix(configuration.loopCount ?? group.loops.count))
-        var started: [ServerLoopState] = []
-        for loop in loops {
-            let fd = try Socket.listen(on: address, backlog: configuration.backlog)
-            if address.port == 0 { address = address.withPort(try Socket.localAddress(fd).port) }
-            let state = ServerLoopState(loop: loop, listenFD: fd, config: configuration, handler: handler)
-            try await loop.submit { try state.start() }
-            started.append(state)
+        let tls = try configuration.tls.map { try TLSContext(server: $0) }
+        let counters = ServerCounters()
+        var fds: [Int32] = []
+        do {
+            for _ in group.loops {
+                let fd = try Socket.listener(address, backlog: configuration.backlog)
+                fds.append(fd)
+                // Port 0: the others must join the port the kernel picked for the first.
+                if address.port == 0 { address = try Socket.localAddress(fd) }
+            }
+        } catch {
+            for fd in fds { close(fd) }
+            throw error
         }
-        boundPort.store(address.port, ordering: .releasing)
-        states.withLock { $0 = started }
+        let contexts = zip(group.loops, fds).map { loop, fd in
+            ServerLoopContext(loop: loop, listenerFD: fd, configuration: configuration, handler: handler, tls: tls, counters: counters)
+        }
+        for context in contexts {
+            try await context.loop.submit { try context.start() }
+        }
+        self.port = address.port
+        self.group = group
+        self.ownsGroup = ownsGroup
+        self.contexts = contexts
+        self.counters = counters
     }
 
-    /// Total connections accepted so far (tests use it to prove keep-alive).
-    public func acceptedConnections() async throws -> Int {
-        var total = 0
-        for state in states.withLock({ $0 }) { total += try await state.loop.submit { state.acceptedCount } }
-        return total
-    }
+    /// Connections accepted since start (tests use it to observe keep-alive reuse).
+    public var acceptedConnections: Int { counters.accepted.load(ordering: .relaxed) }
+    public var openConnections: Int { counters.open.load(ordering: .relaxed) }
+    public var requestsServed: Int { counters.requests.load(ordering: .relaxed) }
 
-    /// Stops accepting, lets in-flight requests finish (up to `gracePeriod`), then closes the rest.
+    /// Stops accepting, lets in-flight requests finish for up to `gracePeriod`, then closes
+    /// everything (and stops the loops if the server created them).
     public func shutdown(gracePeriod: Duration = .seconds(5)) async {
-        let all = states.withLock { $0 }
-        for state in all { state.loop.execute { state.beginShutdown() } }
+        for context in contexts { context.loop.execute { context.beginDrain() } }
         let deadline = ContinuousClock.now + gracePeriod
-        while ContinuousClock.now < deadline {
-            var open = 0
-            for state in all { open += (try? await state.loop.submit { state.connectionCount }) ?? 0 }
-            if open == 0 { return }
-            try? await Task.sleep(for: .milliseconds(10))
+        while openConnections > 0 && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
         }
-        for state in all { state.loop.execute { state.forceClose() } }
+        for context in contexts {
+            _ = try? await context.loop.submit { context.closeAll() }
+        }
+        if ownsGroup { group.syncShutdown() }
     }
 }

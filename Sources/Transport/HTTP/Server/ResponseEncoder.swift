@@ -1,91 +1,58 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// Writes response heads straight into a channel's outbound buffer (no intermediate arrays).
+/// Writes a response head (and body) into a connection's output. Adds Date, Content-Length and
+/// `Connection: close` unless the handler set them; a response to HEAD gets its head only.
 enum ResponseEncoder {
-    static func write(_ response: HTTPResponse, keepAlive: Bool, headOnly: Bool, date: DateCache, into out: ByteBuffer) {
-        append("HTTP/1.1 ", out)
-        append(String(response.status), out)
+    static func encode(
+        _ response: HTTPResponse, into output: inout OutputQueue, date: [UInt8], close: Bool, isHead: Bool
+    ) {
+        let bodyAllowed = !(response.status < 200 || response.status == 204 || response.status == 304)
+        let inlineBody = bodyAllowed && !isHead && response.body.count <= 16 * 1024
+        output.appendInPlace { out in
+            appendStatusLine(response.status, &out)
+            var hasDate = false
+            var hasLength = false
+            for (name, value) in response.headers.entries {
+                if name.caseInsensitiveEquals("date") { hasDate = true }
+                if name.caseInsensitiveEquals("content-length") || name.caseInsensitiveEquals("transfer-encoding") { hasLength = true }
+                out.append(contentsOf: name.utf8)
+                out.append(0x3A); out.append(0x20)
+                out.append(contentsOf: value.utf8)
+                out.append(0x0D); out.append(0x0A)
+            }
+            if !hasDate {
+                out.append(contentsOf: "Date: ".utf8)
+                out.append(contentsOf: date)
+                out.append(0x0D); out.append(0x0A)
+            }
+            if !hasLength && bodyAllowed {
+                out.append(contentsOf: "Content-Length: ".utf8)
+                appendDecimal(response.body.count, &out)
+                out.append(0x0D); out.append(0x0A)
+            }
+            if close { out.append(contentsOf: "Connection: close\r\n".utf8) }
+            out.append(0x0D); out.append(0x0A)
+            if inlineBody { out.append(contentsOf: response.body) }
+        }
+        if bodyAllowed && !isHead && !inlineBody { output.append(response.body) }
+    }
+
+    private static func appendStatusLine(_ status: Int, _ out: inout [UInt8]) {
+        if status == 200 {
+            out.append(contentsOf: "HTTP/1.1 200 OK\r\n".utf8)
+            return
+        }
+        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        appendDecimal(status, &out)
         out.append(0x20)
-        append(reasonPhrase(response.status), out)
-        append("\r\n", out)
-        var hasDate = false
-        for (name, value) in response.headers {
-            if name.caseInsensitiveEquals("Content-Length") || name.caseInsensitiveEquals("Connection")
-                || name.caseInsensitiveEquals("Transfer-Encoding") { continue }
-            if name.caseInsensitiveEquals("Date") { hasDate = true }
-            append(name, out); append(": ", out); append(value, out); append("\r\n", out)
+        out.append(contentsOf: ReasonPhrase.of(status).utf8)
+        out.append(0x0D); out.append(0x0A)
+    }
+
+    static func appendDecimal(_ value: Int, _ out: inout [UInt8]) {
+        if value < 10 {
+            out.append(UInt8(0x30 + value))
+            return
         }
-        if !hasDate { date.withCurrentLine { out.append($0) } }
-        if response.status >= 200 && response.status != 204 && response.status != 304 {
-            append("Content-Length: ", out)
-            append(String(response.body.count), out)
-            append("\r\n", out)
-        }
-        append(keepAlive ? "\r\n" : "Connection: close\r\n\r\n", out)
-        _ = headOnly
-    }
-
-    @inline(__always)
-    static func append(_ string: String, _ out: ByteBuffer) {
-        var s = string
-        s.withUTF8 { out.append(UnsafeRawBufferPointer($0)) }
-    }
-
-    static func reasonPhrase(_ status: Int) -> String {
-        switch status {
-        case 100: return "Continue"
-        case 200: return "OK"
-        case 201: return "Created"
-        case 202: return "Accepted"
-        case 204: return "No Content"
-        case 301: return "Moved Permanently"
-        case 302: return "Found"
-        case 304: return "Not Modified"
-        case 400: return "Bad Request"
-        case 401: return "Unauthorized"
-        case 403: return "Forbidden"
-        case 404: return "Not Found"
-        case 405: return "Method Not Allowed"
-        case 408: return "Request Timeout"
-        case 409: return "Conflict"
-        case 413: return "Content Too Large"
-        case 414: return "URI Too Long"
-        case 429: return "Too Many Requests"
-        case 431: return "Request Header Fields Too Large"
-        case 500: return "Internal Server Error"
-        case 501: return "Not Implemented"
-        case 502: return "Bad Gateway"
-        case 503: return "Service Unavailable"
-        case 504: return "Gateway Timeout"
-        case 505: return "HTTP Version Not Supported"
-        default: return "Status"
-        }
-    }
-}
-
-/// The `Date:` header line, formatted once per second per loop (IMF-fixdate, RFC 9110 5.6.7).
-final class DateCache {
-    private var second: time_t = 0
-    private var line: [UInt8] = []
-
-    func withCurrentLine(_ body: (UnsafeRawBufferPointer) -> Void) {
-        let now = time(nil)
-        if now != second { refresh(now) }
-        line.withUnsafeBytes(body)
-    }
-
-    private func refresh(_ now: time_t) {
-        second = now
-        var t = now
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let text = "Date: \(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT\r\n"
-        line = Array(text.utf8)
+        appendDecimal(value / 10, &out)
+        out.append(UInt8(0x30 + value % 10))
     }
 }

@@ -1,162 +1,235 @@
 import CHTTP
+import Glibc
 
-/// One accepted connection: parses pipelined requests, calls the handler, writes responses in
-/// request order. Loop-confined. Responses to a batch of pipelined requests are queued in the
-/// outbound buffer and flushed with one write.
-final class ServerConnection: ChannelDelegate, @unchecked Sendable {
-    private enum Phase {
-        case head
-        case body(RequestHead, BodyDecoder)
-        case handling   // an async handler is running; later requests wait in the inbound buffer
-    }
-
-    private struct RequestHead {
-        let method: String
-        let target: String
-        let headers: HTTPHeaders
-        let versionMinor: Int
+/// One accepted connection: reads requests, runs the handler, writes responses in request order
+/// (pipelining), keeps the connection alive when both sides allow it.
+///
+/// Threading: confined to its loop thread. `@unchecked Sendable` only so an async handler's task
+/// can hand the response back through `loop.execute`; every method runs on the loop thread.
+final class ServerConnection: Selectable, @unchecked Sendable {
+    struct PendingRequest {
+        var request: HTTPServerRequest
+        var body: BodyReader
         let keepAlive: Bool
+        let isHead: Bool
     }
 
-    let channel: Channel
-    private unowned let state: ServerLoopState
-    private let parser: HeadParser
-    private var phase = Phase.head
-    private var closeWhenDrained = false
-    /// Monotonic time the current request's first byte arrived; 0 between requests.
-    private(set) var requestStartedAt: UInt64 = 0
-    private(set) var lastActivity: UInt64
+    unowned let context: ServerLoopContext
+    let io: ConnectionIO
+    let remoteAddress: String
+    let buffer = ReceiveBuffer()
+    let parser: HeadParser
+    var output = OutputQueue()
+    var pending: PendingRequest?
+    var awaitingHandler = false
+    var closeAfterFlush = false
+    var peerClosed = false
+    private(set) var closed = false
+    private var interest: Interest = .readable
+    /// Monotonic time the current unfinished head started arriving (0: none in progress).
+    var headStartedAt: UInt64 = 0
+    var lastActivity: UInt64
 
-    init(channel: Channel, state: ServerLoopState) {
-        self.channel = channel
-        self.state = state
-        parser = HeadParser(maxHeaderBytes: state.config.maxHeaderBytes, maxBodyBytes: state.config.maxBodyBytes)
-        lastActivity = monotonicNanos()
-        channel.delegate = self
+    init(context: ServerLoopContext, fd: Int32, tls: TLSConnection?, remoteAddress: String) {
+        self.context = context
+        self.io = ConnectionIO(fd: fd, tls: tls)
+        self.remoteAddress = remoteAddress
+        self.parser = HeadParser(maxHeaderBytes: context.configuration.maxHeaderBytes, maxBodyBytes: context.configuration.maxBodyBytes)
+        self.lastActivity = MonotonicClock.now()
     }
 
-    /// Nothing in flight: safe to close for idleness or shutdown.
-    var isIdle: Bool {
-        if case .head = phase { return channel.inbound.isEmpty && channel.pendingWriteBytes == 0 }
+    func handleEvents(_ events: UInt32) {
+        if events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 && events & EPOLLIN.rawValue == 0 {
+            close()
+            return
+        }
+        do {
+            if try !advanceHandshake() { return }
+            if events & EPOLLOUT.rawValue != 0 { try flush() }
+            if !closed && events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 && readingAllowed {
+                try readAvailable()
+                processBuffer()
+                try flush()
+            }
+            if !closed { updateInterest() }
+        } catch {
+            close()
+        }
+    }
+
+    func loopStopped() { close() }
+
+    private var readingAllowed: Bool { !awaitingHandler && !closeAfterFlush && !peerClosed }
+
+    /// True once the TLS handshake (if any) is complete.
+    private func advanceHandshake() throws -> Bool {
+        switch try io.handshake() {
+        case .bytes: return true
+        case .endOfStream:
+            close()
+        case .waitReadable: setInterest(.readable)
+        case .waitWritable: setInterest([.readable, .writable])
+        }
         return false
     }
 
-    func channelDidConnect(_ channel: Channel) {}
-
-    func channelDidRead(_ channel: Channel) {
-        lastActivity = monotonicNanos()
-        if requestStartedAt == 0 { requestStartedAt = lastActivity }
-        processBuffered()
-        channel.flush()
-    }
-
-    private func processBuffered() {
-        while channel.state == .open && !closeWhenDrained && channel.pendingWriteBytes < 1 << 20 {
-            switch phase {
-            case .handling:
+    private func readAvailable() throws {
+        while true {
+            let space = buffer.writableSpace()
+            switch try io.read(into: space) {
+            case .bytes(let n):
+                buffer.didWrite(n)
+                lastActivity = context.now
+                // Plain sockets: level-triggered epoll calls again if more is waiting.
+                if !io.mustDrainReads || buffer.readableCount > context.configuration.maxHeaderBytes + 65536 { return }
+            case .endOfStream:
+                peerClosed = true
                 return
-            case .head:
-                guard !channel.inbound.isEmpty, parseHead() else { return }
-            case .body(let head, var decoder):
-                let done: Bool
-                do { done = try decoder.feed(channel.inbound) } catch {
-                    if case .tooLarge = error { return reject(413) }
-                    if case .malformed(let e) = error { return reject(e.suggestedStatus) }
-                    return reject(400)
-                }
-                guard done else {
-                    phase = .body(head, decoder)
-                    return
-                }
-                dispatch(head, body: decoder.takeBody())
+            case .waitReadable, .waitWritable:
+                return
             }
         }
     }
 
-    /// True when a head was parsed and the phase moved on.
+    /// Parses and answers every complete request in the buffer (pipelining), in order.
+    func processBuffer() {
+        while !awaitingHandler && !closeAfterFlush && !closed {
+            if pending == nil {
+                guard buffer.readableCount > 0 else {
+                    headStartedAt = 0
+                    break
+                }
+                if headStartedAt == 0 { headStartedAt = context.now }
+                guard parseHead() else { break }
+            }
+            guard var current = pending else { continue }
+            do {
+                let complete = try current.body.consume(buffer)
+                guard complete else {
+                    pending = current
+                    break
+                }
+            } catch {
+                pending = nil
+                respondWithError(error.status, error.name)
+                break
+            }
+            pending = nil
+            current.request.body = current.body.body
+            dispatch(current.request, keepAlive: current.keepAlive, isHead: current.isHead)
+        }
+        if peerClosed && !awaitingHandler { closeAfterFlush = true }
+    }
+
+    /// Parses the next head into `pending`; false when incomplete or answered with an error.
     private func parseHead() -> Bool {
-        let buf = UnsafeRawBufferPointer(channel.inbound.readable)
-        switch parser.parseRequest(buf) {
-        case .incomplete:
+        let bytes = UnsafeRawBufferPointer(buffer.readable)
+        let result = parser.parseRequest(bytes)
+        if result == Int(CHTTP_INCOMPLETE) { return false }
+        if result == Int(CHTTP_ERROR) {
+            respondWithError(parser.errorStatus, parser.errorName)
             return false
-        case .error(let e):
-            reject(e.suggestedStatus)
-            return false
-        case .complete(let consumed, let msg):
-            if msg.upgrade != 0 {
-                reject(501)
-                return false
-            }
-            let head = RequestHead(method: parser.string(buf, msg.method_off, msg.method_len),
-                                   target: parser.string(buf, msg.target_off, msg.target_len),
-                                   headers: parser.headers(of: msg, in: buf),
-                                   versionMinor: Int(msg.version_minor), keepAlive: msg.keep_alive != 0)
-            channel.inbound.consume(consumed)
-            if msg.expect_continue != 0 && msg.body_kind != CHTTP_BODY_NONE && channel.inbound.isEmpty {
-                ResponseEncoder.append("HTTP/1.1 100 Continue\r\n\r\n", channel.outbound)
-            }
-            phase = .body(head, BodyDecoder(message: msg, limit: state.config.maxBodyBytes))
-            return true
         }
+        let message = parser.message
+        let method = HeadParser.string(bytes, message.method_off, message.method_len)
+        let request = HTTPServerRequest(
+            method: method, target: HeadParser.string(bytes, message.target_off, message.target_len),
+            headers: parser.headerList(bytes), versionMinor: Int(message.version_minor), remoteAddress: remoteAddress)
+        let expectContinue = message.expect_continue != 0
+        buffer.consume(result)
+        headStartedAt = 0
+        if message.upgrade != 0 {
+            respondWithError(501, "upgrade_not_supported")
+            return false
+        }
+        let framing: BodyReader.Framing
+        switch message.body_kind {
+        case CHTTP_BODY_LENGTH: framing = .length(Int(message.content_length))
+        case CHTTP_BODY_CHUNKED: framing = .chunked
+        default: framing = .length(0)
+        }
+        pending = PendingRequest(
+            request: request, body: BodyReader(framing, limit: context.configuration.maxBodyBytes),
+            keepAlive: message.keep_alive != 0, isHead: method == "HEAD")
+        if expectContinue && buffer.readableCount == 0, case .length(let n) = framing, n > 0 {
+            output.append(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+        } else if expectContinue && buffer.readableCount == 0, case .chunked = framing {
+            output.append(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+        }
+        return true
     }
 
-    private func dispatch(_ head: RequestHead, body: [UInt8]) {
-        let request = HTTPServerRequest(method: head.method, target: head.target, headers: head.headers,
-                                        body: body, versionMinor: head.versionMinor)
-        switch state.handler {
+    private func dispatch(_ request: HTTPServerRequest, keepAlive: Bool, isHead: Bool) {
+        context.counters.countRequest()
+        let close = !keepAlive || context.draining
+        switch context.handler {
         case .sync(let handler):
-            respond(handler(request), head: head)
+            let response = handler(request)
+            ResponseEncoder.encode(response, into: &output, date: context.date, close: close, isHead: isHead)
+            if close { closeAfterFlush = true }
         case .async(let handler):
-            phase = .handling
-            let loop = channel.loop
+            awaitingHandler = true
+            let loop = context.loop
             Task(executorPreference: loop) { [self] in
                 let response = await handler(request)
-                loop.execute { self.finishAsync(response, head: head) }
+                loop.execute { self.finishAsync(response, close: close, isHead: isHead) }
             }
         }
     }
 
-    private func finishAsync(_ response: HTTPResponse, head: RequestHead) {
-        guard channel.state == .open else { return }
-        respond(response, head: head)
-        processBuffered()
-        channel.flush()
-    }
-
-    private func respond(_ response: HTTPResponse, head: RequestHead) {
-        // A handler may end the connection itself by answering with "Connection: close".
-        let handlerCloses = response.headers["Connection"].map { $0.caseInsensitiveEquals("close") } ?? false
-        let keepAlive = head.keepAlive && !state.isShuttingDown && !handlerCloses
-        phase = .head
-        requestStartedAt = channel.inbound.isEmpty ? 0 : monotonicNanos()
-        ResponseEncoder.write(response, keepAlive: keepAlive, headOnly: head.method == "HEAD", date: state.date, into: channel.outbound)
-        if head.method != "HEAD" && !response.body.isEmpty {
-            if response.body.count >= 64 * 1024 {
-                channel.write(head: nil, body: response.body)
-            } else {
-                response.body.withUnsafeBytes { channel.outbound.append($0) }
-            }
+    private func finishAsync(_ response: HTTPResponse, close: Bool, isHead: Bool) {
+        guard !closed else { return }
+        awaitingHandler = false
+        ResponseEncoder.encode(response, into: &output, date: context.date, close: close || context.draining, isHead: isHead)
+        if close || context.draining { closeAfterFlush = true }
+        processBuffer()
+        do {
+            try flush()
+            if !closed { updateInterest() }
+        } catch {
+            self.close()
         }
-        if !keepAlive { closeWhenDrained = true }
     }
 
-    /// Answers malformed input with its status and closes: after a framing error the rest of the
-    /// stream cannot be trusted.
-    func reject(_ status: Int) {
-        let body = Array("\(status) \(ResponseEncoder.reasonPhrase(status))\n".utf8)
-        ResponseEncoder.write(HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "text/plain")]), body: body),
-                              keepAlive: false, headOnly: false, date: state.date, into: channel.outbound)
-        body.withUnsafeBytes { channel.outbound.append($0) }
-        closeWhenDrained = true
-        phase = .head
-        channel.flush()
+    private func respondWithError(_ status: Int, _ reason: String) {
+        let response = HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "text/plain")]), body: Array("\(reason)\n".utf8))
+        ResponseEncoder.encode(response, into: &output, date: context.date, close: true, isHead: false)
+        closeAfterFlush = true
     }
 
-    func channelDidDrain(_ channel: Channel) {
-        if closeWhenDrained { channel.close(error: nil) }
+    func flush() throws {
+        if !output.isEmpty || io.hasPendingOutput {
+            guard try output.flush(io) else { return }
+        }
+        if closeAfterFlush && !awaitingHandler { close() }
     }
 
-    func channelDidClose(_ channel: Channel, error: Error?) {
-        state.connectionClosed(self)
+    /// Closes at once if nothing is in progress; otherwise after the current response.
+    func closeWhenIdle() {
+        if pending == nil && !awaitingHandler && output.isEmpty && buffer.readableCount == 0 {
+            close()
+        } else {
+            closeAfterFlush = true
+        }
+    }
+
+    private func updateInterest() {
+        var wanted: Interest = readingAllowed ? .readable : []
+        if !output.isEmpty || io.hasPendingOutput { wanted.insert(.writable) }
+        setInterest(wanted)
+    }
+
+    private func setInterest(_ wanted: Interest) {
+        guard wanted != interest, !closed else { return }
+        interest = wanted
+        do { try context.loop.setInterest(io.fd, wanted) } catch { close() }
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        context.loop.deregister(io.fd)
+        io.close()
+        context.connectionClosed(self)
     }
 }
