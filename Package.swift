@@ -10,7 +10,7 @@ let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "Pismo",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "pismo", targets: ["PismoCLI"]),
         .executable(name: "pismo-bench", targets: ["PismoBench"]),

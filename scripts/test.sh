@@ -4,16 +4,24 @@
 # ../shared/conformance, and bounded fuzz runs. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 
 bash scripts/setup.sh
 
 echo "== build"
-swift build --build-tests 2>&1 | tail -n 3
+swift build --build-tests 2>&1 | grep -E "error|warning: |Compiling|Build complete" | grep -vE "^\[[0-9]+/[0-9]+\] Compiling" || true
+swift build --build-tests >/dev/null
 
 echo "== swift test"
-swift test --skip-build 2>&1 | tee /tmp/pismo-swift-test.log | grep -vE '^(◇|􀟈|✔ Test [^r])' | tail -n 40
-grep -qE 'Test run with [0-9]+ tests? .*passed' /tmp/pismo-swift-test.log
+log=$(mktemp)
+# A hung test must fail CI, not eat its 90 minutes.
+status=0
+timeout --kill-after=10 900 swift test --skip-build --parallel >"$log" 2>&1 || status=$?
+grep -E "✘|error:|failed|Test run with|Executed [0-9]+ tests" "$log" | tail -n 60 || true
+if [ "$status" -ne 0 ]; then
+    echo "swift test failed (exit $status); last lines:" >&2
+    tail -n 40 "$log" >&2
+    exit 1
+fi
 
 # Conformance suites and fuzzers: each script prints its own "N passed, N failed" line.
 for script in scripts/conformance-*.sh scripts/fuzz*.sh; do

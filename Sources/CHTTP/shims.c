@@ -1,1 +1,30 @@
+// shims.c — bodies of the epoll and zlib shims declared in chttp_shims.h.
 #include "chttp_shims.h"
+#include <sys/socket.h>
+
+int chttp_epoll_ctl(int epfd, int op, int fd, uint32_t events) {
+    struct epoll_event ev;
+    ev.events = events;
+    ev.data.u64 = 0;
+    ev.data.fd = fd;
+    return epoll_ctl(epfd, op, fd, &ev);
+}
+
+int chttp_epoll_wait(int epfd, int32_t *fds, uint32_t *events, int max_events, int timeout_ms) {
+    struct epoll_event ready[256];
+    if (max_events > 256) max_events = 256;
+    int n = epoll_wait(epfd, ready, max_events, timeout_ms);
+    for (int i = 0; i < n; i++) {
+        fds[i] = ready[i].data.fd;
+        events[i] = ready[i].events;
+    }
+    return n;
+}
+
+int chttp_accept_nonblocking(int fd) { return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC); }
+
+int chttp_inflate_init2(z_stream *stream, int window_bits) { return inflateInit2(stream, window_bits); }
+
+int chttp_deflate_init2(z_stream *stream, int level, int window_bits) {
+    return deflateInit2(stream, level, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY);
+}

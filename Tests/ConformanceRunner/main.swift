@@ -2,7 +2,9 @@
 // "conformance: N passed, M failed" as its last line; exits 1 on any failure.
 import Foundation
 
-let suites: [String: ([String]) throws -> Bool] = [:]
+let suites: [String: ([String]) throws -> Bool] = [
+    "sigv4": runSigV4Suite,
+]
 
 let args = Array(CommandLine.arguments.dropFirst())
 guard let name = args.first, let run = suites[name] else {

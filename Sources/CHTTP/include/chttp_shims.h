@@ -16,4 +16,22 @@
 #include <openssl/x509v3.h>
 #include <zlib.h>
 
+// struct epoll_event is packed on x86-64, which Swift does not import faithfully; these take and
+// return plain fields instead.
+
+/// epoll_ctl with the fd itself as the event's user data. Returns epoll_ctl's result (errno set).
+int chttp_epoll_ctl(int epfd, int op, int fd, uint32_t events);
+/// epoll_wait into two parallel arrays (fds[i] got events[i]). Returns the count or -1 (errno set).
+int chttp_epoll_wait(int epfd, int32_t *fds, uint32_t *events, int max_events, int timeout_ms);
+
+/// accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC): accept4 is a GNU extension Swift's Glibc hides.
+int chttp_accept_nonblocking(int fd);
+
+// zlib's init functions are macros over *_ ( ..., ZLIB_VERSION, sizeof(z_stream) ).
+
+/// inflateInit2: window_bits 31 decodes gzip, 47 auto-detects gzip or zlib.
+int chttp_inflate_init2(z_stream *stream, int window_bits);
+/// deflateInit2 with default memory level and strategy; window_bits 31 writes gzip.
+int chttp_deflate_init2(z_stream *stream, int level, int window_bits);
+
 #endif

@@ -5,6 +5,7 @@ import Foundation
 let benchmarks: [String: ([String]) throws -> Void] = [
     "tls-handshake": tlsHandshakeBenchmark,
     "tls-transfer": tlsTransferBenchmark,
+    "validation": runValidationBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

@@ -1,1 +1,0 @@
-#include "chttp_parser.h"

@@ -1,0 +1,119 @@
+import Transport
+
+/// Everything one signature computation produced; the intermediate strings are kept so the
+/// conformance runner and tests can compare them with the published suite.
+public struct SigV4Signature: Sendable, Equatable {
+    public var canonicalRequest: String
+    public var stringToSign: String
+    public var signature: String
+    public var signedHeaders: String
+    public var credentialScope: String
+    public var authorization: String
+}
+
+/// AWS Signature Version 4 for one (service, region) — the signing name, which for DynamoDB
+/// Streams is `dynamodb`, not the endpoint prefix. A value type: share it freely across tasks;
+/// the signing-key cache inside is thread-safe.
+public struct SigV4Signer: Sendable {
+    public struct Options: Sendable, Equatable {
+        /// Remove dot and empty path segments (every service but S3).
+        public var normalizePath = true
+        /// Include `x-amz-security-token` in the signature (all JSON services want it signed).
+        public var signSessionToken = true
+        /// Add and sign `x-amz-content-sha256` (S3 requires it; optional elsewhere).
+        public var addContentSHA256Header = false
+        public init() {}
+    }
+
+    /// Headers that proxies and clients rewrite; signing them breaks signatures in transit.
+    static let unsignedHeaders: Set<String> = ["authorization", "expect", "user-agent", "x-amzn-trace-id", "connection"]
+    static let algorithm = "AWS4-HMAC-SHA256"
+    public static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+    public let service: String
+    public let region: String
+    public var options: Options
+    private let keys: SigningKeyCache
+
+    public init(service: String, region: String, options: Options = Options(), keyCache: SigningKeyCache = SigningKeyCache()) {
+        self.service = service
+        self.region = region
+        self.options = options
+        self.keys = keyCache
+    }
+
+    /// Signs in place with headers: sets `Host`, `X-Amz-Date`, `X-Amz-Security-Token` (when the
+    /// credentials carry one), optionally `X-Amz-Content-Sha256`, and `Authorization`.
+    @discardableResult
+    public func sign(_ request: inout HTTPRequest, credentials: AWSCredentials, time: AWSTimestamp,
+                     payloadHash: String? = nil) -> SigV4Signature {
+        let url = URLParts(request.url)
+        let hash = payloadHash ?? Hex.encode(Digests.sha256(request.body))
+        request.headers.remove("Authorization")
+        if request.headers["Host"] == nil, let url { request.headers.add("Host", url.hostHeader) }
+        request.headers.set("X-Amz-Date", time.amzDate)
+        if options.addContentSHA256Header { request.headers.set("X-Amz-Content-Sha256", hash) }
+        if let token = credentials.sessionToken, options.signSessionToken {
+            request.headers.set("X-Amz-Security-Token", token)
+        }
+        let result = signature(method: request.method, path: url?.path ?? "/", query: url?.query ?? "",
+                               headers: request.headers.entries, payloadHash: hash,
+                               credentials: credentials, time: time)
+        if let token = credentials.sessionToken, !options.signSessionToken {
+            request.headers.set("X-Amz-Security-Token", token)
+        }
+        request.headers.add("Authorization", result.authorization)
+        return result
+    }
+
+    /// The header-mode signature over exactly the headers given (minus the never-signed ones).
+    public func signature(method: String, path: String, query: String, headers: [(name: String, value: String)],
+                          payloadHash: String, credentials: AWSCredentials, time: AWSTimestamp) -> SigV4Signature {
+        let signable = headers.filter { !Self.unsignedHeaders.contains($0.name.lowercased()) }
+        let (block, signed) = CanonicalRequest.canonicalHeaders(signable)
+        let creq = CanonicalRequest.build(
+            method: method, canonicalURI: CanonicalRequest.canonicalURI(path: path, normalize: options.normalizePath),
+            canonicalQuery: CanonicalRequest.canonicalQuery(query), headerBlock: block,
+            signedHeaders: signed, payloadHash: payloadHash)
+        return finish(canonicalRequest: creq, signedHeaders: signed, credentials: credentials, time: time) { scope, sig in
+            "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signed), Signature=\(sig)"
+        }
+    }
+
+    /// Query-string ("presigned URL") mode: the auth parameters go into the query and only the
+    /// given headers are signed. Returns the signature; the caller appends `X-Amz-Signature`.
+    public func presignature(method: String, path: String, query: String, headers: [(name: String, value: String)],
+                             payloadHash: String, credentials: AWSCredentials, time: AWSTimestamp,
+                             expiresSeconds: Int) -> SigV4Signature {
+        let signable = headers.filter { !Self.unsignedHeaders.contains($0.name.lowercased()) }
+        let (block, signed) = CanonicalRequest.canonicalHeaders(signable)
+        let scope = credentialScope(time)
+        var params: [(String, String)] = [
+            ("X-Amz-Algorithm", Self.algorithm),
+            ("X-Amz-Credential", "\(credentials.accessKeyID)/\(scope)"),
+            ("X-Amz-Date", time.amzDate),
+            ("X-Amz-Expires", String(expiresSeconds)),
+            ("X-Amz-SignedHeaders", signed),
+        ]
+        if let token = credentials.sessionToken, options.signSessionToken { params.append(("X-Amz-Security-Token", token)) }
+        let creq = CanonicalRequest.build(
+            method: method, canonicalURI: CanonicalRequest.canonicalURI(path: path, normalize: options.normalizePath),
+            canonicalQuery: CanonicalRequest.canonicalQuery(query, adding: params), headerBlock: block,
+            signedHeaders: signed, payloadHash: payloadHash)
+        return finish(canonicalRequest: creq, signedHeaders: signed, credentials: credentials, time: time) { _, sig in sig }
+    }
+
+    public func credentialScope(_ time: AWSTimestamp) -> String {
+        "\(time.scopeDate)/\(region)/\(service)/aws4_request"
+    }
+
+    private func finish(canonicalRequest creq: String, signedHeaders: String, credentials: AWSCredentials,
+                        time: AWSTimestamp, authorization: (String, String) -> String) -> SigV4Signature {
+        let scope = credentialScope(time)
+        let sts = "\(Self.algorithm)\n\(time.amzDate)\n\(scope)\n" + Hex.encode(Digests.sha256(Array(creq.utf8)))
+        let key = keys.signingKey(secret: credentials.secretAccessKey, date: time.scopeDate, region: region, service: service)
+        let sig = Hex.encode(Digests.hmacSHA256(key: key, message: Array(sts.utf8)))
+        return SigV4Signature(canonicalRequest: creq, stringToSign: sts, signature: sig, signedHeaders: signedHeaders,
+                              credentialScope: scope, authorization: authorization(scope, sig))
+    }
+}

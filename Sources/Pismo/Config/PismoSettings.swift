@@ -1,0 +1,76 @@
+/// Pismo's public configuration contract: every subcommand reads these environment variables
+/// (names are part of the operator contract — keep them exactly) and a flag may override each.
+public struct PismoSettings: Sendable, Equatable {
+    public var eventsQueue = "events"
+    public var eventsDLQ = "events-dlq"
+    public var deliverDLQ = "deliver-dlq"
+    public var eventsTable = "Events"
+    public var routesTable = "routes"
+    public var leasesTable = "pismo-leases"
+    public var schemaPath = "schema/event_schema.json"
+    public var strictEventTypes = false
+    public var directDispatch = false
+    /// nil means the subcommand's own default (processor 0.0.0.0:9101, deliver 0.0.0.0:9102).
+    public var metricsAddress: String?
+    public var maxAttempts = 8
+    public var retryBaseMilliseconds = 500
+    public var retryMaxMilliseconds = 60_000
+    public var deliveryTimeoutMilliseconds = 10_000
+    public var logLevel = "info"
+
+    public init() {}
+
+    public struct InvalidValue: Error, CustomStringConvertible, Equatable {
+        public let variable: String
+        public let value: String
+        public let expected: String
+        public var description: String { "\(variable)=\(value) is invalid: expected \(expected)" }
+    }
+
+    /// Reads the environment over the defaults. An unparsable number or boolean is an error naming the
+    /// variable, never silently replaced by a default.
+    public static func fromEnvironment(_ env: [String: String]) throws(InvalidValue) -> PismoSettings {
+        var s = PismoSettings()
+        func string(_ name: String, _ target: inout String) {
+            if let v = env[name], !v.isEmpty { target = v }
+        }
+        func int(_ name: String, _ target: inout Int, min: Int) throws(InvalidValue) {
+            guard let v = env[name], !v.isEmpty else { return }
+            guard let n = Int(v), n >= min else { throw InvalidValue(variable: name, value: v, expected: "an integer >= \(min)") }
+            target = n
+        }
+        func bool(_ name: String, _ target: inout Bool) throws(InvalidValue) {
+            guard let v = env[name], !v.isEmpty else { return }
+            switch v.lowercased() {
+            case "true", "1", "yes", "on": target = true
+            case "false", "0", "no", "off": target = false
+            default: throw InvalidValue(variable: name, value: v, expected: "true or false")
+            }
+        }
+        string("PISMO_EVENTS_QUEUE", &s.eventsQueue)
+        string("PISMO_EVENTS_DLQ", &s.eventsDLQ)
+        string("PISMO_DELIVER_DLQ", &s.deliverDLQ)
+        string("PISMO_EVENTS_TABLE", &s.eventsTable)
+        string("PISMO_ROUTES_TABLE", &s.routesTable)
+        string("PISMO_LEASES_TABLE", &s.leasesTable)
+        string("PISMO_SCHEMA", &s.schemaPath)
+        string("PISMO_LOG_LEVEL", &s.logLevel)
+        if let v = env["PISMO_METRICS_ADDR"], !v.isEmpty { s.metricsAddress = v }
+        try bool("PISMO_STRICT_EVENT_TYPES", &s.strictEventTypes)
+        try bool("DIRECT_DISPATCH", &s.directDispatch)
+        try int("PISMO_MAX_ATTEMPTS", &s.maxAttempts, min: 1)
+        try int("PISMO_RETRY_BASE_MS", &s.retryBaseMilliseconds, min: 0)
+        try int("PISMO_RETRY_MAX_MS", &s.retryMaxMilliseconds, min: 0)
+        try int("PISMO_DELIVERY_TIMEOUT_MS", &s.deliveryTimeoutMilliseconds, min: 1)
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        guard levels.contains(s.logLevel.lowercased()) else {
+            throw InvalidValue(variable: "PISMO_LOG_LEVEL", value: s.logLevel, expected: levels.joined(separator: ", "))
+        }
+        return s
+    }
+
+    public var deliveryPolicy: DeliveryPolicy {
+        DeliveryPolicy(maxAttempts: maxAttempts, baseDelay: .milliseconds(retryBaseMilliseconds),
+                       maxDelay: .milliseconds(retryMaxMilliseconds))
+    }
+}

@@ -1,0 +1,54 @@
+/// Tracks which stream records of one shard are resolved (delivered or dead-lettered) and yields the
+/// highest sequence number below which *everything* is resolved: the only safe checkpoint.
+///
+/// Records resolve out of order because tenants are isolated (a slow client's record may still be
+/// retrying while later records of other clients are done). The checkpoint therefore advances only
+/// over a contiguous resolved prefix, so a restart replays at most the unresolved tail — never loses it.
+///
+/// Not thread-safe: owned by the shard's reader task.
+public struct CheckpointTracker: Sendable {
+    /// Records in stream order; `resolved` flips when the record's outcome is final.
+    private var pending: [(sequence: String, resolved: Bool)] = []
+    private var head = 0
+    /// The sequence number that is safe to persist (nil until the first prefix resolves).
+    public private(set) var checkpoint: String?
+
+    public init(checkpoint: String? = nil) {
+        self.checkpoint = checkpoint
+    }
+
+    /// Number of records read but not yet covered by the checkpoint.
+    public var outstanding: Int { pending.count - head }
+
+    /// Registers a record as read, in stream order.
+    public mutating func track(_ sequence: String) {
+        pending.append((sequence, false))
+    }
+
+    /// Marks a record resolved. Returns true when the checkpoint moved.
+    @discardableResult
+    public mutating func resolve(_ sequence: String) -> Bool {
+        guard let index = pending[head...].firstIndex(where: { $0.sequence == sequence }) else { return false }
+        pending[index].resolved = true
+        var moved = false
+        while head < pending.count, pending[head].resolved {
+            checkpoint = pending[head].sequence
+            head += 1
+            moved = true
+        }
+        // Compact occasionally so a long-running shard does not grow the array without bound.
+        if head > 1024, head * 2 > pending.count {
+            pending.removeFirst(head)
+            head = 0
+        }
+        return moved
+    }
+}
+
+/// Compares DynamoDB Streams sequence numbers, which are decimal strings of up to 40 digits
+/// (too long for any integer type) — numeric order is length order, then lexicographic order.
+public func sequenceNumberPrecedes(_ a: String, _ b: String) -> Bool {
+    let a = a.drop { $0 == "0" }, b = b.drop { $0 == "0" }
+    if a.count != b.count { return a.count < b.count }
+    return a < b
+}

@@ -1,0 +1,62 @@
+/// One stored event on its way to a webhook: what the stream record (or the processor, for direct
+/// dispatch) hands to the delivery engine.
+public struct DeliveryJob: Sendable, Equatable {
+    public var clientID: String
+    public var eventID: String
+    public var eventType: String
+    /// The exact bytes the producer sent; they go out untouched.
+    public var payload: [UInt8]
+
+    public init(clientID: String, eventID: String, eventType: String, payload: [UInt8]) {
+        self.clientID = clientID
+        self.eventID = eventID
+        self.eventType = eventType
+        self.payload = payload
+    }
+}
+
+/// A client's webhook route from the `routes` table.
+public struct Route: Sendable, Equatable {
+    public var url: String
+    /// `whsec_<base64>`; nil means requests go unsigned.
+    public var secret: String?
+
+    public init(url: String, secret: String? = nil) {
+        self.url = url
+        self.secret = secret
+    }
+}
+
+/// Final outcome of one job. Both cases are "resolved": the stream checkpoint may move past it.
+public enum DeliveryResult: Sendable, Equatable {
+    case delivered(attempts: Int)
+    case deadLettered(DeadLetter)
+}
+
+/// What goes to `deliver-dlq` (the attribute names are part of the operator contract).
+public struct DeadLetter: Sendable, Equatable {
+    public var reason: String          // pismo-error
+    public var clientID: String        // pismo-client-id
+    public var eventID: String         // pismo-event-id
+    public var attempts: Int           // pismo-attempts (0 when there was no route)
+    public var lastStatus: Int?        // pismo-last-status, only when an HTTP status was received
+
+    public init(reason: String, clientID: String, eventID: String, attempts: Int, lastStatus: Int?) {
+        self.reason = reason
+        self.clientID = clientID
+        self.eventID = eventID
+        self.attempts = attempts
+        self.lastStatus = lastStatus
+    }
+}
+
+/// Looks a client's route up (DynamoDB `routes` in production). nil = no route for that client.
+public protocol RouteStore: Sendable {
+    func route(for clientID: String) async throws -> Route?
+}
+
+/// Publishes an undeliverable event (SQS `deliver-dlq` in production). Throwing means "not stored":
+/// the engine retries, because a record may only be resolved once its dead letter is durable.
+public protocol DeadLetterPublisher: Sendable {
+    func publish(payload: [UInt8], letter: DeadLetter) async throws
+}

@@ -1,0 +1,34 @@
+import Synchronization
+
+/// Caches route lookups for a short TTL, including misses (negative caching), so a burst of events
+/// for one client costs one `routes` read — and a burst for an unknown client costs one too.
+/// Lookup errors are not cached: the next event asks again.
+public final class RouteCache: RouteStore {
+    private let store: any RouteStore
+    private let ttl: Duration
+    private let negativeTTL: Duration
+    private let clock = ContinuousClock()
+    private let entries = Mutex<[String: (route: Route?, expires: ContinuousClock.Instant)]>([:])
+
+    public init(store: any RouteStore, ttl: Duration = .seconds(30), negativeTTL: Duration = .seconds(5)) {
+        self.store = store
+        self.ttl = ttl
+        self.negativeTTL = negativeTTL
+    }
+
+    public func route(for clientID: String) async throws -> Route? {
+        let now = clock.now
+        if let hit = entries.withLock({ $0[clientID] }), hit.expires > now {
+            return hit.route
+        }
+        let route = try await store.route(for: clientID)
+        let expires = now.advanced(by: route == nil ? negativeTTL : ttl)
+        entries.withLock { $0[clientID] = (route, expires) }
+        return route
+    }
+
+    /// Drops a cached entry (e.g. after `pismo routes set` in the same process).
+    public func invalidate(_ clientID: String) {
+        _ = entries.withLock { $0.removeValue(forKey: clientID) }
+    }
+}

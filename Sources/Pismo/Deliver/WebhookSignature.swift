@@ -1,0 +1,45 @@
+import CHTTP
+import Foundation
+
+/// Standard Webhooks v1 signing: `v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>` where the key
+/// is the base64-decoded part of the route's secret after `whsec_`.
+public struct WebhookSigner: Sendable {
+    private let key: [UInt8]
+
+    public enum SecretError: Error, CustomStringConvertible, Equatable {
+        case missingPrefix
+        case notBase64
+        public var description: String {
+            switch self {
+            case .missingPrefix: "webhook secret must start with 'whsec_'"
+            case .notBase64: "webhook secret after 'whsec_' is not valid base64"
+            }
+        }
+    }
+
+    public init(secret: String) throws(SecretError) {
+        guard secret.hasPrefix("whsec_") else { throw .missingPrefix }
+        guard let key = Data(base64Encoded: String(secret.dropFirst(6))), !key.isEmpty else { throw .notBase64 }
+        self.key = Array(key)
+    }
+
+    /// The `webhook-signature` header value for one attempt.
+    public func signature(id: String, timestamp: Int, body: [UInt8]) -> String {
+        var content = Array("\(id).\(timestamp).".utf8)
+        content.append(contentsOf: body)
+        return "v1," + Data(hmacSHA256(key: key, data: content)).base64EncodedString()
+    }
+}
+
+/// HMAC-SHA256 through OpenSSL's one-shot HMAC().
+func hmacSHA256(key: [UInt8], data: [UInt8]) -> [UInt8] {
+    var out = [UInt8](repeating: 0, count: 32)
+    var length: UInt32 = 32
+    key.withUnsafeBytes { k in
+        data.withUnsafeBytes { d in
+            _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), d.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                     d.count, &out, &length)
+        }
+    }
+    return out
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// Takes one SQS message from "received" to a final disposition — the processor's state machine:
+///
+///     received ─ validate ─┬─ invalid ──> events-dlq (byte-identical body, pismo-error) ─> delete
+///                          └─ valid ────> PutItem if absent ─┬─ stored / already stored ─> delete
+///                                                            └─ transient failure ─> backoff, keep invisible, retry
+///
+/// Invariants: a valid event is never dead-lettered because of an outage — storage is retried for as
+/// long as it takes, extending the message's visibility so it is not redelivered meanwhile; a message
+/// is deleted only after its outcome is durable (stored, or published to the DLQ).
+/// The caller deletes the message (in batches) when `handle` returns; a thrown CancellationError means
+/// "unresolved" and the caller must release the message (visibility 0).
+public final class MessageHandler: Sendable {
+    /// DynamoDB's item size limit (400 KB, names and values counted).
+    public static let maxItemBytes = 400 * 1024
+
+    public enum Disposition: Sendable, Equatable {
+        case stored(EventItem)
+        case duplicate
+        case invalid(reason: String)
+    }
+
+    private let validator: any EventValidating
+    private let store: any EventStore
+    private let invalidEvents: any InvalidEventPublisher
+    private let queue: any EventQueue
+    private let retry: DeliveryPolicy
+    private let visibilityTimeoutSeconds: Int
+    private let heartbeat: Duration
+    private let directDispatch: Bool
+    private let sleep: @Sendable (Duration) async throws -> Void
+    private let now: @Sendable () -> Date
+
+    public init(validator: any EventValidating, store: any EventStore, invalidEvents: any InvalidEventPublisher,
+                queue: any EventQueue, retry: DeliveryPolicy = DeliveryPolicy(maxAttempts: .max, baseDelay: .milliseconds(100), maxDelay: .seconds(20)),
+                visibilityTimeoutSeconds: Int = 30, heartbeat: Duration? = nil, directDispatch: Bool = false,
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.validator = validator
+        self.store = store
+        self.invalidEvents = invalidEvents
+        self.queue = queue
+        self.retry = retry
+        self.visibilityTimeoutSeconds = visibilityTimeoutSeconds
+        // Half the timeout leaves a full half of slack for one slow AWS call between extensions.
+        self.heartbeat = heartbeat ?? .seconds(max(1, visibilityTimeoutSeconds / 2))
+        self.directDispatch = directDispatch
+        self.sleep = sleep
+        self.now = now
+    }
+
+    public func handle(_ message: QueueMessage) async throws -> Disposition {
+        switch validator.validateEvent(message.body) {
+        case let .failure(reason):
+            try await untilDone(message) { try await self.invalidEvents.publish(body: message.body, reason: reason.description) }
+            return .invalid(reason: reason.description)
+        case let .success(event):
+            let item = makeItem(event, message)
+            let size = Self.itemSize(item)
+            if size > Self.maxItemBytes {
+                let reason = "item too large for DynamoDB: \(size) bytes (limit \(Self.maxItemBytes))"
+                try await untilDone(message) { try await self.invalidEvents.publish(body: message.body, reason: reason) }
+                return .invalid(reason: reason)
+            }
+            let outcome = try await untilDone(message) { try await self.store.putIfAbsent(item) }
+            return outcome == .stored ? .stored(item) : .duplicate
+        }
+    }
+
+    func makeItem(_ event: ValidEvent, _ message: QueueMessage) -> EventItem {
+        let eventID = event.eventID ?? message.messageID
+        return EventItem(clientID: event.clientID, eventKey: "\(event.eventTime)#\(eventID)", eventID: eventID,
+                         eventType: event.eventType, eventTime: event.eventTime, payload: message.body,
+                         receivedAt: Self.timestamp(now()), directDispatch: directDispatch)
+    }
+
+    /// Retries `operation` with backoff until it succeeds, extending the message's visibility every
+    /// half timeout so SQS neither redelivers it nor counts it towards the redrive limit meanwhile.
+    private func untilDone<T: Sendable>(_ message: QueueMessage, _ operation: @Sendable () async throws -> T) async throws -> T {
+        var attempt = 0
+        var lastExtension = ContinuousClock.now
+        while true {
+            attempt += 1
+            do {
+                return try await operation()
+            } catch {
+                try Task.checkCancellation()
+                try await sleep(retry.backoff(attempt: min(attempt, 10), random: { Double.random(in: $0) }))
+                if ContinuousClock.now - lastExtension >= heartbeat {
+                    try? await queue.changeVisibility(message.receiptHandle, seconds: visibilityTimeoutSeconds)
+                    lastExtension = .now
+                }
+            }
+        }
+    }
+
+    /// DynamoDB's item size: the UTF-8 lengths of every attribute name and value.
+    static func itemSize(_ item: EventItem) -> Int {
+        let strings: [(String, Int)] = [
+            ("client_id", item.clientID.utf8.count), ("event_key", item.eventKey.utf8.count),
+            ("event_id", item.eventID.utf8.count), ("event_type", item.eventType.utf8.count),
+            ("event_time", item.eventTime.utf8.count), ("payload", item.payload.count),
+            ("received_at", item.receivedAt.utf8.count), ("dispatch", item.directDispatch ? 6 : 0),
+        ]
+        return strings.reduce(0) { $0 + $1.0.utf8.count + $1.1 }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// `pismo deliver`: discovers the stream's shards, leases them (several instances split the shards;
+/// a dead instance's leases are taken over once they expire), and runs one `ShardWorker` per lease.
+public final class DeliverService: Sendable {
+    public struct Options: Sendable {
+        public var leaseScanInterval: Duration = .seconds(5)
+        public var worker = ShardWorker.Options()
+        public init() {}
+    }
+
+    private let source: any StreamShardSource
+    private let leases: any LeaseStore
+    private let engine: DeliveryEngine
+    private let owner: String
+    private let options: Options
+    private let logger: Logger
+    private let running = Mutex<Set<String>>([])
+
+    /// `owner` must be unique per running instance (host name + pid + start time works).
+    public init(source: any StreamShardSource, leases: any LeaseStore, engine: DeliveryEngine, owner: String,
+                options: Options = Options(), logger: Logger = Logger(label: "pismo.deliver")) {
+        self.source = source
+        self.leases = leases
+        self.engine = engine
+        self.owner = owner
+        self.options = options
+        self.logger = logger
+    }
+
+    public var runningShards: Set<String> { running.withLock { $0 } }
+
+    public func run(until shutdown: ShutdownSignal) async {
+        await withDiscardingTaskGroup { group in
+            while !shutdown.isTriggered {
+                for (shardID, checkpoint) in await acquireShards() {
+                    running.withLock { _ = $0.insert(shardID) }
+                    group.addTask { await self.work(shardID, checkpoint: checkpoint, shutdown: shutdown) }
+                }
+                await sleepUnlessShutdown(options.leaseScanInterval, shutdown)
+            }
+        }
+        logger.info("deliver stopped")
+    }
+
+    private func work(_ shardID: String, checkpoint: String?, shutdown: ShutdownSignal) async {
+        logger.info("reading shard", metadata: ["shard": "\(shardID)", "checkpoint": "\(checkpoint ?? "TRIM_HORIZON")"])
+        let worker = ShardWorker(shardID: shardID, owner: owner, checkpoint: checkpoint, source: source, engine: engine,
+                                 leases: leases, options: options.worker, logger: logger)
+        let exit = await worker.run(until: shutdown)
+        logger.info("shard worker exited", metadata: ["shard": "\(shardID)", "exit": "\(exit)"])
+        running.withLock { _ = $0.remove(shardID) }
+    }
+
+    /// One planning round: which shards to take, taken with conditional writes. Returns the shards won
+    /// and the checkpoint each resumes from.
+    private func acquireShards() async -> [(String, String?)] {
+        do {
+            let shards = try await source.listShards()
+            let current = try await leases.leases()
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let busy = runningShards
+            let wanted = LeasePlanner.shardsToAcquire(shards: shards, leases: current, me: owner, nowMillis: now)
+                .filter { !busy.contains($0) }
+            var won: [(String, String?)] = []
+            for shardID in wanted {
+                let observed = current.first { $0.shardID == shardID }
+                let expires = now + Int64(options.worker.leaseDuration.components.seconds * 1000)
+                if try await leases.acquire(shardID: shardID, owner: owner, expiresAtMillis: expires, observed: observed) {
+                    won.append((shardID, observed?.checkpoint))
+                }
+            }
+            return won
+        } catch {
+            logger.warning("lease scan failed", metadata: ["error": "\(error)"])
+            return []
+        }
+    }
+
+    private func sleepUnlessShutdown(_ duration: Duration, _ shutdown: ShutdownSignal) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await Task.sleep(for: duration) }
+            group.addTask { await shutdown.wait() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+}

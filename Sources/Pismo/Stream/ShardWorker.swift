@@ -1,0 +1,188 @@
+import Foundation
+import Logging
+
+/// Reads one leased shard and delivers its events, checkpointing only over resolved records.
+///
+/// - Records are tracked in stream order; each INSERT is delivered concurrently (the engine isolates
+///   tenants); the checkpoint advances over the contiguous resolved prefix (`CheckpointTracker`).
+/// - Back-pressure: reading pauses while `maxOutstanding` records are unresolved.
+/// - Direct dispatch: an INSERT the processor is delivering itself is parked until the processor's
+///   outcome (a MODIFY) arrives — delivered: resolved without a second delivery; failed: delivered
+///   here. If no outcome arrives within `directGrace` (the processor died) it is delivered here.
+/// - Expired iterators are re-acquired after the last record read; on restart, reading resumes after
+///   the persisted checkpoint, so at most the unresolved tail is replayed.
+/// - Shutdown: stop reading, let in-flight deliveries finish for `drainTimeout`, cancel the rest
+///   (they stay unresolved and are replayed by the next owner), persist the checkpoint.
+public actor ShardWorker {
+    public struct Options: Sendable {
+        public var maxOutstanding = 10_000
+        public var emptyPollInterval: Duration = .milliseconds(200)
+        public var checkpointInterval: Duration = .seconds(1)
+        public var leaseDuration: Duration = .seconds(30)
+        public var directGrace: Duration = .seconds(30)
+        public var drainTimeout: Duration = .seconds(20)
+        public init() {}
+    }
+
+    public enum Exit: Sendable, Equatable { case shardEnd, leaseLost, stopped }
+
+    private struct Parked { let sequence: String; let job: DeliveryJob; let deadline: ContinuousClock.Instant }
+
+    let shardID: String
+    private let owner: String
+    private let source: any StreamShardSource
+    private let engine: DeliveryEngine
+    private let leases: any LeaseStore
+    private let options: Options
+    private let logger: Logger
+    private var tracker: CheckpointTracker
+    private var persisted: String?
+    private var lastRead: String?
+    private var parked: [String: Parked] = [:]
+    private var lastPersist = ContinuousClock.now
+    private var lastRenew = ContinuousClock.now
+    private var leaseLost = false
+    private var deliveriesInFlight = 0
+
+    public init(shardID: String, owner: String, checkpoint: String?, source: any StreamShardSource,
+                engine: DeliveryEngine, leases: any LeaseStore, options: Options = Options(),
+                logger: Logger = Logger(label: "pismo.deliver.shard")) {
+        self.shardID = shardID
+        self.owner = owner
+        self.source = source
+        self.engine = engine
+        self.leases = leases
+        self.options = options
+        self.logger = logger
+        self.tracker = CheckpointTracker(checkpoint: checkpoint)
+        self.persisted = checkpoint
+    }
+
+    public var checkpoint: String? { tracker.checkpoint }
+
+    public func run(until shutdown: ShutdownSignal) async -> Exit {
+        let exit = await withDiscardingTaskGroup(returning: Exit.self) { group in
+            let exit = await readLoop(&group, shutdown: shutdown)
+            if exit != .shardEnd { await drain(&group) }
+            return exit
+        }
+        await persistCheckpoint(force: true)
+        if exit == .shardEnd, !leaseLost {
+            _ = try? await leases.checkpoint(shardID: shardID, owner: owner, sequenceNumber: ShardLease.shardEnd)
+        }
+        return leaseLost ? .leaseLost : exit
+    }
+
+    private func readLoop(_ group: inout DiscardingTaskGroup, shutdown: ShutdownSignal) async -> Exit {
+        var iterator: String?
+        var failures = 0
+        while !shutdown.isTriggered, !Task.isCancelled {
+            await housekeeping(&group)
+            if leaseLost { return .leaseLost }
+            if tracker.outstanding >= options.maxOutstanding {
+                try? await Task.sleep(for: .milliseconds(10))
+                continue
+            }
+            do {
+                if iterator == nil { iterator = try await source.iterator(shardID: shardID, after: lastRead ?? tracker.checkpoint) }
+                let batch = try await source.records(iterator: iterator!)
+                failures = 0
+                for record in batch.records { accept(record, &group) }
+                guard let next = batch.next else { return await finishShard(&group) }
+                iterator = next
+                if batch.records.isEmpty { try? await Task.sleep(for: options.emptyPollInterval) }
+            } catch StreamReadError.expiredIterator {
+                iterator = nil
+            } catch StreamReadError.trimmedData {
+                logger.error("stream records were trimmed before they could be read", metadata: ["shard": "\(shardID)"])
+                lastRead = nil
+                tracker = CheckpointTracker()
+                iterator = nil
+            } catch {
+                failures += 1
+                logger.warning("GetRecords failed", metadata: ["shard": "\(shardID)", "error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(min(10_000, 50 << min(failures, 8))))
+            }
+        }
+        return .stopped
+    }
+
+    private func accept(_ record: ChangeRecord, _ group: inout DiscardingTaskGroup) {
+        lastRead = record.sequenceNumber
+        tracker.track(record.sequenceNumber)
+        switch record.kind {
+        case let .inserted(job, direct: true):
+            parked[record.eventKey] = Parked(sequence: record.sequenceNumber, job: job,
+                                             deadline: .now.advanced(by: options.directGrace))
+        case let .inserted(job, direct: false):
+            startDelivery(record.sequenceNumber, job, &group)
+        case let .directOutcome(eventKey, delivered):
+            tracker.resolve(record.sequenceNumber)
+            if let waiting = parked.removeValue(forKey: eventKey) {
+                if delivered { tracker.resolve(waiting.sequence) } else { startDelivery(waiting.sequence, waiting.job, &group) }
+            }
+        case .ignored:
+            tracker.resolve(record.sequenceNumber)
+        }
+    }
+
+    private func startDelivery(_ sequence: String, _ job: DeliveryJob, _ group: inout DiscardingTaskGroup) {
+        deliveriesInFlight += 1
+        group.addTask { [engine] in
+            // Cancelled (shutdown, lease lost) means unresolved: the record is replayed later.
+            let done = (try? await engine.deliver(job)) != nil
+            await self.finished(sequence, resolved: done)
+        }
+    }
+
+    private func finished(_ sequence: String, resolved: Bool) {
+        deliveriesInFlight -= 1
+        if resolved { tracker.resolve(sequence) }
+    }
+
+    /// Periodic duties between reads: release overdue parked records, persist the checkpoint, renew.
+    private func housekeeping(_ group: inout DiscardingTaskGroup) async {
+        let now = ContinuousClock.now
+        for (key, waiting) in parked where waiting.deadline <= now {
+            parked[key] = nil
+            startDelivery(waiting.sequence, waiting.job, &group)
+        }
+        if now - lastPersist >= options.checkpointInterval { await persistCheckpoint(force: false) }
+        if now - lastRenew >= options.leaseDuration / 3 {
+            lastRenew = now
+            let expires = Int64(Date().timeIntervalSince1970 * 1000) + Int64(options.leaseDuration.components.seconds * 1000)
+            if (try? await leases.renew(shardID: shardID, owner: owner, expiresAtMillis: expires)) == false { leaseLost = true }
+        }
+    }
+
+    private func persistCheckpoint(force: Bool) async {
+        lastPersist = .now
+        guard let checkpoint = tracker.checkpoint, checkpoint != persisted, !leaseLost else { return }
+        do {
+            if try await leases.checkpoint(shardID: shardID, owner: owner, sequenceNumber: checkpoint) {
+                persisted = checkpoint
+            } else {
+                leaseLost = true
+            }
+        } catch {
+            logger.warning("checkpoint write failed", metadata: ["shard": "\(shardID)", "error": "\(error)"])
+        }
+    }
+
+    /// A closed shard read to its end: wait until every record is resolved, then mark it finished.
+    private func finishShard(_ group: inout DiscardingTaskGroup) async -> Exit {
+        while tracker.outstanding > 0, !leaseLost {
+            await housekeeping(&group)
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return .shardEnd
+    }
+
+    private func drain(_ group: inout DiscardingTaskGroup) async {
+        let deadline = ContinuousClock.now.advanced(by: options.drainTimeout)
+        while deliveriesInFlight > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        group.cancelAll()
+    }
+}

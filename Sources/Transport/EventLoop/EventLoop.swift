@@ -1,0 +1,244 @@
+import CHTTP
+import Glibc
+import Synchronization
+
+/// Something registered with a loop for readiness of one file descriptor.
+/// Called only on the loop thread that registered it.
+public protocol Selectable: AnyObject {
+    /// `events` are epoll bits (EPOLLIN, EPOLLOUT, EPOLLERR, EPOLLHUP...).
+    func handleEvents(_ events: UInt32)
+    /// The loop is stopping: release the descriptor.
+    func loopStopped()
+}
+
+/// Interest in readiness for `EventLoop.register`.
+public struct Interest: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+    public static let readable = Interest(rawValue: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+    public static let writable = Interest(rawValue: EPOLLOUT.rawValue)
+}
+
+/// One thread, one epoll instance. Each iteration runs, in order: submitted work (closures and
+/// Swift jobs), I/O handlers for ready descriptors, expired timers. See docs/transport.md.
+///
+/// The loop is a `SerialExecutor` and a `TaskExecutor`: an actor whose `unownedExecutor` is the
+/// loop's runs on the loop thread, so a connection actor and its socket callbacks share a thread.
+///
+/// Threading: `execute`, `enqueue`, `schedule(after:)` and `shutdown` may be called from any
+/// thread. Everything marked "loop thread only" must run on this loop's thread. The class is
+/// `@unchecked Sendable` because its mutable state is either confined to the loop thread
+/// (selector, handlers, timers) or behind `submissions`' mutex.
+public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor {
+    /// `@unchecked Sendable`: closures from `execute` are `@Sendable`; those from `defer_` are
+    /// created on the loop thread and only ever run there.
+    enum Work: @unchecked Sendable {
+        case closure(() -> Void)
+        case job(UnownedJob)
+    }
+
+    private struct Submissions {
+        var work: [Work] = []
+        /// A wake-up is already on its way; further submitters need not write the eventfd.
+        var wakePending = false
+        var stopRequested = false
+        var stopped = false
+    }
+
+    private let selector: Selector
+    private let submissions = Mutex(Submissions())
+    private let threadID = Atomic<UInt>(0)
+    private var thread: pthread_t = 0
+    // Loop thread only:
+    private var handlers: [Selectable?] = []
+    private var timers = TimerHeap()
+    private var draining: [Work] = []
+    public let index: Int
+
+    /// Starts a loop on a new thread.
+    public init(index: Int = 0) throws {
+        self.index = index
+        selector = try Selector()
+        let box = Unmanaged.passRetained(self).toOpaque()
+        var tid = pthread_t()
+        let rc = pthread_create(&tid, nil, { raw in
+            let loop = Unmanaged<EventLoop>.fromOpaque(raw!).takeRetainedValue()
+            loop.run()
+            return nil
+        }, box)
+        precondition(rc == 0, "pthread_create failed: \(rc)")
+        thread = tid
+    }
+
+    /// True when called on this loop's thread.
+    public var inEventLoop: Bool { pthread_self() == threadID.load(ordering: .acquiring) }
+
+    public func preconditionInEventLoop(file: StaticString = #fileID, line: UInt = #line) {
+        precondition(inEventLoop, "must run on the event loop thread", file: file, line: line)
+    }
+
+    // MARK: Submission (any thread)
+
+    /// Runs `body` on the loop thread, after the work already submitted.
+    public func execute(_ body: @escaping @Sendable () -> Void) {
+        submit(.closure(body))
+    }
+
+    /// Loop-thread variant of `execute` for non-Sendable closures: defers to the next iteration.
+    public func defer_(_ body: @escaping () -> Void) {
+        preconditionInEventLoop()
+        submit(.closure(body))
+    }
+
+    /// Runs `body` on the loop and returns its result.
+    public func submit<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            execute { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        submit(.job(UnownedJob(job)))
+    }
+
+    public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(ordinary: self)
+    }
+
+    public func checkIsolated() {
+        preconditionInEventLoop()
+    }
+
+    private func submit(_ work: Work) {
+        let (wake, stopped) = submissions.withLock { state -> (Bool, Bool) in
+            if state.stopped { return (false, true) }
+            state.work.append(work)
+            if state.wakePending { return (false, false) }
+            state.wakePending = true
+            return (true, false)
+        }
+        if stopped {
+            // The loop is gone. A Swift job must still run or its task would hang forever; a
+            // closure is dropped (its resources belonged to the stopped loop).
+            if case .job(let job) = work { job.runSynchronously(on: asUnownedSerialExecutor()) }
+            return
+        }
+        if wake && !inEventLoop { selector.wake() }
+    }
+
+    /// Asks the loop to stop after its current iteration; registered handlers get `loopStopped()`.
+    public func requestStop() {
+        let wake = submissions.withLock { state -> Bool in
+            state.stopRequested = true
+            return !state.stopped
+        }
+        if wake { selector.wake() }
+    }
+
+    /// Stops the loop and waits for its thread to end. Not from the loop thread.
+    public func syncShutdown() {
+        precondition(!inEventLoop, "syncShutdown from the loop's own thread would deadlock")
+        requestStop()
+        if thread != 0 {
+            pthread_join(thread, nil)
+            thread = 0
+        }
+    }
+
+    // MARK: Registration (loop thread only)
+
+    public func register(_ fd: Int32, _ interest: Interest, _ handler: Selectable) throws(SystemError) {
+        preconditionInEventLoop()
+        let index = Int(fd)
+        if index >= handlers.count { handlers += Array(repeating: nil, count: index + 64 - handlers.count) }
+        try selector.add(fd, interest.rawValue)
+        handlers[index] = handler
+    }
+
+    public func setInterest(_ fd: Int32, _ interest: Interest) throws(SystemError) {
+        try selector.modify(fd, interest.rawValue)
+    }
+
+    /// Removes the descriptor; the caller closes it afterwards.
+    public func deregister(_ fd: Int32) {
+        preconditionInEventLoop()
+        selector.remove(fd)
+        if Int(fd) < handlers.count { handlers[Int(fd)] = nil }
+    }
+
+    // MARK: Timers (loop thread only)
+
+    @discardableResult
+    public func scheduleTimer(after delay: Duration, _ body: @escaping () -> Void) -> TimerID {
+        preconditionInEventLoop()
+        return timers.schedule(at: MonotonicClock.now() &+ MonotonicClock.nanoseconds(delay), body)
+    }
+
+    public func cancelTimer(_ id: TimerID) {
+        preconditionInEventLoop()
+        timers.cancel(id)
+    }
+
+    /// Schedules `body` from any thread.
+    public func schedule(after delay: Duration, _ body: @escaping @Sendable () -> Void) {
+        execute { [self] in _ = scheduleTimer(after: delay, body) }
+    }
+}
+
+extension EventLoop {
+    private func run() {
+        threadID.store(pthread_self(), ordering: .releasing)
+        while true {
+            let stop = runSubmittedWork()
+            if stop { break }
+            selector.wait(timeoutMS: pollTimeout()) { fd, events in
+                if Int(fd) < handlers.count, let handler = handlers[Int(fd)] { handler.handleEvents(events) }
+            }
+            runExpiredTimers()
+        }
+        for case let handler? in handlers { handler.loopStopped() }
+        handlers = []
+        // Work that raced with the stop still runs (Swift jobs must), then later submissions run
+        // inline on their submitter (see `submit`).
+        let rest = submissions.withLock { state -> [Work] in
+            state.stopped = true
+            return state.work
+        }
+        for work in rest { runWork(work) }
+    }
+
+    /// Runs the work submitted so far (not work it submits in turn, which waits for the next
+    /// iteration so I/O is never starved). Returns true when a stop was requested.
+    private func runSubmittedWork() -> Bool {
+        let stop = submissions.withLock { state -> Bool in
+            swap(&state.work, &draining)
+            state.wakePending = false
+            return state.stopRequested
+        }
+        for work in draining { runWork(work) }
+        draining.removeAll(keepingCapacity: true)
+        return stop
+    }
+
+    private func runWork(_ work: Work) {
+        switch work {
+        case .closure(let body): body()
+        case .job(let job): job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+        }
+    }
+
+    private func pollTimeout() -> Int32 {
+        let hasWork = submissions.withLock { !$0.work.isEmpty || $0.stopRequested }
+        if hasWork { return 0 }
+        guard let deadline = timers.nextDeadline() else { return -1 }
+        let now = MonotonicClock.now()
+        if deadline <= now { return 0 }
+        // Round up so a timer never fires early and the loop does not spin on a 0 ms timeout.
+        return Int32(min((deadline - now + 999_999) / 1_000_000, 60_000))
+    }
+
+    private func runExpiredTimers() {
+        let now = MonotonicClock.now()
+        while let body = timers.popExpired(now: now) { body() }
+    }
+}

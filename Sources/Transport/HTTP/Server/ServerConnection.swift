@@ -1,0 +1,235 @@
+import CHTTP
+import Glibc
+
+/// One accepted connection: reads requests, runs the handler, writes responses in request order
+/// (pipelining), keeps the connection alive when both sides allow it.
+///
+/// Threading: confined to its loop thread. `@unchecked Sendable` only so an async handler's task
+/// can hand the response back through `loop.execute`; every method runs on the loop thread.
+final class ServerConnection: Selectable, @unchecked Sendable {
+    struct PendingRequest {
+        var request: HTTPServerRequest
+        var body: BodyReader
+        let keepAlive: Bool
+        let isHead: Bool
+    }
+
+    unowned let context: ServerLoopContext
+    let io: ConnectionIO
+    let remoteAddress: String
+    let buffer = ReceiveBuffer()
+    let parser: HeadParser
+    var output = OutputQueue()
+    var pending: PendingRequest?
+    var awaitingHandler = false
+    var closeAfterFlush = false
+    var peerClosed = false
+    private(set) var closed = false
+    private var interest: Interest = .readable
+    /// Monotonic time the current unfinished head started arriving (0: none in progress).
+    var headStartedAt: UInt64 = 0
+    var lastActivity: UInt64
+
+    init(context: ServerLoopContext, fd: Int32, tls: TLSConnection?, remoteAddress: String) {
+        self.context = context
+        self.io = ConnectionIO(fd: fd, tls: tls)
+        self.remoteAddress = remoteAddress
+        self.parser = HeadParser(maxHeaderBytes: context.configuration.maxHeaderBytes, maxBodyBytes: context.configuration.maxBodyBytes)
+        self.lastActivity = MonotonicClock.now()
+    }
+
+    func handleEvents(_ events: UInt32) {
+        if events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 && events & EPOLLIN.rawValue == 0 {
+            close()
+            return
+        }
+        do {
+            if try !advanceHandshake() { return }
+            if events & EPOLLOUT.rawValue != 0 { try flush() }
+            if !closed && events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 && readingAllowed {
+                try readAvailable()
+                processBuffer()
+                try flush()
+            }
+            if !closed { updateInterest() }
+        } catch {
+            close()
+        }
+    }
+
+    func loopStopped() { close() }
+
+    private var readingAllowed: Bool { !awaitingHandler && !closeAfterFlush && !peerClosed }
+
+    /// True once the TLS handshake (if any) is complete.
+    private func advanceHandshake() throws -> Bool {
+        switch try io.handshake() {
+        case .bytes: return true
+        case .endOfStream:
+            close()
+        case .waitReadable: setInterest(.readable)
+        case .waitWritable: setInterest([.readable, .writable])
+        }
+        return false
+    }
+
+    private func readAvailable() throws {
+        while true {
+            let space = buffer.writableSpace()
+            switch try io.read(into: space) {
+            case .bytes(let n):
+                buffer.didWrite(n)
+                lastActivity = context.now
+                // Plain sockets: level-triggered epoll calls again if more is waiting.
+                if !io.mustDrainReads || buffer.readableCount > context.configuration.maxHeaderBytes + 65536 { return }
+            case .endOfStream:
+                peerClosed = true
+                return
+            case .waitReadable, .waitWritable:
+                return
+            }
+        }
+    }
+
+    /// Parses and answers every complete request in the buffer (pipelining), in order.
+    func processBuffer() {
+        while !awaitingHandler && !closeAfterFlush && !closed {
+            if pending == nil {
+                guard buffer.readableCount > 0 else {
+                    headStartedAt = 0
+                    break
+                }
+                if headStartedAt == 0 { headStartedAt = context.now }
+                guard parseHead() else { break }
+            }
+            guard var current = pending else { continue }
+            do {
+                let complete = try current.body.consume(buffer)
+                guard complete else {
+                    pending = current
+                    break
+                }
+            } catch {
+                pending = nil
+                respondWithError(error.status, error.name)
+                break
+            }
+            pending = nil
+            current.request.body = current.body.body
+            dispatch(current.request, keepAlive: current.keepAlive, isHead: current.isHead)
+        }
+        if peerClosed && !awaitingHandler { closeAfterFlush = true }
+    }
+
+    /// Parses the next head into `pending`; false when incomplete or answered with an error.
+    private func parseHead() -> Bool {
+        let bytes = UnsafeRawBufferPointer(buffer.readable)
+        let result = parser.parseRequest(bytes)
+        if result == Int(CHTTP_INCOMPLETE) { return false }
+        if result == Int(CHTTP_ERROR) {
+            respondWithError(parser.errorStatus, parser.errorName)
+            return false
+        }
+        let message = parser.message
+        let method = HeadParser.string(bytes, message.method_off, message.method_len)
+        let request = HTTPServerRequest(
+            method: method, target: HeadParser.string(bytes, message.target_off, message.target_len),
+            headers: parser.headerList(bytes), versionMinor: Int(message.version_minor), remoteAddress: remoteAddress)
+        let expectContinue = message.expect_continue != 0
+        buffer.consume(result)
+        headStartedAt = 0
+        if message.upgrade != 0 {
+            respondWithError(501, "upgrade_not_supported")
+            return false
+        }
+        let framing: BodyReader.Framing
+        switch message.body_kind {
+        case CHTTP_BODY_LENGTH: framing = .length(Int(message.content_length))
+        case CHTTP_BODY_CHUNKED: framing = .chunked
+        default: framing = .length(0)
+        }
+        pending = PendingRequest(
+            request: request, body: BodyReader(framing, limit: context.configuration.maxBodyBytes),
+            keepAlive: message.keep_alive != 0, isHead: method == "HEAD")
+        if expectContinue && buffer.readableCount == 0, case .length(let n) = framing, n > 0 {
+            output.append(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+        } else if expectContinue && buffer.readableCount == 0, case .chunked = framing {
+            output.append(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+        }
+        return true
+    }
+
+    private func dispatch(_ request: HTTPServerRequest, keepAlive: Bool, isHead: Bool) {
+        context.counters.countRequest()
+        let close = !keepAlive || context.draining
+        switch context.handler {
+        case .sync(let handler):
+            let response = handler(request)
+            ResponseEncoder.encode(response, into: &output, date: context.date, close: close, isHead: isHead)
+            if close { closeAfterFlush = true }
+        case .async(let handler):
+            awaitingHandler = true
+            let loop = context.loop
+            Task(executorPreference: loop) { [self] in
+                let response = await handler(request)
+                loop.execute { self.finishAsync(response, close: close, isHead: isHead) }
+            }
+        }
+    }
+
+    private func finishAsync(_ response: HTTPResponse, close: Bool, isHead: Bool) {
+        guard !closed else { return }
+        awaitingHandler = false
+        ResponseEncoder.encode(response, into: &output, date: context.date, close: close || context.draining, isHead: isHead)
+        if close || context.draining { closeAfterFlush = true }
+        processBuffer()
+        do {
+            try flush()
+            if !closed { updateInterest() }
+        } catch {
+            self.close()
+        }
+    }
+
+    private func respondWithError(_ status: Int, _ reason: String) {
+        let response = HTTPResponse(status: status, headers: HTTPHeaders([("Content-Type", "text/plain")]), body: Array("\(reason)\n".utf8))
+        ResponseEncoder.encode(response, into: &output, date: context.date, close: true, isHead: false)
+        closeAfterFlush = true
+    }
+
+    func flush() throws {
+        if !output.isEmpty || io.hasPendingOutput {
+            guard try output.flush(io) else { return }
+        }
+        if closeAfterFlush && !awaitingHandler { close() }
+    }
+
+    /// Closes at once if nothing is in progress; otherwise after the current response.
+    func closeWhenIdle() {
+        if pending == nil && !awaitingHandler && output.isEmpty && buffer.readableCount == 0 {
+            close()
+        } else {
+            closeAfterFlush = true
+        }
+    }
+
+    private func updateInterest() {
+        var wanted: Interest = readingAllowed ? .readable : []
+        if !output.isEmpty || io.hasPendingOutput { wanted.insert(.writable) }
+        setInterest(wanted)
+    }
+
+    private func setInterest(_ wanted: Interest) {
+        guard wanted != interest, !closed else { return }
+        interest = wanted
+        do { try context.loop.setInterest(io.fd, wanted) } catch { close() }
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        context.loop.deregister(io.fd)
+        io.close()
+        context.connectionClosed(self)
+    }
+}

@@ -1,0 +1,41 @@
+import Testing
+@testable import Pismo
+
+@Suite struct CheckpointTrackerTests {
+    @Test func advancesOnlyOverContiguousResolvedPrefix() {
+        var tracker = CheckpointTracker()
+        for seq in ["100", "200", "300"] { tracker.track(seq) }
+        #expect(tracker.resolve("200") == false)
+        #expect(tracker.checkpoint == nil)
+        #expect(tracker.resolve("100") == true)
+        #expect(tracker.checkpoint == "200")
+        #expect(tracker.outstanding == 1)
+        tracker.resolve("300")
+        #expect(tracker.checkpoint == "300")
+        #expect(tracker.outstanding == 0)
+    }
+
+    @Test func unknownSequenceIsIgnored() {
+        var tracker = CheckpointTracker(checkpoint: "50")
+        tracker.track("100")
+        #expect(tracker.resolve("999") == false)
+        #expect(tracker.checkpoint == "50")
+    }
+
+    @Test func survivesCompactionOverManyRecords() {
+        var tracker = CheckpointTracker()
+        for i in 1...5000 { tracker.track(String(i)) }
+        for i in 1...4999 { tracker.resolve(String(i)) }
+        #expect(tracker.checkpoint == "4999")
+        #expect(tracker.outstanding == 1)
+        tracker.resolve("5000")
+        #expect(tracker.checkpoint == "5000")
+    }
+
+    @Test func sequenceNumbersCompareNumerically() {
+        #expect(sequenceNumberPrecedes("99", "100"))
+        #expect(!sequenceNumberPrecedes("100", "99"))
+        #expect(sequenceNumberPrecedes("000000000000000000000000000000000000000099", "100"))
+        #expect(sequenceNumberPrecedes("4900000000000000000000000001", "4900000000000000000000000002"))
+    }
+}

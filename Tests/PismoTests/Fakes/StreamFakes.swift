@@ -1,0 +1,86 @@
+import Foundation
+import Synchronization
+@testable import Pismo
+
+/// One shard held in memory. Iterators are "<shard>@<index>" positions; `expireNext` makes the next
+/// GetRecords fail with an expired iterator, as real iterators do after 15 minutes.
+final class MemoryStream: StreamShardSource {
+    struct State {
+        var records: [ChangeRecord] = []
+        var closed = false
+        var expireNext = false
+        var reads = 0
+    }
+    let state = Mutex(State())
+    let pageSize: Int
+
+    init(pageSize: Int = 7) { self.pageSize = pageSize }
+
+    func append(_ records: [ChangeRecord]) { state.withLock { $0.records.append(contentsOf: records) } }
+    func close() { state.withLock { $0.closed = true } }
+
+    func listShards() async throws -> [ShardInfo] { [ShardInfo(shardID: "shard-0")] }
+
+    func iterator(shardID: String, after: String?) async throws -> String {
+        let index = state.withLock { s in
+            guard let after else { return 0 }
+            return (s.records.firstIndex { $0.sequenceNumber == after } ?? -1) + 1
+        }
+        return "\(shardID)@\(index)"
+    }
+
+    func records(iterator: String) async throws -> (records: [ChangeRecord], next: String?) {
+        let start = Int(iterator.split(separator: "@")[1])!
+        return try state.withLock { s in
+            s.reads += 1
+            if s.expireNext { s.expireNext = false; throw StreamReadError.expiredIterator }
+            let page = Array(s.records[min(start, s.records.count)..<min(start + pageSize, s.records.count)])
+            let end = start + page.count
+            if s.closed && end >= s.records.count { return (page, nil) }
+            return (page, "shard-0@\(end)")
+        }
+    }
+}
+
+final class MemoryLeases: LeaseStore {
+    let rows = Mutex<[String: ShardLease]>([:])
+    let checkpoints = Mutex<[String]>([])
+
+    func leases() async throws -> [ShardLease] { rows.withLock { Array($0.values) } }
+
+    func acquire(shardID: String, owner: String, expiresAtMillis: Int64, observed: ShardLease?) async throws -> Bool {
+        rows.withLock { rows in
+            guard rows[shardID] == observed else { return false }
+            rows[shardID] = ShardLease(shardID: shardID, owner: owner, expiresAtMillis: expiresAtMillis,
+                                       checkpoint: observed?.checkpoint)
+            return true
+        }
+    }
+
+    func renew(shardID: String, owner: String, expiresAtMillis: Int64) async throws -> Bool {
+        rows.withLock { rows in
+            guard rows[shardID]?.owner == owner else { return false }
+            rows[shardID]?.expiresAtMillis = expiresAtMillis
+            return true
+        }
+    }
+
+    func checkpoint(shardID: String, owner: String, sequenceNumber: String) async throws -> Bool {
+        let ok = rows.withLock { rows in
+            guard rows[shardID]?.owner == owner else { return false }
+            rows[shardID]?.checkpoint = sequenceNumber
+            return true
+        }
+        if ok { checkpoints.withLock { $0.append(sequenceNumber) } }
+        return ok
+    }
+
+    func steal(_ shardID: String, by owner: String) {
+        rows.withLock { $0[shardID]?.owner = owner }
+    }
+}
+
+func insertRecord(_ seq: Int, client: String, direct: Bool = false) -> ChangeRecord {
+    let job = DeliveryJob(clientID: client, eventID: "e\(seq)", eventType: "t", payload: Array("{\"n\":\(seq)}".utf8))
+    return ChangeRecord(sequenceNumber: String(format: "%021d", seq), eventKey: "k\(seq)", kind: .inserted(job, direct: direct))
+}

@@ -1,0 +1,81 @@
+import Synchronization
+import Testing
+@testable import Transport
+
+@Suite struct EventLoopTests {
+    @Test func executeRunsOnTheLoopThreadInSubmissionOrder() async throws {
+        let group = try EventLoopGroup(threads: 1)
+        defer { group.syncShutdown() }
+        let loop = group.next()
+        let seen = Mutex<[Int]>([])
+        let onLoop = Atomic<Bool>(true)
+        for i in 0..<1000 {
+            loop.execute {
+                if !loop.inEventLoop { onLoop.store(false, ordering: .relaxed) }
+                seen.withLock { $0.append(i) }
+            }
+        }
+        let count = try await loop.submit { seen.withLock { $0.count } }
+        #expect(count == 1000)
+        #expect(seen.withLock { $0 } == Array(0..<1000))
+        let allOnLoop = onLoop.load(ordering: .relaxed)
+        #expect(allOnLoop)
+        #expect(!loop.inEventLoop)
+    }
+
+    @Test func timersFireInDeadlineOrderAndCancelledOnesDoNot() async throws {
+        let group = try EventLoopGroup(threads: 1)
+        defer { group.syncShutdown() }
+        let loop = group.next()
+        let fired = Mutex<[String]>([])
+        try await loop.submit {
+            loop.scheduleTimer(after: .milliseconds(30)) { fired.withLock { $0.append("30") } }
+            loop.scheduleTimer(after: .milliseconds(10)) { fired.withLock { $0.append("10") } }
+            let cancelled = loop.scheduleTimer(after: .milliseconds(20)) { fired.withLock { $0.append("20") } }
+            loop.scheduleTimer(after: .milliseconds(10)) { fired.withLock { $0.append("10b") } }
+            loop.cancelTimer(cancelled)
+        }
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(fired.withLock { $0 } == ["10", "10b", "30"])
+    }
+
+    @Test func timerDoesNotFireEarly() async throws {
+        let group = try EventLoopGroup(threads: 1)
+        defer { group.syncShutdown() }
+        let loop = group.next()
+        let start = ContinuousClock.now
+        let elapsed: Duration = try await withCheckedThrowingContinuation { continuation in
+            loop.schedule(after: .milliseconds(40)) { continuation.resume(returning: ContinuousClock.now - start) }
+        }
+        #expect(elapsed >= .milliseconds(40))
+    }
+
+    /// An actor whose executor is the loop runs its methods on the loop thread.
+    actor LoopBound {
+        let loop: EventLoop
+        nonisolated var unownedExecutor: UnownedSerialExecutor { loop.asUnownedSerialExecutor() }
+        init(loop: EventLoop) { self.loop = loop }
+        func isOnLoop() -> Bool { loop.inEventLoop }
+    }
+
+    @Test func actorBoundToTheLoopRunsOnItsThread() async throws {
+        let group = try EventLoopGroup(threads: 2)
+        defer { group.syncShutdown() }
+        let actor = LoopBound(loop: group.loops[1])
+        #expect(await actor.isOnLoop())
+        let onLoop = await Task(executorPreference: group.loops[0]) { group.loops[0].inEventLoop }.value
+        #expect(onLoop)
+    }
+
+    @Test func shutdownStopsEveryLoopAndLateJobsStillRun() async throws {
+        let group = try EventLoopGroup(threads: 2)
+        let ran = Atomic<Int>(0)
+        for loop in group.loops { loop.execute { ran.wrappingAdd(1, ordering: .relaxed) } }
+        group.syncShutdown()
+        let ranCount = ran.load(ordering: .relaxed)
+        #expect(ranCount == 2)
+        // A task preferring a stopped loop still completes (runs inline on the submitter).
+        let value = await Task(executorPreference: group.loops[0]) { 42 }.value
+        #expect(value == 42)
+    }
+}
