@@ -292,3 +292,45 @@ func nonBlockingConnect(port: Int) -> Int32 {
         group.syncShutdown()
     }
 }
+
+@Suite struct ClientPoolTests {
+    @Test func perHostCapQueuesWaiters() async throws {
+        var config = HTTPClient.Configuration()
+        config.maxConnectionsPerHost = 8
+        let f = try await Fixture.start(client: config, handler: .async { request in
+            try? await Task.sleep(for: .milliseconds(5))
+            return HTTPResponse(status: 200, body: Array(request.target.utf8))
+        })
+        let wrong = Locked(0)
+        await withTaskGroup(of: Void.self) { tasks in
+            for i in 0..<200 {
+                tasks.addTask {
+                    let r = try? await f.client.execute(HTTPRequest(method: "GET", url: f.base + "/\(i)"), timeout: .seconds(20))
+                    if r?.body != Array("/\(i)".utf8) { wrong.withLock { $0 += 1 } }
+                }
+            }
+        }
+        #expect(wrong.withLock { $0 } == 0)
+        #expect(f.server.acceptedConnections <= 8)
+        #expect(try await f.client.connectionsOpened(to: f.base) <= 8)
+        await f.stop()
+    }
+
+    @Test func cancellingTheTaskAbortsTheRequest() async throws {
+        let (listener, port) = ScriptedSocket.listen()
+        let group = try EventLoopGroup(threads: 1)
+        let client = HTTPClient(group: group)
+        let task = Task {
+            try await client.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/"), timeout: .seconds(30))
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let clock = ContinuousClock()
+        let start = clock.now
+        task.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await task.value }
+        #expect(clock.now - start < .seconds(5))
+        listener.close()
+        client.shutdown()
+        group.syncShutdown()
+    }
+}
