@@ -67,6 +67,20 @@ struct Fixture {
             #expect(r.body == [1])
         }
         #expect(f.server.acceptedConnections == 10)
+        // Many at once, as the AWS clients do against moto: every exchange on its own connection.
+        let failures = Locked(0)
+        await withTaskGroup(of: Void.self) { tasks in
+            for _ in 0..<32 {
+                tasks.addTask {
+                    for _ in 0..<50 {
+                        let r = try? await f.client.execute(HTTPRequest(method: "GET", url: f.base + "/"), timeout: .seconds(10))
+                        if r?.body != [1] { failures.withLock { $0 += 1 } }
+                    }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        #expect(f.server.acceptedConnections == 10 + 32 * 50)
         await f.stop()
     }
 
