@@ -348,3 +348,22 @@ func nonBlockingConnect(port: Int) -> Int32 {
         group.syncShutdown()
     }
 }
+
+extension ClientPoolTests {
+    /// A client dropped while its pooled connections are idle must not leave dangling state on the
+    /// loop: the server's later close of those connections is handled, and the loop keeps working.
+    @Test func droppingTheClientClosesItsIdleConnections() async throws {
+        let f = try await Fixture.start(configure: { $0.idleTimeout = .milliseconds(100) })
+        do {
+            let transient = HTTPClient(group: f.group)
+            for _ in 0..<3 {
+                _ = try await transient.execute(HTTPRequest(method: "GET", url: f.base + "/"), timeout: .seconds(5))
+            }
+        }
+        for _ in 0..<300 where f.server.openConnections > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(f.server.openConnections == 0)
+        let r = try await f.client.execute(HTTPRequest(method: "GET", url: f.base + "/after"), timeout: .seconds(5))
+        #expect(r.headers["X-Target"] == "/after")
+        await f.stop()
+    }
+}

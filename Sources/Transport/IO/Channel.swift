@@ -26,7 +26,7 @@ final class Channel: Selectable, @unchecked Sendable {
     enum State { case connecting, open, closed }
 
     let fd: Int32
-    unowned let loop: EventLoop
+    let loop: EventLoop
     weak var delegate: ChannelDelegate?
     let inbound = ByteBuffer()
     let outbound = ByteBuffer()

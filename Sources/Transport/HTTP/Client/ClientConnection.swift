@@ -11,7 +11,8 @@ final class ClientConnection: ChannelDelegate {
     }
 
     let channel: Channel
-    private unowned let pool: ConnectionPool
+    // Strong: a pool outlives its busy connections even if the HTTPClient that made it is gone.
+    private let pool: ConnectionPool
     private let parser: ResponseHeadParser
     private var phase = Phase.idle
     private(set) var current: PendingRequest?

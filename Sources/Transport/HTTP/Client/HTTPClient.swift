@@ -92,6 +92,10 @@ public final class HTTPClient: HTTPExecuting {
         return try await pool.loop.submit { pool.connectionsOpened }
     }
 
+    /// Idle connections close when the last reference to the client goes; requests still in
+    /// flight keep their pool alive until they finish.
+    deinit { shutdown() }
+
     /// Closes idle connections and fails queued requests; in-flight requests finish or time out.
     public func shutdown() {
         let all = pools.withLock { Array($0.values) }
