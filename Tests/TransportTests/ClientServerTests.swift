@@ -271,7 +271,7 @@ func nonBlockingConnect(port: Int) -> Int32 {
         var config = HTTPClient.Configuration()
         config.tls = pki.clientConfiguration
         let client = HTTPClient(group: group, configuration: config)
-        let body = (0..<200_000).map { UInt8(truncatingIfNeeded: $0) }
+        let body = (0..<1_200_000).map { UInt8(truncatingIfNeeded: $0) }  // over the server's TLS read cap
         for host in ["localhost", "127.0.0.1"] {
             let r = try await client.execute(HTTPRequest(method: "POST", url: "https://\(host):\(server.port)/tls", body: body), timeout: .seconds(10))
             #expect(r.status == 200)

@@ -47,7 +47,11 @@ final class ServerConnection: Selectable, @unchecked Sendable {
             if try !advanceHandshake() { return }
             if events & EPOLLOUT.rawValue != 0 { try flush() }
             if !closed && events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 && readingAllowed {
-                try readAvailable()
+                // A TLS read that stopped at the buffer cap may leave ciphertext in the engine that
+                // epoll will never report again: keep going once the parser has made room.
+                while try readAvailable() && !closed && readingAllowed {
+                    processBuffer()
+                }
                 processBuffer()
                 try flush()
             }
@@ -73,7 +77,9 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         return false
     }
 
-    private func readAvailable() throws {
+    /// Reads what the socket (or TLS engine) has; true when it stopped only because the buffer
+    /// reached its cap (more may be waiting inside the TLS engine).
+    private func readAvailable() throws -> Bool {
         while true {
             let space = buffer.writableSpace()
             switch try io.read(into: space) {
@@ -81,12 +87,13 @@ final class ServerConnection: Selectable, @unchecked Sendable {
                 buffer.didWrite(n)
                 lastActivity = context.now
                 // Plain sockets: level-triggered epoll calls again if more is waiting.
-                if !io.mustDrainReads || buffer.readableCount > context.configuration.maxHeaderBytes + 65536 { return }
+                if !io.mustDrainReads { return false }
+                if buffer.readableCount > context.configuration.maxHeaderBytes + 65536 { return true }
             case .endOfStream:
                 peerClosed = true
-                return
+                return false
             case .waitReadable, .waitWritable:
-                return
+                return false
             }
         }
     }
