@@ -47,8 +47,7 @@ final class ServerConnection: Selectable, @unchecked Sendable {
             if try !advanceHandshake() { return }
             if events & EPOLLOUT.rawValue != 0 { try flush() }
             if !closed && events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 && readingAllowed {
-                try readAvailable()
-                processBuffer()
+                try readAndProcess()
                 try flush()
             }
             if !closed { updateInterest() }
@@ -73,20 +72,33 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         return false
     }
 
-    private func readAvailable() throws {
+    /// Reads and answers until the socket (and, with TLS, the engine) has nothing more for us.
+    /// TLS needs the loop: plaintext already decrypted into the engine produces no epoll event, so
+    /// stopping at the buffer cap without coming back would stall the connection.
+    private func readAndProcess() throws {
+        while true {
+            let stoppedAtCap = try readAvailable()
+            processBuffer()
+            if !(stoppedAtCap && io.mustDrainReads && readingAllowed && !closed) { return }
+        }
+    }
+
+    /// Returns true when it stopped because the buffer reached its cap (more may be waiting).
+    private func readAvailable() throws -> Bool {
         while true {
             let space = buffer.writableSpace()
             switch try io.read(into: space) {
             case .bytes(let n):
                 buffer.didWrite(n)
                 lastActivity = context.now
+                if buffer.readableCount > context.configuration.maxHeaderBytes + 65536 { return true }
                 // Plain sockets: level-triggered epoll calls again if more is waiting.
-                if !io.mustDrainReads || buffer.readableCount > context.configuration.maxHeaderBytes + 65536 { return }
+                if !io.mustDrainReads { return false }
             case .endOfStream:
                 peerClosed = true
-                return
+                return false
             case .waitReadable, .waitWritable:
-                return
+                return false
             }
         }
     }
@@ -182,8 +194,9 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         awaitingHandler = false
         ResponseEncoder.encode(response, into: &output, date: context.date, close: close || context.draining, isHead: isHead)
         if close || context.draining { closeAfterFlush = true }
-        processBuffer()
         do {
+            // Requests that arrived while the handler ran may sit decrypted in the TLS engine.
+            if io.mustDrainReads && readingAllowed { try readAndProcess() } else { processBuffer() }
             try flush()
             if !closed { updateInterest() }
         } catch {
