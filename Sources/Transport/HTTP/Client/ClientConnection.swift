@@ -11,7 +11,9 @@ final class ClientConnection: ChannelDelegate {
     }
 
     let channel: Channel
-    private unowned let pool: ConnectionPool
+    // Strong on purpose: a connection may report events (a peer close) after the client that made
+    // the pool is gone; the cycle ends when the connection closes and the pool drops it.
+    private let pool: ConnectionPool
     private let parser: ResponseHeadParser
     private var phase = Phase.idle
     private(set) var current: PendingRequest?

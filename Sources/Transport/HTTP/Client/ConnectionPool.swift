@@ -35,7 +35,7 @@ final class ConnectionPool: @unchecked Sendable {
     func submit(_ request: PendingRequest) {
         guard !isShutDown else { return request.fail(HTTPClientError.shutdown) }
         guard !request.isCancelled else { return request.fail(CancellationError()) }
-        request.timer = loop.scheduleOnLoop(deadline: request.deadline) { [unowned self] in
+        request.timer = loop.scheduleOnLoop(deadline: request.deadline) { [self] in
             self.abort(request, HTTPClientError.requestTimeout(host: self.target.host))
         }
         waiters.append(request)
@@ -167,7 +167,7 @@ final class ConnectionPool: @unchecked Sendable {
     private func armSweep() {
         guard sweepTimer == nil else { return }
         let period = max(config.idleTimeout.nanoseconds / 2, 10_000_000)
-        sweepTimer = loop.scheduleOnLoop(deadline: monotonicNanos() &+ period) { [unowned self] in
+        sweepTimer = loop.scheduleOnLoop(deadline: monotonicNanos() &+ period) { [self] in
             self.sweepTimer = nil
             let cutoff = monotonicNanos() &- self.config.idleTimeout.nanoseconds
             for connection in self.idle where connection.idleSince <= cutoff { connection.channel.close(error: nil) }
