@@ -23,8 +23,8 @@ struct DeliverCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try settingsOptions.resolve()
-        let logger = Logger(label: "pismo.deliver")
         let (http, aws) = Runtime.start(settings)
+        let logger = Logger(label: "pismo.deliver")
         let registry = MetricsRegistry()
         let metricsServer = try await MetricsEndpoint.start(address: metricsAddr ?? settings.metricsAddress ?? "0.0.0.0:9102", registry: registry)
         let engine = DeliveryEngine(

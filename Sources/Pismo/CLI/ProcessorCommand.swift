@@ -24,7 +24,6 @@ struct ProcessorCommand: AsyncParsableCommand {
     func run() async throws {
         var settings = try settingsOptions.resolve()
         if directDispatch { settings.directDispatch = true }
-        let logger = Logger(label: "pismo.processor")
         let validator: EventValidator
         do {
             validator = try EventValidator(schemaDirectory: schemaDir, envelopePath: settings.schemaPath,
@@ -33,6 +32,7 @@ struct ProcessorCommand: AsyncParsableCommand {
             Runtime.fail("cannot load schemas: \(error)", code: 2)
         }
         let (http, aws) = Runtime.start(settings)
+        let logger = Logger(label: "pismo.processor")
         let registry = MetricsRegistry()
         let metricsServer = try await MetricsEndpoint.start(address: metricsAddr ?? settings.metricsAddress ?? "0.0.0.0:9101", registry: registry)
         let queueURL = try await aws.queueURL(settings.eventsQueue)
