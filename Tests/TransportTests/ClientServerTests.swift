@@ -246,3 +246,49 @@ func nonBlockingConnect(port: Int) -> Int32 {
     _ = address.withSockaddr { sa, len in connect(fd, sa, len) }
     return fd
 }
+
+@Suite struct ClientTLSTests {
+    @Test func httpsRoundTripsWithKeepAlive() async throws {
+        let pki = try TLSTestPKI()
+        let group = try EventLoopGroup(threads: 2)
+        var serverConfig = HTTPServerConfiguration()
+        serverConfig.tls = pki.serverConfiguration
+        let server = try await HTTPServer.start(configuration: serverConfig, group: group, handler: .sync(Fixture.echo))
+        var config = HTTPClient.Configuration()
+        config.tls = pki.clientConfiguration
+        let client = HTTPClient(group: group, configuration: config)
+        let body = (0..<200_000).map { UInt8(truncatingIfNeeded: $0) }
+        for host in ["localhost", "127.0.0.1"] {
+            let r = try await client.execute(HTTPRequest(method: "POST", url: "https://\(host):\(server.port)/tls", body: body), timeout: .seconds(10))
+            #expect(r.status == 200)
+            #expect(r.body == body)
+            let again = try await client.execute(HTTPRequest(method: "GET", url: "https://\(host):\(server.port)/again"), timeout: .seconds(10))
+            #expect(again.headers["X-Target"] == "/again")
+        }
+        #expect(server.acceptedConnections == 2)
+        client.shutdown()
+        await server.shutdown(gracePeriod: .seconds(1))
+        group.syncShutdown()
+    }
+
+    @Test func untrustedCertificateIsATLSErrorNamingTheHost() async throws {
+        let pki = try TLSTestPKI()
+        let group = try EventLoopGroup(threads: 1)
+        var serverConfig = HTTPServerConfiguration()
+        serverConfig.tls = pki.serverConfiguration
+        let server = try await HTTPServer.start(configuration: serverConfig, group: group, handler: .sync(Fixture.echo))
+        var config = HTTPClient.Configuration()
+        config.tls = TLSClientConfiguration(useSystemTrustStore: false)
+        let client = HTTPClient(group: group, configuration: config)
+        do {
+            _ = try await client.execute(HTTPRequest(method: "GET", url: "https://localhost:\(server.port)/"), timeout: .seconds(5))
+            Issue.record("expected a TLS failure")
+        } catch let error as HTTPClientError {
+            guard case .tls(let message) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(message.contains("localhost"))
+        }
+        client.shutdown()
+        await server.shutdown(gracePeriod: .seconds(1))
+        group.syncShutdown()
+    }
+}

@@ -7,6 +7,8 @@
 protocol ByteStreamFilter: AnyObject {
     /// True once the filter can carry application data (TLS: handshake complete).
     var isReady: Bool { get }
+    /// Called once the TCP connection is up (TLS: produce the ClientHello into the output).
+    func start() throws
     func receive(_ bytes: UnsafeRawBufferPointer, into plaintext: ByteBuffer) throws
     func send(_ plaintext: [UInt8]) throws -> [UInt8]
     func takeOutput() -> [UInt8]

@@ -31,7 +31,24 @@ final class Channel: Selectable, @unchecked Sendable {
     let inbound = ByteBuffer()
     let outbound = ByteBuffer()
     /// Slot for TLS: when set, every byte passes through it (see ByteStreamFilter).
-    var filter: ByteStreamFilter?
+    private(set) var filter: ByteStreamFilter?
+
+    /// Puts `filter` between the socket and the codec; it starts as soon as TCP is connected.
+    func attach(filter: ByteStreamFilter) {
+        self.filter = filter
+        if state == .open { startFilter() }
+    }
+
+    private func startFilter() {
+        guard let filter else { return }
+        do {
+            try filter.start()
+            enqueueRaw(filter.takeOutput())
+            flush()
+        } catch {
+            close(error: error)
+        }
+    }
     private(set) var state: State
     /// Bytes handed to the kernel since the channel opened (the client's "was anything sent?").
     private(set) var bytesSent = 0
@@ -88,6 +105,8 @@ final class Channel: Selectable, @unchecked Sendable {
         state = .open
         wantsWrite = false
         try? loop.setInterest(fd, Interest(rawValue: currentInterest))
+        startFilter()
+        guard state == .open else { return }
         delegate?.channelDidConnect(self)
         if outbound.readableCount > 0 { flush() }
     }
@@ -123,7 +142,10 @@ final class Channel: Selectable, @unchecked Sendable {
             if n > 0 {
                 try filter.receive(UnsafeRawBufferPointer(rebasing: scratch[0..<n]), into: inbound)
                 let out = filter.takeOutput()
-                if !out.isEmpty { enqueueRaw(out) }
+                if !out.isEmpty {
+                    enqueueRaw(out)
+                    flush()
+                }
             }
             return n
         }

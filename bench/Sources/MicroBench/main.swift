@@ -8,6 +8,8 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "validation": runValidationBenchmark,
     "aws": runAWSBenchmarks,
     "json": runJSONBench,
+    "loop-hop": loopHopBenchmark,
+    "http-loopback": httpLoopbackBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

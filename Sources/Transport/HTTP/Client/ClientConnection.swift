@@ -122,7 +122,7 @@ final class ClientConnection: ChannelDelegate {
                 let nothingReceived: Bool
                 if case .awaitingHead = phase { nothingReceived = channel.inbound.isEmpty } else { nothingReceived = false }
                 let nothingSent = channel.bytesSent == sentBeforeRequest
-                let safeToRetry = isConnected && nothingReceived && (request.isIdempotent || nothingSent)
+                let safeToRetry = isConnected && nothingReceived && (request.isIdempotent || nothingSent) && !(error is TLSError)
                 pool.requestLostConnection(request, retry: safeToRetry, error: describe(error, request))
             }
         }
@@ -132,6 +132,7 @@ final class ClientConnection: ChannelDelegate {
 
     private func describe(_ error: Error?, _ request: PendingRequest) -> Error {
         if let e = error as? HTTPClientError { return e }
+        if let e = error as? TLSError { return HTTPClientError.tls("\(request.target.host): \(e)") }
         return HTTPClientError.connectionReset(host: request.target.host)
     }
 }

@@ -12,6 +12,8 @@ final class ConnectionPool: @unchecked Sendable {
     let loop: EventLoop
     let config: HTTPClient.Configuration
     private let resolver: Resolver
+    /// Set for https pools.
+    private let tls: TLSContext?
     private var connections: [ObjectIdentifier: ClientConnection] = [:]
     private var idle: [ClientConnection] = []
     private var waiters: [PendingRequest] = []
@@ -23,7 +25,8 @@ final class ConnectionPool: @unchecked Sendable {
     /// Total TCP connections ever opened (tests use it to prove reuse).
     private(set) var connectionsOpened = 0
 
-    init(target: RequestTarget, loop: EventLoop, config: HTTPClient.Configuration, resolver: Resolver) {
+    init(target: RequestTarget, loop: EventLoop, config: HTTPClient.Configuration, resolver: Resolver, tls: TLSContext?) {
+        self.tls = tls
         self.target = target
         self.loop = loop
         self.config = config
@@ -91,6 +94,15 @@ final class ConnectionPool: @unchecked Sendable {
             connection.fallbackAddresses = addresses.dropFirst()
             connections[ObjectIdentifier(connection)] = connection
             connectionsOpened += 1
+            if let tls {
+                // A failure here closes the channel, which reports through connectionClosed.
+                do { channel.attach(filter: TLSClientFilter(try TLSConnection(client: tls, serverName: target.host, port: target.port))) } catch {
+                    connection.fallbackAddresses = []
+                    channel.close(error: HTTPClientError.tls("\(target.host): \(error)"))
+                    return
+                }
+                guard channel.state != .closed else { return }
+            }
             connection.connectTimer = loop.scheduleOnLoop(deadline: monotonicNanos() &+ config.connectTimeout.nanoseconds) { [target] in
                 channel.close(error: HTTPClientError.connectTimeout(host: target.host, port: target.port))
             }

@@ -3,8 +3,8 @@ import Synchronization
 /// HTTP/1.1 client with keep-alive pools, on our event loops. Thread-safe; share one per process.
 ///
 /// Each (scheme, host, port) gets one pool pinned to one loop; requests for it are queued there.
-/// Redirects are never followed. `https` URLs fail with `HTTPClientError.tls` until the TLS filter
-/// is wired in (see docs/transport.md). `execute` may be called from any task; a task running on
+/// Redirects are never followed. https runs through `TLSClientFilter` (peer verified against
+/// `configuration.tls`; failures are `HTTPClientError.tls` naming the host). `execute` may be called from any task; a task running on
 /// the pool's loop (see `EventLoop` as executor) resumes without a thread hop.
 public final class HTTPClient: HTTPExecuting {
     public struct Configuration: Sendable {
@@ -18,6 +18,8 @@ public final class HTTPClient: HTTPExecuting {
         /// Gzips request bodies of at least `gzipRequestMinimumBytes` and sets Content-Encoding.
         public var gzipRequestBodies = false
         public var gzipRequestMinimumBytes = 1024
+        /// Trust and protocol settings for https (system trust store by default).
+        public var tls = TLSClientConfiguration()
 
         public init() {}
     }
@@ -26,6 +28,8 @@ public final class HTTPClient: HTTPExecuting {
     private let group: EventLoopGroup
     private let resolver: Resolver
     private let pools = Mutex<[RequestTarget: ConnectionPool]>([:])
+    /// Created on the first https request (loading the trust store costs milliseconds).
+    private let tlsContext = Mutex<TLSContext?>(nil)
 
     public init(group: EventLoopGroup = .shared, configuration: Configuration = Configuration(),
                 resolver: Resolver = .shared) {
@@ -36,9 +40,6 @@ public final class HTTPClient: HTTPExecuting {
 
     public func execute(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
         let target = try RequestTarget(url: request.url)
-        if target.scheme == "https" {
-            throw HTTPClientError.tls("TLS is not available in this build; cannot reach https://\(target.hostHeader)")
-        }
         try RequestEncoder.validateMethod(request.method)
         try RequestEncoder.validate(request.headers)
         var body = request.body
@@ -47,7 +48,7 @@ public final class HTTPClient: HTTPExecuting {
         let head = RequestEncoder.head(method: request.method, target: target, headers: request.headers,
                                        bodyCount: body.count, acceptGzip: configuration.decompressResponses,
                                        gzippedBody: gzipBody)
-        let pool = self.pool(for: target)
+        let pool = try self.pool(for: target)
         let pending = PendingRequest(method: request.method, target: target, head: head, body: body,
                                      deadline: monotonicNanos() &+ timeout.nanoseconds)
         return try await withTaskCancellationHandler {
@@ -60,19 +61,34 @@ public final class HTTPClient: HTTPExecuting {
         }
     }
 
-    private func pool(for target: RequestTarget) -> ConnectionPool {
+    private func pool(for target: RequestTarget) throws(HTTPClientError) -> ConnectionPool {
         let key = RequestTarget(scheme: target.scheme, host: target.host, port: target.port)
+        let tls = key.scheme == "https" ? try sharedTLSContext() : nil
         return pools.withLock { pools in
             if let pool = pools[key] { return pool }
-            let pool = ConnectionPool(target: key, loop: group.next(), config: configuration, resolver: resolver)
+            let pool = ConnectionPool(target: key, loop: group.next(), config: configuration, resolver: resolver, tls: tls)
             pools[key] = pool
             return pool
         }
     }
 
+    private func sharedTLSContext() throws(HTTPClientError) -> TLSContext {
+        let result = tlsContext.withLock { slot -> Result<TLSContext, HTTPClientError> in
+            if let context = slot { return .success(context) }
+            do {
+                let context = try TLSContext(client: configuration.tls)
+                slot = context
+                return .success(context)
+            } catch {
+                return .failure(.tls("cannot create the TLS client context: \(error)"))
+            }
+        }
+        return try result.get()
+    }
+
     /// Number of TCP connections opened so far to `url`'s origin (diagnostics and tests).
     public func connectionsOpened(to url: String) async throws -> Int {
-        let pool = self.pool(for: try RequestTarget(url: url))
+        let pool = try self.pool(for: try RequestTarget(url: url))
         return try await pool.loop.submit { pool.connectionsOpened }
     }
 
