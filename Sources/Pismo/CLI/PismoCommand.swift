@@ -7,7 +7,10 @@ struct PismoCommand: AsyncParsableCommand {
         commandName: "pismo",
         abstract: "Pismo: a multi-tenant event pipeline (SQS -> JSON Schema -> DynamoDB -> Streams -> webhooks).",
         discussion: "Every subcommand has --help. Configuration comes from PISMO_* and AWS_* variables (see README).",
-        subcommands: [ValidateCommand.self]
+        subcommands: [
+            ProcessorCommand.self, DeliverCommand.self, InitCommand.self, RoutesCommand.self, SendCommand.self,
+            PeekCommand.self, RedriveCommand.self, ValidateCommand.self, SinkCommand.self,
+        ]
     )
 
     /// Runs the chosen subcommand. Usage errors exit 2 (the Unix convention our operators and

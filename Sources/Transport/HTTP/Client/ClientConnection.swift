@@ -11,7 +11,8 @@ final class ClientConnection: ChannelDelegate {
     }
 
     let channel: Channel
-    // Strong: a pool outlives its busy connections even if the HTTPClient that made it is gone.
+    // Strong on purpose: a connection may report events (a peer close) after the client that made
+    // the pool is gone; the cycle ends when the connection closes and the pool drops it.
     private let pool: ConnectionPool
     private let parser: ResponseHeadParser
     private var phase = Phase.idle

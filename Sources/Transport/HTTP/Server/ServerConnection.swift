@@ -47,12 +47,7 @@ final class ServerConnection: Selectable, @unchecked Sendable {
             if try !advanceHandshake() { return }
             if events & EPOLLOUT.rawValue != 0 { try flush() }
             if !closed && events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 && readingAllowed {
-                // A TLS read that stopped at the buffer cap may leave ciphertext in the engine that
-                // epoll will never report again: keep going once the parser has made room.
-                while try readAvailable() && !closed && readingAllowed {
-                    processBuffer()
-                }
-                processBuffer()
+                try readAndProcess()
                 try flush()
             }
             if !closed { updateInterest() }
@@ -77,8 +72,18 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         return false
     }
 
-    /// Reads what the socket (or TLS engine) has; true when it stopped only because the buffer
-    /// reached its cap (more may be waiting inside the TLS engine).
+    /// Reads and answers until the socket (and, with TLS, the engine) has nothing more for us.
+    /// TLS needs the loop: plaintext already decrypted into the engine produces no epoll event, so
+    /// stopping at the buffer cap without coming back would stall the connection.
+    private func readAndProcess() throws {
+        while true {
+            let stoppedAtCap = try readAvailable()
+            processBuffer()
+            if !(stoppedAtCap && io.mustDrainReads && readingAllowed && !closed) { return }
+        }
+    }
+
+    /// Returns true when it stopped because the buffer reached its cap (more may be waiting).
     private func readAvailable() throws -> Bool {
         while true {
             let space = buffer.writableSpace()
@@ -86,9 +91,9 @@ final class ServerConnection: Selectable, @unchecked Sendable {
             case .bytes(let n):
                 buffer.didWrite(n)
                 lastActivity = context.now
+                if buffer.readableCount > context.configuration.maxHeaderBytes + 65536 { return true }
                 // Plain sockets: level-triggered epoll calls again if more is waiting.
                 if !io.mustDrainReads { return false }
-                if buffer.readableCount > context.configuration.maxHeaderBytes + 65536 { return true }
             case .endOfStream:
                 peerClosed = true
                 return false
@@ -189,8 +194,9 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         awaitingHandler = false
         ResponseEncoder.encode(response, into: &output, date: context.date, close: close || context.draining, isHead: isHead)
         if close || context.draining { closeAfterFlush = true }
-        processBuffer()
         do {
+            // Requests that arrived while the handler ran may sit decrypted in the TLS engine.
+            if io.mustDrainReads && readingAllowed { try readAndProcess() } else { processBuffer() }
             try flush()
             if !closed { updateInterest() }
         } catch {
