@@ -148,6 +148,8 @@ enum MotoError: Error, CustomStringConvertible {
 }
 
 /// HTTP used by integration tests. Swap to the Transport `HTTPClient` when it is merged.
+/// The production HTTP client (our epoll loop, keep-alive pools): integration tests exercise the
+/// same transport the services run on.
 enum IntegrationHTTP {
-    static let client: any HTTPExecuting = LoopbackHTTPClient()
+    static let client: any HTTPExecuting = HTTPClient()
 }
