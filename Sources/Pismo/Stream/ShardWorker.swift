@@ -67,6 +67,11 @@ public actor ShardWorker {
             return exit
         }
         await persistCheckpoint(force: true)
+        if exit == .stopped, !leaseLost {
+            // Hand the shard over at once on a clean shutdown instead of making the next owner
+            // wait out the lease.
+            _ = try? await leases.renew(shardID: shardID, owner: owner, expiresAtMillis: 0)
+        }
         if exit == .shardEnd, !leaseLost {
             _ = try? await leases.checkpoint(shardID: shardID, owner: owner, sequenceNumber: ShardLease.shardEnd)
         }

@@ -100,7 +100,7 @@ final class MotoServer: Sendable {
         if first { atexit { MotoServer.stopAll() } }
     }
 
-    private static func freeLoopbackPort() throws -> Int {
+    static func freeLoopbackPort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
