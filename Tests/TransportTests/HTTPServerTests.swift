@@ -13,12 +13,12 @@ import Testing
         let server = try await Self.echoServer()
         let socket = try RawSocket(port: server.port)
         socket.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
-        let first = socket.read(untilOccurrences: 1, of: "X-Target: /a\r\n")
+        let first = await socket.read(untilOccurrences: 1, of: "X-Target: /a\r\n")
         #expect(first.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(first.contains("Content-Length: 0\r\n"))
         #expect(first.contains("Date: "))
         socket.send("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
-        let second = socket.read(untilOccurrences: 1, of: "hello")
+        let second = await socket.read(untilOccurrences: 1, of: "hello")
         #expect(second.contains("X-Target: /b"))
         #expect(server.acceptedConnections == 1)
         await server.shutdown()
@@ -32,7 +32,7 @@ import Testing
         batch += "POST /chunked HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
         batch += "GET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
         socket.send(batch)
-        let all = socket.readToEnd()
+        let all = await socket.readToEnd()
         var targets: [String] = []
         for line in all.split(separator: "\r\n") where line.hasPrefix("X-Target: ") { targets.append(String(line.dropFirst(10))) }
         #expect(targets == (0..<50).map { "/\($0)" } + ["/chunked", "/last"])
@@ -52,7 +52,7 @@ import Testing
         let server = try await Self.echoServer(HTTPServerConfiguration(maxHeaderBytes: 2048, maxBodyBytes: 1000))
         let socket = try RawSocket(port: server.port)
         socket.send(input)
-        let answer = socket.readToEnd()
+        let answer = await socket.readToEnd()
         #expect(answer.hasPrefix("HTTP/1.1 \(status) "))
         #expect(answer.contains("Connection: close"))
         await server.shutdown()
@@ -63,7 +63,7 @@ import Testing
         let socket = try RawSocket(port: server.port)
         socket.send("GET / HTTP/1.1\r\nHo")
         let start = ContinuousClock.now
-        let answer = socket.readToEnd()
+        let answer = await socket.readToEnd()
         #expect(answer.isEmpty)
         #expect(ContinuousClock.now - start < .seconds(4))
         #expect(server.openConnections == 0)
@@ -77,7 +77,7 @@ import Testing
         })
         let socket = try RawSocket(port: server.port)
         socket.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        let all = socket.readToEnd()
+        let all = await socket.readToEnd()
         let slow = all.range(of: "X-Target: /slow")
         let fast = all.range(of: "X-Target: /fast")
         #expect(slow != nil && fast != nil && slow!.lowerBound < fast!.lowerBound)

@@ -165,8 +165,9 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         switch context.handler {
         case .sync(let handler):
             let response = handler(request)
-            ResponseEncoder.encode(response, into: &output, date: context.date, close: close, isHead: isHead)
-            if close { closeAfterFlush = true }
+            let closing = close || Self.asksToClose(response)
+            ResponseEncoder.encode(response, into: &output, date: context.date, close: closing && !Self.asksToClose(response), isHead: isHead)
+            if closing { closeAfterFlush = true }
         case .async(let handler):
             awaitingHandler = true
             let loop = context.loop
@@ -180,8 +181,9 @@ final class ServerConnection: Selectable, @unchecked Sendable {
     private func finishAsync(_ response: HTTPResponse, close: Bool, isHead: Bool) {
         guard !closed else { return }
         awaitingHandler = false
-        ResponseEncoder.encode(response, into: &output, date: context.date, close: close || context.draining, isHead: isHead)
-        if close || context.draining { closeAfterFlush = true }
+        let closing = close || context.draining || Self.asksToClose(response)
+        ResponseEncoder.encode(response, into: &output, date: context.date, close: closing && !Self.asksToClose(response), isHead: isHead)
+        if closing { closeAfterFlush = true }
         processBuffer()
         do {
             try flush()
@@ -189,6 +191,12 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         } catch {
             self.close()
         }
+    }
+
+    /// The handler set `Connection: close` itself (the header is then sent as it wrote it).
+    private static func asksToClose(_ response: HTTPResponse) -> Bool {
+        guard let value = response.headers["Connection"] else { return false }
+        return value.lowercased().contains("close")
     }
 
     private func respondWithError(_ status: Int, _ reason: String) {
