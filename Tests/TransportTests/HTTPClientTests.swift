@@ -223,3 +223,30 @@ import Testing
         await server.shutdown()
     }
 }
+
+@Suite struct HTTPClientConnectTimeoutTests {
+    /// Loopback never drops packets, but a listener whose accept queue is full makes Linux drop
+    /// further SYNs, so a connect to it stays in progress: that is our connect-timeout case.
+    @Test func connectToAFullBacklogTimesOut() async throws {
+        let listener = try RawListener(backlog: 0)
+        var fillers: [Int32] = []
+        defer { for fd in fillers { close(fd) } }
+        for _ in 0..<8 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(UInt16(listener.port).bigEndian)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            fillers.append(fd)
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        let client = try HTTPClient(options: HTTPClientOptions(connectTimeout: .milliseconds(300)))
+        let start = ContinuousClock.now
+        await #expect(throws: HTTPClientError.connectTimeout(host: "127.0.0.1", port: listener.port)) {
+            try await client.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(listener.port)/"), timeout: .seconds(5))
+        }
+        #expect(ContinuousClock.now - start < .seconds(3))
+        await client.shutdown()
+    }
+}

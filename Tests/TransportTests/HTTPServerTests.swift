@@ -85,3 +85,24 @@ import Testing
         await server.shutdown()
     }
 }
+
+@Suite struct HTTPServerShutdownTests {
+    @Test func gracefulShutdownFinishesTheRequestInFlight() async throws {
+        let server = try await HTTPServer.start(configuration: HTTPServerConfiguration(), handler: .async { _ in
+            try? await Task.sleep(for: .milliseconds(200))
+            return HTTPResponse(status: 200, body: Array("done".utf8))
+        })
+        let client = try HTTPClient()
+        let url = "http://127.0.0.1:\(server.port)/"
+        async let response = client.execute(HTTPRequest(method: "GET", url: url), timeout: .seconds(5))
+        try await Task.sleep(for: .milliseconds(50))
+        await server.shutdown(gracePeriod: .seconds(3))
+        let finished = try await response
+        #expect(finished.body == Array("done".utf8))
+        #expect(finished.headers["Connection"] == "close")
+        await #expect(throws: HTTPClientError.self) {
+            try await client.execute(HTTPRequest(method: "GET", url: url), timeout: .seconds(2))
+        }
+        await client.shutdown()
+    }
+}

@@ -48,6 +48,7 @@ struct SinkCommand: AsyncParsableCommand {
         let sink = try await MockSink.start(
             MockSinkOptions(host: host, port: port, logPath: log, failRate: failRate, failStatus: failStatus, delayMilliseconds: delayMs))
         print("pismo sink listening on \(host):\(sink.port)")
+        fflush(nil)  // stdout is block-buffered when piped; a supervising script waits for this line
         await Self.waitForTerminationSignal()
         await sink.shutdown()
         let stats = sink.stats
