@@ -58,6 +58,11 @@ public final class HTTPClient: HTTPExecuting, Sendable {
         self.resolver = resolver
     }
 
+    /// A client dropped without `shutdown()` still stops the loops it created (without joining).
+    deinit {
+        if ownsGroup { for loop in group.loops { loop.requestStop() } }
+    }
+
     public func execute(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
         let target = try RequestTarget(url: request.url)
         var body = request.body
