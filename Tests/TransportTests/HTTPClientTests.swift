@@ -250,3 +250,18 @@ import Testing
         await client.shutdown()
     }
 }
+
+@Suite struct HTTPClientCancellationTests {
+    @Test func cancellingTheTaskEndsAWaitingRequest() async throws {
+        let listener = try RawListener()
+        let client = try HTTPClient()
+        let url = "http://127.0.0.1:\(listener.port)/poll"
+        let start = ContinuousClock.now
+        let task = Task { try await client.execute(HTTPRequest(method: "GET", url: url), timeout: .seconds(30)) }
+        try await Task.sleep(for: .milliseconds(100))
+        task.cancel()
+        await #expect(throws: HTTPClientError.cancelled(host: "127.0.0.1")) { try await task.value }
+        #expect(ContinuousClock.now - start < .seconds(5))
+        await client.shutdown()
+    }
+}

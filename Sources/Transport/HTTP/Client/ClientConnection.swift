@@ -41,10 +41,19 @@ final class ClientConnection: Selectable, @unchecked Sendable {
     }
 
     /// Sends the exchange's request and returns the response (throws `ExchangeFailure`).
+    /// Cancelling the calling task fails the exchange with `.cancelled` and closes the connection
+    /// (its state mid-response is unknown). Both closures run on the loop in submission order.
     func run(_ exchange: ClientExchange, addresses: [SocketAddress]) async throws -> HTTPResponse {
-        try await withCheckedThrowingContinuation { continuation in
-            exchange.continuation = continuation
-            loop.execute { self.start(exchange, addresses) }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                exchange.continuation = continuation
+                loop.execute { self.start(exchange, addresses) }
+            }
+        } onCancel: {
+            loop.execute {
+                exchange.cancelled = true
+                if self.exchange === exchange { self.fail(.cancelled(host: self.host), retryable: false) }
+            }
         }
     }
 
@@ -52,6 +61,10 @@ final class ClientConnection: Selectable, @unchecked Sendable {
         self.exchange = exchange
         if let idleTimer { loop.cancelTimer(idleTimer) }
         idleTimer = nil
+        if exchange.cancelled {
+            fail(.cancelled(host: host), retryable: false)
+            return
+        }
         let remaining = exchange.deadline > MonotonicClock.now() ? exchange.deadline - MonotonicClock.now() : 0
         exchange.timer = loop.scheduleTimer(after: .nanoseconds(Int64(remaining))) { [self] in
             fail(.requestTimeout(host: host), retryable: false)

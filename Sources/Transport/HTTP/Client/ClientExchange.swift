@@ -17,6 +17,8 @@ final class ClientExchange: @unchecked Sendable {
     var keepAlive = false
     var body: BodyReader?
     var timer: TimerID?
+    /// The caller's task was cancelled (set on the loop thread, before or during the exchange).
+    var cancelled = false
 
     init(head: [UInt8], body: [UInt8], method: String, closeRequested: Bool, deadline: UInt64) {
         output.append(head)

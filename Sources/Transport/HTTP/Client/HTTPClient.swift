@@ -76,6 +76,7 @@ public final class HTTPClient: HTTPExecuting, Sendable {
         let closeRequested = request.headers.values("Connection").contains { $0.lowercased().contains("close") }
         let pool = try pool(for: target)
         for attempt in 0..<2 {
+            if Task.isCancelled { throw HTTPClientError.cancelled(host: target.host) }
             let exchange = ClientExchange(head: head, body: body, method: request.method, closeRequested: closeRequested, deadline: deadline)
             do {
                 let response = try await send(exchange, target: target, pool: pool, deadline: deadline)

@@ -17,6 +17,8 @@ public enum HTTPClientError: Error, CustomStringConvertible, Sendable, Equatable
     case tls(String)
     /// The client was shut down.
     case shutdown
+    /// The calling task was cancelled; the connection was closed.
+    case cancelled(host: String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,7 @@ public enum HTTPClientError: Error, CustomStringConvertible, Sendable, Equatable
         case .protocolError(let text): "HTTP protocol error: \(text)"
         case .tls(let text): "TLS: \(text)"
         case .shutdown: "HTTP client is shut down"
+        case .cancelled(let host): "request to \(host) cancelled"
         }
     }
 }
