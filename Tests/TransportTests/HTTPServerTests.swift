@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Transport
 
@@ -66,6 +67,8 @@ import Testing
         let answer = await socket.readToEnd()
         #expect(answer.isEmpty)
         #expect(ContinuousClock.now - start < .seconds(4))
+        // The socket is closed just before the counter is decremented on the loop thread.
+        for _ in 0..<100 where server.openConnections > 0 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(server.openConnections == 0)
         await server.shutdown()
     }
@@ -88,15 +91,20 @@ import Testing
 
 @Suite struct HTTPServerShutdownTests {
     @Test func gracefulShutdownFinishesTheRequestInFlight() async throws {
+        let inHandler = Flag()
+        let shutdownStarted = Flag()
         let server = try await HTTPServer.start(configuration: HTTPServerConfiguration(), handler: .async { _ in
-            try? await Task.sleep(for: .milliseconds(200))
+            inHandler.set()
+            // Answer only once the shutdown has begun, so the response is one "in flight".
+            for _ in 0..<500 where !shutdownStarted.isSet { try? await Task.sleep(for: .milliseconds(10)) }
             return HTTPResponse(status: 200, body: Array("done".utf8))
         })
         let client = try HTTPClient()
         let url = "http://127.0.0.1:\(server.port)/"
-        async let response = client.execute(HTTPRequest(method: "GET", url: url), timeout: .seconds(5))
-        try await Task.sleep(for: .milliseconds(50))
-        await server.shutdown(gracePeriod: .seconds(3))
+        async let response = client.execute(HTTPRequest(method: "GET", url: url), timeout: .seconds(10))
+        for _ in 0..<500 where !inHandler.isSet { try await Task.sleep(for: .milliseconds(10)) }
+        shutdownStarted.set()
+        await server.shutdown(gracePeriod: .seconds(5))
         let finished = try await response
         #expect(finished.body == Array("done".utf8))
         #expect(finished.headers["Connection"] == "close")
@@ -105,4 +113,11 @@ import Testing
         }
         await client.shutdown()
     }
+}
+
+/// A one-way boolean shared between a test and a handler.
+final class Flag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
 }

@@ -46,10 +46,8 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         do {
             if try !advanceHandshake() { return }
             if events & EPOLLOUT.rawValue != 0 { try flush() }
-            if !closed && events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 && readingAllowed {
-                try readAvailable()
-                processBuffer()
-                try flush()
+            if !closed && events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+                try readAndProcess()
             }
             if !closed { updateInterest() }
         } catch {
@@ -73,7 +71,19 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         return false
     }
 
-    private func readAvailable() throws {
+    /// Reads, answers what is complete, writes. TLS connections repeat until the engine is empty:
+    /// epoll only reports the socket, not plaintext the engine already holds.
+    private func readAndProcess() throws {
+        var more = true
+        while more && readingAllowed && !closed {
+            more = try readAvailable()
+            processBuffer()
+        }
+        try flush()
+    }
+
+    /// Returns true when it stopped with input possibly left in the TLS engine (buffer cap).
+    private func readAvailable() throws -> Bool {
         while true {
             let space = buffer.writableSpace()
             switch try io.read(into: space) {
@@ -81,12 +91,13 @@ final class ServerConnection: Selectable, @unchecked Sendable {
                 buffer.didWrite(n)
                 lastActivity = context.now
                 // Plain sockets: level-triggered epoll calls again if more is waiting.
-                if !io.mustDrainReads || buffer.readableCount > context.configuration.maxHeaderBytes + 65536 { return }
+                if !io.mustDrainReads { return false }
+                if buffer.readableCount > context.configuration.maxHeaderBytes + 65536 { return true }
             case .endOfStream:
                 peerClosed = true
-                return
+                return false
             case .waitReadable, .waitWritable:
-                return
+                return false
             }
         }
     }
@@ -186,7 +197,8 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         if closing { closeAfterFlush = true }
         processBuffer()
         do {
-            try flush()
+            // TLS may already hold the next requests, which epoll would not report again.
+            if io.mustDrainReads { try readAndProcess() } else { try flush() }
             if !closed { updateInterest() }
         } catch {
             self.close()
