@@ -62,3 +62,31 @@ import Testing
         await server.shutdown()
     }
 }
+
+@Suite struct HTTPSLoadTests {
+    @Test func concurrentLargeBodiesOverTLS() async throws {
+        let pki = try TLSTestPKI()
+        defer { pki.remove() }
+        let server = try await HTTPSTests.server(pki)
+        let client = try HTTPClient(options: HTTPClientOptions(maxConnectionsPerHost: 8, additionalTrustedCAFile: pki.caFile, useSystemTrustStore: false))
+        let url = "https://localhost:\(server.port)/load"
+        let failures = await withTaskGroup(of: Int.self) { group in
+            for worker in 0..<16 {
+                group.addTask {
+                    var failed = 0
+                    for i in 0..<20 {
+                        let body = [UInt8](repeating: UInt8(truncatingIfNeeded: worker &+ i), count: 50_000 + worker * 1000)
+                        let response = try? await client.execute(HTTPRequest(method: "POST", url: url, body: body), timeout: .seconds(20))
+                        if response?.body != Array("secure /load".utf8) + body { failed += 1 }
+                    }
+                    return failed
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(failures == 0)
+        #expect(server.acceptedConnections <= 8)
+        await client.shutdown()
+        await server.shutdown()
+    }
+}

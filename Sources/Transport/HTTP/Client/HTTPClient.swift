@@ -67,7 +67,9 @@ public final class HTTPClient: HTTPExecuting, Sendable {
         let target = try RequestTarget(url: request.url)
         var body = request.body
         var extra: [(String, String)] = []
-        if options.compressRequestBodies && body.count >= 1024 && request.headers["Content-Encoding"] == nil {
+        if options.compressRequestBodies && body.count >= 1024 && request.headers["Content-Encoding"] == nil
+            && request.headers["Content-Length"] == nil
+        {
             body = try Gzip.compress(body)
             extra.append(("Content-Encoding", "gzip"))
         }
