@@ -23,10 +23,17 @@ if [ "$status" -ne 0 ]; then
     exit 1
 fi
 
-# Conformance suites and fuzzers: each script prints its own "N passed, N failed" line.
+passed=$(sed -n 's/.*Test run with \([0-9]*\) tests\{0,1\} .*passed.*/\1/p' "$log" | tail -n 1)
+passed=${passed:-0}
+
+# Conformance suites and fuzzers: each script ends with its own "N passed, N failed" line.
 for script in scripts/conformance-*.sh scripts/fuzz*.sh; do
     [ -e "$script" ] || continue
     echo "== $script"
-    bash "$script"
+    out=$(mktemp)
+    bash "$script" 2>&1 | tee "$out"
+    n=$(grep -oE '[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1 | cut -d' ' -f1)
+    passed=$((passed + ${n:-0}))
 done
 echo "== all tests passed"
+echo "total: $passed passed, 0 failed"

@@ -2,7 +2,7 @@ import Testing
 @testable import PismoJSON
 
 @Suite struct SchemaDecimalTests {
-    private func d(_ s: String) -> DecimalNumber { DecimalNumber(s)! }
+    private func d(_ s: String) -> ExactDecimal { ExactDecimal(s)! }
 
     @Test func parsesAndNormalises() {
         #expect(d("1.0") == d("1"))
@@ -10,16 +10,16 @@ import Testing
         #expect(d("-0.0") == d("0"))
         #expect(d("1.5e1").isInteger)
         #expect(!d("1.5").isInteger)
-        #expect(DecimalNumber("1.") != nil)  // lenient on the schema side; JSON reader rejects it first
-        #expect(DecimalNumber("e5") == nil)
+        #expect(ExactDecimal("1.") != nil)  // lenient on the schema side; JSON reader rejects it first
+        #expect(ExactDecimal("e5") == nil)
     }
 
     @Test func comparesExactly() {
-        #expect(DecimalNumber.compare(d("18446744073709551616"), d("18446744073709551615")) == 1)
-        #expect(DecimalNumber.compare(d("-2"), d("-10")) == 1)
-        #expect(DecimalNumber.compare(d("0.1"), d("1e-1")) == 0)
-        #expect(DecimalNumber.compare(d("-1e-400"), d("0")) == -1)
-        #expect(DecimalNumber.compare(d("98249283749234923498293171823948729348710298301928331"),
+        #expect(ExactDecimal.compare(d("18446744073709551616"), d("18446744073709551615")) == 1)
+        #expect(ExactDecimal.compare(d("-2"), d("-10")) == 1)
+        #expect(ExactDecimal.compare(d("0.1"), d("1e-1")) == 0)
+        #expect(ExactDecimal.compare(d("-1e-400"), d("0")) == -1)
+        #expect(ExactDecimal.compare(d("98249283749234923498293171823948729348710298301928331"),
                                       d("98249283749234923498293171823948729348710298301928332")) == -1)
     }
 

@@ -56,6 +56,11 @@ import Testing
         try check("(?<=a+)b", ["aab"], ["b", "cb"])
         try check("(?<!x)y", ["ay", "y"], ["xy"])
         try check("\\bfoo\\b", ["a foo b", "foo"], ["afoo", "foob"])
+        // ECMA-262 clears a quantified group's captures each iteration: after the "b"
+        // iteration group 1 is unset, so \1 matches empty ("ab") and cannot match "a" ("aba").
+        try check("^(?:(a)|b)+\\1$", ["ab", "aa"], ["aba"])
+        // Captures made inside a positive lookahead are visible afterwards.
+        try check("^(?=(\\w))\\w\\1", ["aa"], ["ab", "a"])
     }
 
     @Test func controlAndHexEscapes() throws {

@@ -79,5 +79,64 @@ import Testing
         let all = v.allErrors(try JSONDocument(#"{"data":"x"}"#).root)
         #expect(all.count == 2)
         #expect(v.firstError(try JSONDocument(#"{"id":1}"#).root) == nil)
+        let closed = try validator(#"{"properties":{"a":true},"additionalProperties":false}"#)
+        let extra = closed.firstError(try JSONDocument(#"{"a":1,"b~/":2}"#).root)
+        #expect(extra?.description == "/b~0~1: property is not allowed")
+        #expect(extra?.keywordLocation == "/additionalProperties")
+    }
+}
+
+@Suite struct SchemaVocabularyAndLocationTests {
+    @Test func customMetaschemaWithoutValidationVocabularyIgnoresAssertions() throws {
+        var registry = SchemaRegistry()
+        try registry.add(text: #"""
+        {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://example.test/meta-applicator-only",
+         "$vocabulary":{"https://json-schema.org/draft/2020-12/vocab/core":true,
+                        "https://json-schema.org/draft/2020-12/vocab/applicator":true}}
+        """#, retrievedFrom: "https://example.test/meta-applicator-only")
+        let v = try JSONSchemaValidator(schemaText: #"""
+        {"$schema":"https://example.test/meta-applicator-only","properties":{"n":{"minimum":10},"no":false}}
+        """#, registry: registry)
+        #expect(v.isValid(try JSONDocument(#"{"n":1}"#).root))
+        #expect(!v.isValid(try JSONDocument(#"{"no":1}"#).root))
+    }
+
+    @Test func unknownRequiredVocabularyIsASchemaError() throws {
+        var registry = SchemaRegistry()
+        try registry.add(text: #"{"$id":"https://example.test/m","$vocabulary":{"https://example.test/vocab/x":true}}"#,
+                         retrievedFrom: "https://example.test/m")
+        #expect(throws: SchemaError.self) {
+            try JSONSchemaValidator(schemaText: #"{"$schema":"https://example.test/m"}"#, registry: registry)
+        }
+    }
+
+    @Test func keywordLocationsFollowReferences() throws {
+        let v = try JSONSchemaValidator(schemaText: #"""
+        {"$defs":{"pos":{"type":"integer","minimum":1}},"type":"array","prefixItems":[{"$ref":"#/$defs/pos"}],
+         "items":{"type":"string"}}
+        """#)
+        let first = v.firstError(try JSONDocument("[0]").root)
+        #expect(first?.instanceLocation == "/0")
+        #expect(first?.keywordLocation == "/prefixItems/0/$ref/minimum")
+        let rest = v.firstError(try JSONDocument("[1, 2]").root)
+        #expect(rest?.keywordLocation == "/items/type")
+        #expect(rest?.description == "/1: expected string, got integer")
+    }
+
+    @Test func allErrorsCollectsEveryFailure() throws {
+        let v = try JSONSchemaValidator(schemaText: #"""
+        {"properties":{"a":{"type":"string"},"b":{"maximum":3}},"required":["c"],"additionalProperties":false}
+        """#)
+        let errors = v.allErrors(try JSONDocument(#"{"a":1,"b":4,"d":true}"#).root)
+        #expect(Set(errors.map(\.instanceLocation)) == ["", "/a", "/b", "/d"])
+        #expect(errors.count == 4)
+    }
+
+    @Test func unevaluatedItemsSeesContainsAndNestedApplicators() throws {
+        let v = try JSONSchemaValidator(schemaText: #"""
+        {"allOf":[{"prefixItems":[true]}],"anyOf":[{"contains":{"const":"x"}}],"unevaluatedItems":{"type":"number"}}
+        """#)
+        #expect(v.isValid(try JSONDocument(#"["any", "x", 3]"#).root))
+        #expect(!v.isValid(try JSONDocument(#"["any", "y"]"#).root))
     }
 }

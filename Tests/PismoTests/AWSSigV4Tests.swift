@@ -92,5 +92,10 @@ struct AWSSigV4Tests {
         #expect(URLParts("http://[::1]:5000")?.hostHeader == "[::1]:5000")
         #expect(URLParts("http://[::1]:5000")?.path == "/")
         #expect(URLParts("not a url") == nil)
+        #expect(URLParts("http://h?x=1")?.path == "/")
+        #expect(URLParts("http://h?x=1")?.query == "x=1")
+        #expect(URLParts("HTTP://h:80/a")?.hostHeader == "h", "scheme case and default port")
+        #expect(URLParts("http://[fd00:ec2::254]/latest")?.host == "[fd00:ec2::254]")
+        #expect(URLParts("http://[fd00:ec2::254]/latest")?.port == nil)
     }
 }

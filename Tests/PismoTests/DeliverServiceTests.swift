@@ -25,10 +25,10 @@ import Testing
         let httpA = StubWebhookHTTP(["http://sink/a": [.status(200)]])
         let httpB = StubWebhookHTTP(["http://sink/a": [.status(200)]])
         let stopA = ShutdownSignal(), stopB = ShutdownSignal()
-        let a = service(stream, leases, httpA, owner: "A", leaseDuration: .seconds(1))
+        let a = service(stream, leases, httpA, owner: "A", leaseDuration: .seconds(10))
         let runA = Task { await a.run(until: stopA) }
         while httpA.requests.withLock({ $0.count }) < 10 { try await Task.sleep(for: .milliseconds(2)) }
-        let b = service(stream, leases, httpB, owner: "B", leaseDuration: .seconds(1))
+        let b = service(stream, leases, httpB, owner: "B", leaseDuration: .seconds(10))
         let runB = Task { await b.run(until: stopB) }
         try await Task.sleep(for: .milliseconds(50))
         #expect(b.runningShards.isEmpty, "a live lease must not be stolen")

@@ -25,6 +25,8 @@ import Testing
         #expect(result.eventTime == "2024-05-01T12:00:00.123Z")
         #expect(result.eventID == "e-1")
         #expect(try validator().eventTypes == ["monitoring.alert", "transaction.authorized"])
+        let framed = Array("xx".utf8) + Array(authorized.utf8) + Array("yy".utf8)
+        #expect(try validator().validate(bytes: framed.dropFirst(2).dropLast(2)).isValid)
     }
 
     @Test func envelopeViolations() throws {
@@ -56,6 +58,22 @@ import Testing
         let event = #"{"client_id":"a","event_type":"custom.thing","event_time":"2024-05-01T12:00:00Z","data":{"x":1}}"#
         #expect(try validator().validate(event).isValid)
         #expect(try validator(strict: true).validate(event).error?.code == .unknownEventType)
+    }
+
+    @Test func validatorIsSharedSafelyAcrossThreads() async throws {
+        let v = try validator()
+        let events = (0..<200).map { i in
+            i % 3 == 0 ? authorized.replacingOccurrences(of: "19.99", with: "-\(i)") : authorized.replacingOccurrences(of: "e-1", with: "e-\(i)")
+        }
+        let expected = events.map { v.validate($0).isValid }
+        let results = await withTaskGroup(of: (Int, Bool).self) { group in
+            for (i, event) in events.enumerated() { group.addTask { (i, v.validate(event).isValid) } }
+            var out = [Bool](repeating: false, count: events.count)
+            for await (i, ok) in group { out[i] = ok }
+            return out
+        }
+        #expect(results == expected)
+        #expect(expected.filter { !$0 }.count == 67)
     }
 
     @Test func brokenSchemaNamesTheFile() throws {

@@ -3,16 +3,8 @@ import Glibc
 import Transport
 
 /// A blocking loopback TCP client for poking the server with exact bytes.
-/// `@unchecked Sendable`: each test uses one from a single task at a time. Blocking calls run on
-/// Dispatch's pool (see `offPool`), never on Swift's 2-thread cooperative pool, which they would starve.
-final class RawSocket: @unchecked Sendable {
+final class RawSocket {
     let fd: Int32
-
-    init(fd: Int32) {
-        self.fd = fd
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    }
 
     init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -26,7 +18,7 @@ final class RawSocket: @unchecked Sendable {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    deinit { Glibc.close(fd) }
+    deinit { close(fd) }
 
     func send(_ text: String) { send(Array(text.utf8)) }
 
@@ -40,9 +32,7 @@ final class RawSocket: @unchecked Sendable {
     }
 
     /// Reads until the peer closes (or the 5 s receive timeout).
-    func readToEnd() async -> String { await offPool { self.blockingReadToEnd() } }
-
-    func blockingReadToEnd() -> String {
+    func readToEnd() -> String {
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -54,11 +44,7 @@ final class RawSocket: @unchecked Sendable {
     }
 
     /// Reads until `count` occurrences of `marker` have arrived (or close / timeout).
-    func read(untilOccurrences count: Int, of marker: String) async -> String {
-        await offPool { self.blockingRead(untilOccurrences: count, of: marker) }
-    }
-
-    func blockingRead(untilOccurrences count: Int, of marker: String) -> String {
+    func read(untilOccurrences count: Int, of marker: String) -> String {
         var result: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while String(decoding: result, as: UTF8.self).components(count: marker) < count {
@@ -79,54 +65,5 @@ extension String {
             rest = rest[range.upperBound...]
         }
         return n
-    }
-}
-
-extension RawSocket {
-    convenience init(adopting fd: Int32) {
-        self.init(fd: fd)
-    }
-
-    func shutdownWrite() { Glibc.shutdown(fd, Int32(SHUT_WR)) }
-    func close() { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
-}
-
-/// A blocking loopback listener for scripting exact server bytes.
-final class RawListener: @unchecked Sendable {
-    let fd: Int32
-    let port: Int
-
-    init(backlog: Int32 = 16) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.fd = fd
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        listen(fd, backlog)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        port = Int(UInt16(bigEndian: addr.sin_port))
-    }
-
-    deinit { Glibc.close(fd) }
-
-    func close() { Glibc.shutdown(fd, Int32(SHUT_RDWR)); Glibc.close(fd) }
-
-    func acceptOne() async throws -> RawSocket {
-        try await offPool { Result { try self.blockingAcceptOne() } }.get()
-    }
-
-    func blockingAcceptOne() throws -> RawSocket {
-        let client = accept(fd, nil, nil)
-        if client < 0 { throw SystemError(call: "accept", errno: errno) }
-        return RawSocket(adopting: client)
-    }
-}
-
-/// Runs a blocking call on Dispatch's global pool.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(returning: body()) }
     }
 }

@@ -9,18 +9,12 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Validate JSON documents against a JSON Schema (draft 2020-12).",
         discussion: """
-            Without --schema, documents are checked the way the processor checks events: the
-            envelope schema (PISMO_SCHEMA or <schema dir>/event_schema.json), then
-            <schema dir>/events/<event_type>.json for `data`, with format assertion on. The schema
-            dir defaults to ./schema. PISMO_STRICT_EVENT_TYPES=true rejects types without a schema.
+            Without --schema, documents are checked the way the processor checks events: the envelope schema (PISMO_SCHEMA or <schema dir>/event_schema.json), then <schema dir>/events/<event_type>.json for `data`, with format assertion on. The schema dir defaults to ./schema. PISMO_STRICT_EVENT_TYPES=true rejects event types that have no schema.
 
-            With --schema FILE, documents are checked against FILE; `format` is only an annotation
-            unless --assert-format is given. References resolve offline only: against the embedded
-            2020-12 metaschemas, FILE itself and every *.json under --schema-dir (known by its $id,
-            or by --schema-base + its relative path when it has none).
+            With --schema FILE, documents are checked against FILE; `format` is only an annotation unless --assert-format is given. References never use the network: they resolve against the embedded 2020-12 metaschemas, FILE itself, Pismo's ./schema directory (by $id) and every *.json under --schema-dir (known by its $id, or by --schema-base + its path relative to the directory when it has none).
 
-            With no DOC arguments, one JSON document per line is read from stdin. One line is
-            printed per document: `valid` or `invalid: <reason>`.
+            With no DOC arguments, one JSON document per line is read from stdin. One line is printed per document: `valid` or `invalid: <reason>`, e.g. `invalid: /data: expected object, got string`.
+
             Exit status: 0 all valid, 1 some document invalid, 2 usage or schema error.
             """
     )
@@ -43,11 +37,13 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "Files with one JSON document each. Reads JSON lines from stdin when omitted.")
     var documents: [String] = []
 
-    func validate() throws {
-        if schemaBase != nil && schemaDir == nil { throw ValidationError("--schema-base needs --schema-dir") }
-    }
-
     func run() throws {
+        // Checked here rather than in validate() so the exit status is 2 (ArgumentParser uses 64
+        // for its own usage errors, e.g. unknown options).
+        if schemaBase != nil && schemaDir == nil {
+            FileHandle.standardError.write(Data("pismo validate: --schema-base needs --schema-dir\n".utf8))
+            throw ExitCode(2)
+        }
         let check: ([UInt8]) -> String?
         do { check = try makeChecker() } catch {
             FileHandle.standardError.write(Data("pismo validate: schema error: \(error)\n".utf8))
@@ -88,12 +84,21 @@ struct ValidateCommand: ParsableCommand {
             let events = try EventValidator(schemaDirectory: schemaDir ?? "schema")
             let all = allErrors
             return { bytes in
-                let result = events.validate(bytes)
-                guard let error = result.error else { return nil }
-                return all ? error.message : error.message
+                if all {
+                    let errors = events.allErrors(bytes)
+                    return errors.isEmpty ? nil : errors.joined(separator: "; ")
+                }
+                return events.validate(bytes).error?.message
             }
         }
         var registry = SchemaRegistry()
+        // Pismo's own schemas (./schema, by $id) are always referenceable, as the brief for
+        // `$ref` resolution promises; --schema-dir adds to them.
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: "schema", isDirectory: &isDirectory), isDirectory.boolValue,
+           schemaDir.map({ URL(fileURLWithPath: $0).standardizedFileURL.path }) != URL(fileURLWithPath: "schema").standardizedFileURL.path {
+            try SchemaDirectory.register("schema", into: &registry)
+        }
         if let schemaDir { try SchemaDirectory.register(schemaDir, base: schemaBase, into: &registry) }
         let root = try SchemaDirectory.registerFile(schema, into: &registry)
         let validator = try JSONSchemaValidator(rootURI: root, registry: registry, assertFormat: assertFormat)

@@ -1,4 +1,3 @@
-import CHTTP
 import Foundation
 
 /// Standard Webhooks v1 signing: `v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>` where the key
@@ -27,19 +26,6 @@ public struct WebhookSigner: Sendable {
     public func signature(id: String, timestamp: Int, body: [UInt8]) -> String {
         var content = Array("\(id).\(timestamp).".utf8)
         content.append(contentsOf: body)
-        return "v1," + Data(hmacSHA256(key: key, data: content)).base64EncodedString()
+        return "v1," + Data(Digests.hmacSHA256(key: key, message: content)).base64EncodedString()
     }
-}
-
-/// HMAC-SHA256 through OpenSSL's one-shot HMAC().
-func hmacSHA256(key: [UInt8], data: [UInt8]) -> [UInt8] {
-    var out = [UInt8](repeating: 0, count: 32)
-    var length: UInt32 = 32
-    key.withUnsafeBytes { k in
-        data.withUnsafeBytes { d in
-            _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), d.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                     d.count, &out, &length)
-        }
-    }
-    return out
 }

@@ -21,10 +21,10 @@ public struct EventValidationResult: Sendable {
     }
 
     /// Reads the string-valued envelope fields of a parsed message (non-strings are left nil).
-    static func fields(of root: JSONNode) -> EventValidationResult {
-        guard root.kind == .object else { return EventValidationResult() }
-        return EventValidationResult(clientID: root[key: "client_id"]?.string, eventType: root[key: "event_type"]?.string,
-                                     eventTime: root[key: "event_time"]?.string, eventID: root[key: "event_id"]?.string)
+    static func fields(of root: JSONNode, error: EventValidationError?) -> EventValidationResult {
+        guard root.kind == .object else { return EventValidationResult(error: error) }
+        return EventValidationResult(clientID: root["client_id"]?.string, eventType: root["event_type"]?.string,
+                                     eventTime: root["event_time"]?.string, eventID: root["event_id"]?.string, error: error)
     }
 }
 

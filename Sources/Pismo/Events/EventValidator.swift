@@ -10,10 +10,11 @@ import PismoJSON
 /// (event_time must be a real RFC 3339 date-time).
 public struct EventValidator: Sendable {
     private let envelope: JSONSchemaValidator
-    /// event_type -> validator for `data`.
-    private let perType: [String: JSONSchemaValidator]
+    /// event_type -> validator for `data`. Few types: a linear byte comparison beats hashing a
+    /// freshly decoded String per event.
+    private let perType: [(key: String, value: JSONSchemaValidator)]
     public let strictEventTypes: Bool
-    public var eventTypes: [String] { perType.keys.sorted() }
+    public var eventTypes: [String] { perType.map(\.key) }
 
     /// - Parameters:
     ///   - schemaDirectory: directory holding `event_schema.json`, `events/` and `meta/` (default `schema`).
@@ -40,7 +41,7 @@ public struct EventValidator: Sendable {
                 throw SchemaError(location: (schemaDirectory as NSString).appendingPathComponent(relative), reason: error.description)
             }
         }
-        self.perType = perType
+        self.perType = perType.sorted { $0.key < $1.key }
         self.strictEventTypes = strictEventTypes ?? (environment["PISMO_STRICT_EVENT_TYPES"] == "true")
     }
 
@@ -51,28 +52,53 @@ public struct EventValidator: Sendable {
             return EventValidationResult(error: EventValidationError(code: .invalidJSON, message: "\(error)"))
         }
         let root = document.root
+        return EventValidationResult.fields(of: root, error: check(root))
+    }
+
+    /// The first problem with a parsed event, or nil.
+    private func check(_ root: JSONNode) -> EventValidationError? {
         if !envelope.isValid(root) {
-            let detail = envelope.firstError(root)
-            var result = EventValidationResult.fields(of: root)
-            result.error = EventValidationError(code: .schemaViolation, message: detail?.description ?? "invalid envelope",
-                                                detail: detail)
-            return result
+            let detail = envelope.explain(root)
+            return EventValidationError(code: .schemaViolation, message: detail.description, detail: detail)
         }
-        var result = EventValidationResult.fields(of: root)
-        guard let type = result.eventType, let data = root[key: "data"] else { return result }
-        guard let validator = perType[type] else {
-            if strictEventTypes {
-                result.error = EventValidationError(code: .unknownEventType, message: "/event_type: no schema for event type \"\(type)\"")
-            }
-            return result
+        // The envelope guarantees event_type is a string and data an object.
+        guard let typeNode = root["event_type"], let data = root["data"] else { return nil }
+        let validator = perType.first { typeNode.stringEquals($0.key) }?.value
+        guard let validator else {
+            guard strictEventTypes else { return nil }
+            return EventValidationError(code: .unknownEventType,
+                                        message: "/event_type: no schema for event type \"\(typeNode.string ?? "")\"")
         }
-        if !validator.isValid(data), var detail = validator.firstError(data) {
-            detail.instanceLocation = "/data" + detail.instanceLocation
-            detail.keywordLocation = "/events/\(type)" + detail.keywordLocation
-            result.error = EventValidationError(code: .schemaViolation, message: detail.description, detail: detail)
-        }
-        return result
+        if validator.isValid(data) { return nil }
+        var detail = validator.explain(data)
+        detail.instanceLocation = "/data" + detail.instanceLocation
+        detail.keywordLocation = "/events/\(typeNode.string ?? "")" + detail.keywordLocation
+        return EventValidationError(code: .schemaViolation, message: detail.description, detail: detail)
     }
 
     public func validate(_ text: String) -> EventValidationResult { validate(Array(text.utf8)) }
+
+    /// Validates a message body held in any byte collection (e.g. a slice of a response buffer).
+    public func validate(bytes: some Collection<UInt8>) -> EventValidationResult { validate(Array(bytes)) }
+
+    /// Every failing assertion of one message ("" when valid), for `pismo validate --all-errors`.
+    /// Envelope errors come first; the per-type schema runs only when the envelope passes.
+    public func allErrors(_ bytes: [UInt8]) -> [String] {
+        let document: JSONDocument
+        do { document = try JSONDocument(bytes: bytes) } catch { return ["\(error)"] }
+        let root = document.root
+        let envelopeErrors = envelope.allErrors(root)
+        if !envelopeErrors.isEmpty { return envelopeErrors.map(\.description) }
+        let first = validate(bytes)
+        guard let error = first.error else { return [] }
+        guard error.detail != nil, let type = first.eventType, let validator = perType.first(where: { $0.key == type })?.value,
+              let data = root["data"] else {
+            return [error.message]
+        }
+        return validator.allErrors(data).map { e in
+            var e = e
+            e.instanceLocation = "/data" + e.instanceLocation
+            return e.description
+        }
+    }
 }

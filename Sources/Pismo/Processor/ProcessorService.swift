@@ -11,22 +11,26 @@ import Logging
 /// released at once (visibility 0) instead of sitting out its visibility timeout.
 public final class ProcessorService: Sendable {
     public static let maxMessagesPerReceive = 10
-    public static let waitTimeSeconds = 20
+    /// SQS's maximum long poll: fewest empty receives.
+    public static let defaultWaitTimeSeconds = 20
 
     private let queue: any EventQueue
     private let handler: MessageHandler
     private let pollers: Int
+    private let waitTimeSeconds: Int
     private let drainTimeout: Duration
     private let metrics: ProcessorMetrics
     private let dispatcher: (any DirectDispatcher)?
     private let logger: Logger
 
-    public init(queue: any EventQueue, handler: MessageHandler, pollers: Int = 8, drainTimeout: Duration = .seconds(20),
+    public init(queue: any EventQueue, handler: MessageHandler, pollers: Int = 8,
+                waitTimeSeconds: Int = ProcessorService.defaultWaitTimeSeconds, drainTimeout: Duration = .seconds(20),
                 metrics: ProcessorMetrics, dispatcher: (any DirectDispatcher)? = nil,
                 logger: Logger = Logger(label: "pismo.processor")) {
         self.queue = queue
         self.handler = handler
         self.pollers = max(1, pollers)
+        self.waitTimeSeconds = min(20, max(0, waitTimeSeconds))
         self.drainTimeout = drainTimeout
         self.metrics = metrics
         self.dispatcher = dispatcher
@@ -47,7 +51,7 @@ public final class ProcessorService: Sendable {
         while !shutdown.isTriggered {
             let messages: [QueueMessage]
             do {
-                messages = try await queue.receive(maxMessages: Self.maxMessagesPerReceive, waitSeconds: Self.waitTimeSeconds)
+                messages = try await queue.receive(maxMessages: Self.maxMessagesPerReceive, waitSeconds: waitTimeSeconds)
                 failures = 0
             } catch {
                 failures += 1

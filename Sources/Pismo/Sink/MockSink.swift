@@ -1,165 +1,127 @@
 import Foundation
+import PismoJSON
 import Synchronization
 import Transport
 
-/// Settings of the mock webhook receiver (`pismo sink`).
-public struct MockSinkOptions: Sendable {
-    public var host: String
-    public var port: Int
-    /// Append one JSON line per request to this file.
-    public var logPath: String?
-    /// Fraction (0...1) of POSTs answered with `failStatus` instead of 200.
-    public var failRate: Double
-    public var failStatus: Int
-    /// Delay before every POST response.
-    public var delayMilliseconds: Int
-
-    public init(host: String = "127.0.0.1", port: Int = 0, logPath: String? = nil, failRate: Double = 0, failStatus: Int = 500, delayMilliseconds: Int = 0) {
-        self.host = host
-        self.port = port
-        self.logPath = logPath
-        self.failRate = failRate
-        self.failStatus = failStatus
-        self.delayMilliseconds = delayMilliseconds
-    }
-}
-
-/// A webhook receiver for tests and benchmarks: 200 to every POST (or an injected failure),
-/// `GET /stats` with counters, optional JSON-lines log of every request including its exact body.
-/// Runs in-process (tests) or as `pismo sink`. Thread-safe.
+/// The mock webhook sink (`pismo sink`): answers 200 to every POST, optionally logs each request
+/// as one JSON line, injects failures and delays on demand, and counts everything for `GET /stats`.
+/// It doubles as our HTTP server benchmark target, so the plain path does no allocation beyond the
+/// response it returns.
 public final class MockSink: Sendable {
-    public struct Stats: Sendable, Equatable {
-        public var requests = 0
-        public var posts = 0
-        public var failuresInjected = 0
-        public var bodyBytes = 0
+    public struct Options: Sendable {
+        public var host = "0.0.0.0"
+        public var port = 8080
+        /// Fraction of POSTs answered with `failStatus` instead of 200.
+        public var failRate = 0.0
+        public var failStatus = 500
+        public var delay: Duration = .zero
+        /// One JSON line per request: time, time_unix, path, webhook_id, bytes, body.
+        public var logPath: String?
+        public init() {}
     }
 
-    private let server: HTTPServer
-    private let state: SinkState
+    struct Counters {
+        var requests = 0, posts = 0, failuresInjected = 0, bodyBytes = 0
+    }
+
+    /// A box so the request handler closure can share the counters (a Mutex cannot be captured).
+    final class CounterBox: Sendable {
+        let state = Mutex(Counters())
+        func withLock<T>(_ body: (inout Counters) -> T) -> T { state.withLock { body(&$0) } }
+    }
+
+    public let server: HTTPServer
+    private let counters: CounterBox
+    private let log: LogFile?
+
+    private init(server: HTTPServer, counters: CounterBox, log: LogFile?) {
+        self.server = server
+        self.counters = counters
+        self.log = log
+    }
 
     public var port: Int { server.port }
-    public var stats: Stats { state.snapshot() }
 
-    public static func start(_ options: MockSinkOptions, group: EventLoopGroup? = nil) async throws -> MockSink {
-        let state = try SinkState(options)
-        let handler: HTTPServerHandler
-        if options.delayMilliseconds > 0 {
-            let delay = Duration.milliseconds(options.delayMilliseconds)
-            handler = .async { request in
-                if request.method == "POST" { try? await Task.sleep(for: delay) }
-                return state.respond(to: request)
+    public static func start(_ options: Options) async throws -> MockSink {
+        let counters = CounterBox()
+        let log = try options.logPath.map(LogFile.init(path:))
+        let ok = HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "text/plain")]), body: Array("ok\n".utf8))
+        let failed = HTTPResponse(status: options.failStatus, headers: HTTPHeaders([("content-type", "text/plain")]),
+                                  body: Array("injected failure\n".utf8))
+        let respond: @Sendable (HTTPServerRequest) -> HTTPResponse = { request in
+            if request.method == "GET" && request.path == "/stats" {
+                return HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "application/json")]),
+                                    body: Array(counters.withLock { Self.statsJSON($0) }.utf8))
             }
-        } else {
-            handler = .sync { request in state.respond(to: request) }
+            let fail = request.method == "POST" && options.failRate > 0 && Double.random(in: 0..<1) < options.failRate
+            counters.withLock {
+                $0.requests += 1
+                if request.method == "POST" { $0.posts += 1; $0.bodyBytes += request.body.count }
+                if fail { $0.failuresInjected += 1 }
+            }
+            log?.write(request)
+            guard request.method == "POST" else {
+                return HTTPResponse(status: 405, headers: HTTPHeaders([("allow", "POST")]), body: [])
+            }
+            return fail ? failed : ok
         }
+        let handler: HTTPServerHandler = options.delay == .zero
+            ? .sync(respond)
+            : .async { request in
+                try? await Task.sleep(for: options.delay)
+                return respond(request)
+            }
         let server = try await HTTPServer.start(
-            configuration: HTTPServerConfiguration(host: options.host, port: options.port, maxBodyBytes: 64 * 1024 * 1024), group: group, handler: handler)
-        return MockSink(server: server, state: state)
+            configuration: HTTPServerConfiguration(host: options.host, port: options.port), handler: handler)
+        return MockSink(server: server, counters: counters, log: log)
     }
 
-    private init(server: HTTPServer, state: SinkState) {
-        self.server = server
-        self.state = state
+    /// (requests, posts, failures injected, body bytes) so far.
+    public var stats: (requests: Int, posts: Int, failuresInjected: Int, bodyBytes: Int) {
+        counters.withLock { ($0.requests, $0.posts, $0.failuresInjected, $0.bodyBytes) }
     }
 
     public func shutdown() async {
-        await server.shutdown(gracePeriod: .seconds(2))
-        state.closeLog()
+        await server.shutdown()
+        log?.close()
+    }
+
+    private static func statsJSON(_ c: Counters) -> String {
+        #"{"requests":\#(c.requests),"posts":\#(c.posts),"failures_injected":\#(c.failuresInjected),"body_bytes":\#(c.bodyBytes)}"#
     }
 }
 
-/// The sink's counters and log. Thread-safe: atomics, and the log file behind a mutex.
-final class SinkState: Sendable {
-    private let requests = Atomic<Int>(0)
-    private let posts = Atomic<Int>(0)
-    private let failures = Atomic<Int>(0)
-    private let bytes = Atomic<Int>(0)
-    private let options: MockSinkOptions
-    private let log: Mutex<UnsafeMutablePointer<FILE>?>
+/// Appends request records to a file; one lock so lines never interleave.
+final class LogFile: Sendable {
+    private let handle: Mutex<FileHandle?>
 
-    init(_ options: MockSinkOptions) throws {
-        self.options = options
-        var file: UnsafeMutablePointer<FILE>?
-        if let path = options.logPath {
-            file = fopen(path, "a")
-            if file == nil { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw PismoError.invalidInput("cannot write the sink log at \(path)")
         }
-        log = Mutex(file)
+        self.handle = Mutex(handle)
     }
 
-    func respond(to request: HTTPServerRequest) -> HTTPResponse {
-        requests.wrappingAdd(1, ordering: .relaxed)
-        if request.method == "GET" && request.path == "/stats" { return statsResponse() }
-        guard request.method == "POST" else { return HTTPResponse(status: 200) }
-        posts.wrappingAdd(1, ordering: .relaxed)
-        bytes.wrappingAdd(request.body.count, ordering: .relaxed)
-        let fail = options.failRate > 0 && Double.random(in: 0..<1) < options.failRate
-        if fail { failures.wrappingAdd(1, ordering: .relaxed) }
-        let status = fail ? options.failStatus : 200
-        writeLogLine(request, status: status)
-        return HTTPResponse(status: status)
+    func write(_ request: HTTPServerRequest) {
+        let now = Date()
+        var writer = JSONWriter(capacity: 256 + request.body.count)
+        writer.beginObject()
+        writer.key("time"); writer.string(now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        writer.key("time_unix"); writer.double(now.timeIntervalSince1970)
+        writer.key("method"); writer.string(request.method)
+        writer.key("path"); writer.string(String(request.path))
+        writer.key("webhook_id"); request.headers["webhook-id"].map { writer.string($0) } ?? writer.null()
+        writer.key("webhook_timestamp"); request.headers["webhook-timestamp"].map { writer.string($0) } ?? writer.null()
+        writer.key("webhook_signature"); request.headers["webhook-signature"].map { writer.string($0) } ?? writer.null()
+        writer.key("bytes"); writer.int(request.body.count)
+        writer.key("body"); writer.string(String(decoding: request.body, as: UTF8.self))
+        writer.endObject()
+        var line = writer.bytes
+        line.append(0x0A)
+        handle.withLock { $0?.write(Data(line)) }
     }
 
-    func snapshot() -> MockSink.Stats {
-        MockSink.Stats(
-            requests: requests.load(ordering: .relaxed), posts: posts.load(ordering: .relaxed),
-            failuresInjected: failures.load(ordering: .relaxed), bodyBytes: bytes.load(ordering: .relaxed))
-    }
-
-    private func statsResponse() -> HTTPResponse {
-        let s = snapshot()
-        let json = "{\"requests\":\(s.requests),\"posts\":\(s.posts),\"failures_injected\":\(s.failuresInjected),\"bytes\":\(s.bodyBytes)}"
-        return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(json.utf8))
-    }
-
-    /// One JSON object per line: time, method, path, status, webhook-id, body size and the body
-    /// itself (`body` when it is UTF-8, else `body_base64`) so tests can check byte identity.
-    private func writeLogLine(_ request: HTTPServerRequest, status: Int) {
-        guard options.logPath != nil else { return }
-        var line = "{\"time\":\(JSONText.quote(ISO8601DateFormatter().string(from: Date())))"
-        line += ",\"method\":\(JSONText.quote(request.method)),\"path\":\(JSONText.quote(String(request.target)))"
-        line += ",\"status\":\(status),\"webhook_id\":\(request.headers["webhook-id"].map(JSONText.quote) ?? "null")"
-        line += ",\"bytes\":\(request.body.count)"
-        if let text = String(validating: request.body, as: UTF8.self) {
-            line += ",\"body\":\(JSONText.quote(text))"
-        } else {
-            line += ",\"body_base64\":\(JSONText.quote(Data(request.body).base64EncodedString()))"
-        }
-        line += "}\n"
-        log.withLock { file in
-            guard let file else { return }
-            fputs(line, file)
-            fflush(file)
-        }
-    }
-
-    func closeLog() {
-        log.withLock { file in
-            if let file { fclose(file) }
-            file = nil
-        }
-    }
-}
-
-enum JSONText {
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+    func close() {
+        handle.withLock { $0?.closeFile(); $0 = nil }
     }
 }

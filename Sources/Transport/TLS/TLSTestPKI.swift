@@ -3,7 +3,7 @@ import Glibc
 
 /// A throwaway PKI for tests, benchmarks and local runs, minted with OpenSSL's API into a fresh
 /// temp directory: a CA, a server certificate it signs (localhost, 127.0.0.1, ::1; valid one day),
-/// and an unrelated self-signed "localhost" certificate. Keys are new P-256 keys every time, so no
+/// a CA-signed certificate for "other.example" only, and an unrelated self-signed "localhost" one. Keys are new P-256 keys every time, so no
 /// key material is ever committed. `remove()` deletes the directory. Never use it in production.
 public struct TLSTestPKI: Sendable {
     public let directory: String
@@ -12,6 +12,9 @@ public struct TLSTestPKI: Sendable {
     public var serverKeyFile: String { directory + "/server.key" }
     public var selfSignedCertificateFile: String { directory + "/self-signed.pem" }
     public var selfSignedKeyFile: String { directory + "/self-signed.key" }
+    /// Signed by the CA but issued for "other.example" only: trusted, yet wrong for localhost.
+    public var otherHostCertificateFile: String { directory + "/other-host.pem" }
+    public var otherHostKeyFile: String { directory + "/other-host.key" }
 
     /// A client configuration trusting only this PKI's CA.
     public var clientConfiguration: TLSClientConfiguration {
@@ -44,32 +47,46 @@ public struct TLSTestPKI: Sendable {
         defer { EVP_PKEY_free(serverKey) }
         let server = try Self.certificate(
             subject: "localhost", key: serverKey, issuer: ca, issuerKey: caKey,
-            extensions: Self.leafExtensions + [(NID_authority_key_identifier, "keyid:always")])
+            extensions: Self.leafExtensions(names: "DNS:localhost,IP:127.0.0.1,IP:::1") + [(NID_authority_key_identifier, "keyid:always")])
         defer { X509_free(server) }
         try Self.write(certificate: server, to: serverCertificateFile)
         try Self.write(key: serverKey, to: serverKeyFile)
 
+        let otherKey = try Self.newKey()
+        defer { EVP_PKEY_free(otherKey) }
+        let other = try Self.certificate(
+            subject: "other.example", key: otherKey, issuer: ca, issuerKey: caKey,
+            extensions: Self.leafExtensions(names: "DNS:other.example") + [(NID_authority_key_identifier, "keyid:always")])
+        defer { X509_free(other) }
+        try Self.write(certificate: other, to: otherHostCertificateFile)
+        try Self.write(key: otherKey, to: otherHostKeyFile)
+
         let selfKey = try Self.newKey()
         defer { EVP_PKEY_free(selfKey) }
         let selfSigned = try Self.certificate(
-            subject: "localhost", key: selfKey, issuer: nil, issuerKey: selfKey, extensions: Self.leafExtensions)
+            subject: "localhost", key: selfKey, issuer: nil, issuerKey: selfKey,
+            extensions: Self.leafExtensions(names: "DNS:localhost,IP:127.0.0.1,IP:::1"))
         defer { X509_free(selfSigned) }
         try Self.write(certificate: selfSigned, to: selfSignedCertificateFile)
         try Self.write(key: selfKey, to: selfSignedKeyFile)
     }
 
     public func remove() {
-        for file in [caFile, serverCertificateFile, serverKeyFile, selfSignedCertificateFile, selfSignedKeyFile] {
+        for file in [
+            caFile, serverCertificateFile, serverKeyFile, selfSignedCertificateFile, selfSignedKeyFile,
+            otherHostCertificateFile, otherHostKeyFile,
+        ] {
             unlink(file)
         }
         rmdir(directory)
     }
 
-    private static let leafExtensions: [(Int32, String)] = [
-        (NID_basic_constraints, "critical,CA:FALSE"), (NID_key_usage, "critical,digitalSignature"),
-        (NID_ext_key_usage, "serverAuth"), (NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1,IP:::1"),
-        (NID_subject_key_identifier, "hash"),
-    ]
+    private static func leafExtensions(names: String) -> [(Int32, String)] {
+        [
+            (NID_basic_constraints, "critical,CA:FALSE"), (NID_key_usage, "critical,digitalSignature"),
+            (NID_ext_key_usage, "serverAuth"), (NID_subject_alt_name, names), (NID_subject_key_identifier, "hash"),
+        ]
+    }
 
     private static func newKey() throws -> OpaquePointer {
         guard let key = chttp_tls_ec_key_generate("P-256") else { throw TLSError(.configuration, "EC key generation failed") }

@@ -1,6 +1,8 @@
-// pismo-microbench validation [--count N] [--seed S] [--schema-dir DIR] [--write-corpus PATH] [--skip-foundation] [--validator-only]
-// Parse + envelope validation + per-type validation of a generated event corpus (90% valid),
-// on the calling thread; prints documents/s. Also times Foundation's JSONSerialization parse of
+// pismo-microbench validation [--count N] [--seed S] [--schema-dir DIR] [--write-corpus PATH | --corpus PATH]
+//                             [--shared-corpus] [--repeats N] [--skip-foundation] [--validator-only]
+// Parse + envelope validation + per-type validation of a generated event corpus (90% valid;
+// ValidationCorpus.swift: transaction.authorized / monitoring.alert / an unknown type, ~313 bytes),
+// on the calling thread; prints documents/s (best of N passes, default 5). Also times Foundation's JSONSerialization parse of
 // the same corpus for scale. --write-corpus writes the corpus as JSON lines and exits (used by
 // bench/validation.sh to feed jsonschema-rs the exact same documents).
 import Foundation
@@ -8,7 +10,7 @@ import Pismo
 import PismoJSON
 
 func runValidationBenchmark(_ args: [String]) throws {
-    var count = 100_000, seed: UInt64 = 42, schemaDir = "schema", corpusPath: String?, skipFoundation = false, validatorOnlyMode = false
+    var count = 100_000, seed: UInt64 = 42, schemaDir = "schema", corpusPath: String?, skipFoundation = false, validatorOnlyMode = false, readPath: String?, sharedCorpus = false, repeats = 5
     var i = 0
     while i < args.count {
         let value = i + 1 < args.count ? args[i + 1] : ""
@@ -17,17 +19,31 @@ func runValidationBenchmark(_ args: [String]) throws {
         case "--seed": seed = UInt64(value) ?? seed
         case "--schema-dir": schemaDir = value
         case "--write-corpus": corpusPath = value
+        case "--corpus": readPath = value
+        case "--shared-corpus": sharedCorpus = true; i -= 1
+        case "--repeats": repeats = max(1, Int(value) ?? repeats)
         case "--skip-foundation": skipFoundation = true; i -= 1
         case "--validator-only": validatorOnlyMode = true; i -= 1
         default: throw BenchUsage.unknown(args[i])
         }
         i += 2
     }
-    let corpus = makeValidationCorpus(count: count, seed: seed, invalidFraction: 0.1)
+    let corpus: [[UInt8]]
+    if let readPath {
+        guard let data = FileManager.default.contents(atPath: readPath) else { throw BenchUsage.unknown(readPath) }
+        corpus = Array(data).split(separator: 0x0A).map(Array.init)
+        count = corpus.count
+    } else if sharedCorpus {
+        // The JSON benchmark's corpus (Corpus.swift): bigger events (~800 bytes) of types with no
+        // per-type schema here, so this measures parse + envelope only.
+        corpus = makeEventCorpus(count: count, seed: seed, invalidFraction: 0.1)
+    } else {
+        corpus = makeValidationCorpus(count: count, seed: seed, invalidFraction: 0.1)
+    }
     if let corpusPath {
         var text = [UInt8]()
         for doc in corpus { text += doc; text.append(0x0A) }
-        FileManager.default.createFile(atPath: corpusPath, contents: Data(text))
+        guard FileManager.default.createFile(atPath: corpusPath, contents: Data(text)) else { throw BenchUsage.unknown(corpusPath) }
         print("wrote \(corpus.count) events to \(corpusPath)")
         return
     }
@@ -38,15 +54,19 @@ func runValidationBenchmark(_ args: [String]) throws {
 
     var valid = 0
     for doc in corpus.prefix(10_000) where validator.validate(doc).isValid { valid += 1 }  // warm-up
-    valid = 0
-    let start = DispatchTime.now().uptimeNanoseconds
-    for doc in corpus where validator.validate(doc).isValid { valid += 1 }
-    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    print(String(format: "pismo parse+validate: %.0f docs/s (%.1f MB/s), %d valid / %d", Double(count) / seconds,
-                 Double(bytes) / seconds / 1e6, valid, count))
+    // Best of `repeats` passes: the machine is shared, and the best pass is the least disturbed.
+    var best = Double.infinity
+    for _ in 0..<repeats {
+        valid = 0
+        let start = DispatchTime.now().uptimeNanoseconds
+        for doc in corpus where validator.validate(doc).isValid { valid += 1 }
+        best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    print(String(format: "pismo parse+validate: %.0f docs/s (%.1f MB/s), %d valid / %d (best of %d)", Double(count) / best,
+                 Double(bytes) / best / 1e6, valid, count, repeats))
 
-    try validatorOnly(corpus, schemaDir: schemaDir)
     if skipFoundation { return }
+    try validatorOnly(corpus, schemaDir: schemaDir)
     let datas = corpus.map { Data($0) }
     let foundationStart = DispatchTime.now().uptimeNanoseconds
     var parsed = 0
@@ -67,7 +87,7 @@ private func validatorOnly(_ corpus: [[UInt8]], schemaDir: String, rounds: Int =
     let documents = corpus.compactMap { try? JSONDocument(bytes: $0) }
     let targets = documents.map { doc -> (JSONNode, JSONSchemaValidator?, JSONNode?) in
         let root = doc.root
-        return (root, root[key: "event_type"]?.string.flatMap { perType[$0] }, root[key: "data"])
+        return (root, root["event_type"]?.string.flatMap { perType[$0] }, root["data"])
     }
     var valid = 0
     let start = DispatchTime.now().uptimeNanoseconds

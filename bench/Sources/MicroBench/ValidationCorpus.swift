@@ -3,17 +3,7 @@
 // with a given fraction made invalid in assorted ways (bad client_id, bad date, missing field,
 // wrong data types, cents violations).
 import Foundation
-
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import Pismo
 
 func makeValidationCorpus(count: Int, seed: UInt64, invalidFraction: Double) -> [[UInt8]] {
     var rng = SplitMix64(state: seed)

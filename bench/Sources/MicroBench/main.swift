@@ -6,6 +6,10 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "tls-handshake": tlsHandshakeBenchmark,
     "tls-transfer": tlsTransferBenchmark,
     "validation": runValidationBenchmark,
+    "aws": runAWSBenchmarks,
+    "json": runJSONBench,
+    "loop-hop": loopHopBenchmark,
+    "http-loopback": httpLoopbackBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

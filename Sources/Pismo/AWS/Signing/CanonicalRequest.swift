@@ -70,41 +70,100 @@ public enum CanonicalRequest {
     /// Names are lower-cased; values trimmed with inner whitespace runs collapsed to one space;
     /// repeated names keep their order and are joined with `,`.
     public static func canonicalHeaders(_ headers: [(name: String, value: String)]) -> (block: String, signed: String) {
-        var grouped: [(name: String, values: [String])] = []
-        for (name, value) in headers {
-            let lower = name.lowercased()
-            let clean = collapseWhitespace(value)
-            if let i = grouped.firstIndex(where: { $0.name == lower }) {
-                grouped[i].values.append(clean)
+        let (block, signed) = canonicalHeaderBytes(headers)
+        return (String(decoding: block, as: UTF8.self), String(decoding: signed, as: UTF8.self))
+    }
+
+    /// Byte form of `canonicalHeaders`, built without intermediate Strings (signing hot path).
+    static func canonicalHeaderBytes(_ headers: [(name: String, value: String)]) -> (block: [UInt8], signed: [UInt8]) {
+        let names = headers.map { lowercasedBytes($0.name) }
+        // Stable order: by name, then by position, so repeated headers keep the order they were sent in.
+        let order = names.indices.sorted { a, b in
+            names[a] == names[b] ? a < b : names[a].lexicographicallyPrecedes(names[b])
+        }
+        var block: [UInt8] = []
+        block.reserveCapacity(headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 })
+        var signed: [UInt8] = []
+        var previous: Int?
+        for i in order {
+            if let p = previous, names[p] == names[i] {
+                block[block.count - 1] = UInt8(ascii: ",")  // replaces the previous line's "\n"
             } else {
-                grouped.append((lower, [clean]))
+                if previous != nil { signed.append(UInt8(ascii: ";")) }
+                signed += names[i]
+                block += names[i]
+                block.append(UInt8(ascii: ":"))
             }
+            appendCollapsed(headers[i].value, to: &block)
+            block.append(UInt8(ascii: "\n"))
+            previous = i
         }
-        grouped.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
-        var block = ""
-        for entry in grouped {
-            block += entry.name + ":" + entry.values.joined(separator: ",") + "\n"
-        }
-        return (block, grouped.map(\.name).joined(separator: ";"))
+        return (block, signed)
+    }
+
+    private static func lowercasedBytes(_ name: String) -> [UInt8] {
+        name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
     }
 
     static func collapseWhitespace(_ value: String) -> String {
+        if isAlreadyCanonical(value) { return value }
         var out: [UInt8] = []
-        out.reserveCapacity(value.utf8.count)
+        appendCollapsed(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `value` trimmed, with every whitespace run (space, tab, CR, LF) as one space.
+    static func appendCollapsed(_ value: String, to out: inout [UInt8]) {
+        if isAlreadyCanonical(value) {  // the common case: tokens, dates, hosts
+            out += value.utf8
+            return
+        }
+        let start = out.count
         var pendingSpace = false
         for b in value.utf8 {
             if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
-                pendingSpace = !out.isEmpty
+                pendingSpace = out.count > start
             } else {
                 if pendingSpace { out.append(0x20); pendingSpace = false }
                 out.append(b)
             }
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func isAlreadyCanonical(_ value: String) -> Bool {
+        if let answer = value.utf8.withContiguousStorageIfAvailable(isAlreadyCanonical) { return answer }
+        return isAlreadyCanonical(Array(value.utf8))
+    }
+
+    private static func isAlreadyCanonical<C: Collection<UInt8>>(_ bytes: C) -> Bool {
+        var previousSpace = true  // a leading space is not canonical
+        for b in bytes {
+            if b == 0x09 || b == 0x0A || b == 0x0D { return false }
+            let space = b == 0x20
+            if space && previousSpace { return false }
+            previousSpace = space
+        }
+        return !previousSpace || bytes.isEmpty
     }
 
     public static func build(method: String, canonicalURI: String, canonicalQuery: String,
                              headerBlock: String, signedHeaders: String, payloadHash: String) -> String {
-        method + "\n" + canonicalURI + "\n" + canonicalQuery + "\n" + headerBlock + "\n" + signedHeaders + "\n" + payloadHash
+        String(decoding: buildBytes(method: method, canonicalURI: canonicalURI, canonicalQuery: canonicalQuery,
+                                    headerBlock: Array(headerBlock.utf8), signedHeaders: Array(signedHeaders.utf8),
+                                    payloadHash: payloadHash), as: UTF8.self)
+    }
+
+    static func buildBytes(method: String, canonicalURI: String, canonicalQuery: String,
+                           headerBlock: [UInt8], signedHeaders: [UInt8], payloadHash: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(method.utf8.count + canonicalURI.utf8.count + canonicalQuery.utf8.count
+                            + headerBlock.count + signedHeaders.count + 70)
+        out += method.utf8; out.append(0x0A)
+        out += canonicalURI.utf8; out.append(0x0A)
+        out += canonicalQuery.utf8; out.append(0x0A)
+        out += headerBlock; out.append(0x0A)
+        out += signedHeaders; out.append(0x0A)
+        out += payloadHash.utf8
+        return out
     }
 }

@@ -25,8 +25,6 @@ public struct SigV4Signer: Sendable {
         public init() {}
     }
 
-    /// Headers that proxies and clients rewrite; signing them breaks signatures in transit.
-    static let unsignedHeaders: Set<String> = ["authorization", "expect", "user-agent", "x-amzn-trace-id", "connection"]
     static let algorithm = "AWS4-HMAC-SHA256"
     public static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
@@ -69,14 +67,27 @@ public struct SigV4Signer: Sendable {
     /// The header-mode signature over exactly the headers given (minus the never-signed ones).
     public func signature(method: String, path: String, query: String, headers: [(name: String, value: String)],
                           payloadHash: String, credentials: AWSCredentials, time: AWSTimestamp) -> SigV4Signature {
-        let signable = headers.filter { !Self.unsignedHeaders.contains($0.name.lowercased()) }
-        let (block, signed) = CanonicalRequest.canonicalHeaders(signable)
-        let creq = CanonicalRequest.build(
+        let signable = headers.filter { !Self.isUnsigned($0.name) }
+        let (block, signed) = CanonicalRequest.canonicalHeaderBytes(signable)
+        let creq = CanonicalRequest.buildBytes(
             method: method, canonicalURI: CanonicalRequest.canonicalURI(path: path, normalize: options.normalizePath),
-            canonicalQuery: CanonicalRequest.canonicalQuery(query), headerBlock: block,
+            canonicalQuery: query.isEmpty ? "" : CanonicalRequest.canonicalQuery(query), headerBlock: block,
             signedHeaders: signed, payloadHash: payloadHash)
-        return finish(canonicalRequest: creq, signedHeaders: signed, credentials: credentials, time: time) { scope, sig in
-            "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signed), Signature=\(sig)"
+        let signedList = String(decoding: signed, as: UTF8.self)
+        return finish(canonicalRequest: creq, signedHeaders: signedList, credentials: credentials, time: time) { scope, sig in
+            "\(Self.algorithm) Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signedList), Signature=\(sig)"
+        }
+    }
+
+    /// Headers never signed: `authorization`, and those proxies and clients add or rewrite in transit
+    /// (`expect`, `user-agent`, `x-amzn-trace-id`, `connection`). Case-insensitive, no lower-cased copy.
+    static func isUnsigned(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 6: return name.caseInsensitiveEquals("expect")
+        case 10: return name.caseInsensitiveEquals("user-agent") || name.caseInsensitiveEquals("connection")
+        case 13: return name.caseInsensitiveEquals("authorization")
+        case 15: return name.caseInsensitiveEquals("x-amzn-trace-id")
+        default: return false
         }
     }
 
@@ -85,7 +96,7 @@ public struct SigV4Signer: Sendable {
     public func presignature(method: String, path: String, query: String, headers: [(name: String, value: String)],
                              payloadHash: String, credentials: AWSCredentials, time: AWSTimestamp,
                              expiresSeconds: Int) -> SigV4Signature {
-        let signable = headers.filter { !Self.unsignedHeaders.contains($0.name.lowercased()) }
+        let signable = headers.filter { !Self.isUnsigned($0.name) }
         let (block, signed) = CanonicalRequest.canonicalHeaders(signable)
         let scope = credentialScope(time)
         var params: [(String, String)] = [
@@ -100,20 +111,20 @@ public struct SigV4Signer: Sendable {
             method: method, canonicalURI: CanonicalRequest.canonicalURI(path: path, normalize: options.normalizePath),
             canonicalQuery: CanonicalRequest.canonicalQuery(query, adding: params), headerBlock: block,
             signedHeaders: signed, payloadHash: payloadHash)
-        return finish(canonicalRequest: creq, signedHeaders: signed, credentials: credentials, time: time) { _, sig in sig }
+        return finish(canonicalRequest: Array(creq.utf8), signedHeaders: signed, credentials: credentials, time: time) { _, sig in sig }
     }
 
     public func credentialScope(_ time: AWSTimestamp) -> String {
         "\(time.scopeDate)/\(region)/\(service)/aws4_request"
     }
 
-    private func finish(canonicalRequest creq: String, signedHeaders: String, credentials: AWSCredentials,
+    private func finish(canonicalRequest creq: [UInt8], signedHeaders: String, credentials: AWSCredentials,
                         time: AWSTimestamp, authorization: (String, String) -> String) -> SigV4Signature {
         let scope = credentialScope(time)
-        let sts = "\(Self.algorithm)\n\(time.amzDate)\n\(scope)\n" + Hex.encode(Digests.sha256(Array(creq.utf8)))
+        let sts = "\(Self.algorithm)\n\(time.amzDate)\n\(scope)\n" + Hex.encode(Digests.sha256(creq))
         let key = keys.signingKey(secret: credentials.secretAccessKey, date: time.scopeDate, region: region, service: service)
         let sig = Hex.encode(Digests.hmacSHA256(key: key, message: Array(sts.utf8)))
-        return SigV4Signature(canonicalRequest: creq, stringToSign: sts, signature: sig, signedHeaders: signedHeaders,
+        return SigV4Signature(canonicalRequest: String(decoding: creq, as: UTF8.self), stringToSign: sts, signature: sig, signedHeaders: signedHeaders,
                               credentialScope: scope, authorization: authorization(scope, sig))
     }
 }

@@ -121,12 +121,10 @@ extension SchemaCompiler {
         var p = PropertyApplicators()
         if let props = s.member("properties") {
             guard let members = props.objectMembers else { throw fail(c, "properties", "must be an object") }
-            p.hasProperties = true
             for m in members { p.named.append((Array(m.key.utf8), try sub(c, "properties", m.key))) }
         }
         if let patterns = s.member("patternProperties") {
             guard let members = patterns.objectMembers else { throw fail(c, "patternProperties", "must be an object") }
-            p.hasPatterns = true
             for m in members {
                 let regex: ECMARegex
                 do { regex = try ECMARegex(m.key) } catch { throw fail(c, "patternProperties", "\(error)") }
@@ -148,7 +146,7 @@ extension SchemaCompiler {
     /// A non-negative integer keyword value (1.0 counts as an integer).
     func count(_ c: KeywordContext, _ keyword: String) throws(SchemaError) -> Int? {
         guard let value = c.schema.member(keyword) else { return nil }
-        guard let text = value.numberText, let d = DecimalNumber(text), d.isInteger, !d.negative else {
+        guard let text = value.numberText, let d = ExactDecimal(text), d.isInteger, !d.negative else {
             throw fail(c, keyword, "must be a non-negative integer")
         }
         return d.digits.count + d.exponent > 18 ? Int.max : Int(d.toDouble())

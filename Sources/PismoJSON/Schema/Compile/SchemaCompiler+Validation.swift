@@ -49,7 +49,7 @@ extension SchemaCompiler {
     }
 
     private func bound(_ v: JSONValue, _ c: KeywordContext, _ keyword: String) throws(SchemaError) -> NumberBound {
-        guard let text = v.numberText, let exact = DecimalNumber(text) else { throw fail(c, keyword, "must be a number") }
+        guard let text = v.numberText, let exact = ExactDecimal(text) else { throw fail(c, keyword, "must be a number") }
         let double = Double(text) ?? exact.toDouble()
         return NumberBound(text: text, double: double, exact: exact,
                            doubleIsExact: exact.digits.count <= 15 && abs(exact.exponent) < 280 && double.isFinite)

@@ -51,8 +51,6 @@ struct SchemaCompiler {
         return result
     }
 
-    func resource(_ uri: String) -> Int? { resourceIndex[uri] }
-
     private mutating func resourceID(_ uri: String) -> Int {
         if let id = resourceIndex[uri] { return id }
         resourceURIs.append(uri)

@@ -50,8 +50,29 @@ struct TypeSet: OptionSet, Sendable {
 struct NumberBound: Sendable {
     let text: String
     let double: Double
-    let exact: DecimalNumber
+    let exact: ExactDecimal
     let doubleIsExact: Bool
+    /// As a `multipleOf`: the divisor as an Int when it is a small integer (else 0).
+    var integerDivisor = 0
+    /// As a `multipleOf` with a fractional divisor d = m * 10^-scale (small m): m and scale.
+    var scaledDivisor = 0
+    var scale = 0
+
+    init(text: String, double: Double, exact: ExactDecimal, doubleIsExact: Bool) {
+        self.text = text
+        self.double = double
+        self.exact = exact
+        self.doubleIsExact = doubleIsExact
+        guard !exact.negative, !exact.isZero, exact.digits.count <= 15 else { return }
+        var m = 0
+        for d in exact.digits { m = m * 10 + Int(d) }
+        if exact.exponent >= 0 {
+            if exact.exponent <= 3 { for _ in 0..<exact.exponent { m *= 10 }; integerDivisor = m }
+        } else if -exact.exponent <= 6 {
+            scaledDivisor = m
+            scale = -exact.exponent
+        }
+    }
 }
 
 enum BoundKind: Sendable {
@@ -72,7 +93,6 @@ struct PropertyApplicators: Sendable {
     var named: [(key: [UInt8], node: NodeID)] = []
     var patterns: [(regex: ECMARegex, source: String, node: NodeID)] = []
     var additional: NodeID?
-    var hasProperties = false, hasPatterns = false
 }
 
 enum Keyword: Sendable {
@@ -98,14 +118,6 @@ enum Keyword: Sendable {
     case ref(NodeID)
     case dynamicRef(anchor: String, fallback: NodeID)
     case unevaluatedProperties(NodeID), unevaluatedItems(NodeID)
-
-    /// Keywords compiled from several schema keywords prefix their own keyword locations.
-    var locatesOwnErrors: Bool {
-        switch self {
-        case .properties, .items, .conditional, .unevaluatedProperties, .unevaluatedItems: return true
-        default: return false
-        }
-    }
 
     var name: String {
         switch self {

@@ -1,34 +1,12 @@
 /// Read helpers over the JSON reader's `JSONValue` tree used while compiling schemas
-/// (compile time only; the hot path uses `JSONNode` cursors, see InstanceAccess.swift).
+/// (compile time only; the hot path reads the parsed tape through `Instance`).
+/// `stringValue`, `numberText`, `boolValue`, `arrayValue` come from JSONValue itself.
 extension JSONValue {
-    var objectMembers: [JSONMember]? {
-        if case .object(let members) = self { return members }
-        return nil
-    }
+    var objectMembers: [JSONMember]? { objectValue }
 
     func member(_ key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         for m in members where m.key == key { return m.value }
-        return nil
-    }
-
-    var stringValue: String? {
-        if case .string(let s) = self { return s }
-        return nil
-    }
-
-    var arrayValue: [JSONValue]? {
-        if case .array(let a) = self { return a }
-        return nil
-    }
-
-    var boolValue: Bool? {
-        if case .bool(let b) = self { return b }
-        return nil
-    }
-
-    var numberText: String? {
-        if case .number(let n) = self { return n }
         return nil
     }
 

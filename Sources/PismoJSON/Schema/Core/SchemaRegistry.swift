@@ -48,7 +48,7 @@ public struct SchemaRegistry: Sendable {
         do { document = try JSONDocument(text) } catch {
             throw SchemaError(location: uri, reason: "invalid JSON: \(error)")
         }
-        return try add(document.root.value, retrievedFrom: uri)
+        return try add(JSONValue(document.root), retrievedFrom: uri)
     }
 
     func hasResource(_ uri: String) -> Bool { resources[uri] != nil }

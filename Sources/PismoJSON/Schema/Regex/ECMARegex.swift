@@ -12,6 +12,7 @@ public final class ECMARegex: Sendable {
     private let programs: [RegexProgram]
     private let sets: [RegexCharSet]
     private let registerCount: Int
+    private let captureRegisters: Int
     private let anchoredStart: Bool
 
     struct FastPiece: Sendable {
@@ -29,6 +30,7 @@ public final class ECMARegex: Sendable {
         programs = compiler.programs
         sets = compiler.sets
         registerCount = compiler.registerCount
+        captureRegisters = 2 * (parser.groupCount + 1)
         let top: [RegexNode]
         if case .sequence(let nodes) = ast { top = nodes } else { top = [ast] }
         if case .lineStart = top.first { anchoredStart = true } else { anchoredStart = false }
@@ -46,7 +48,7 @@ public final class ECMARegex: Sendable {
         if let fastPath {
             return fastPath.withUnsafeBufferPointer { Self.scan($0, anchoredEnd: fastAnchoredEnd, utf8) }
         }
-        var vm = RegexVM(programs: programs, sets: sets, input: utf8)
+        var vm = RegexVM(programs: programs, sets: sets, input: utf8, captureRegisters: captureRegisters)
         var registers = [Int](repeating: -1, count: registerCount)
         var start = 0
         while start <= utf8.count {
@@ -83,6 +85,8 @@ public final class ECMARegex: Sendable {
 
     private static func decodeScalar(_ input: UnsafeBufferPointer<UInt8>, _ i: Int) -> (UInt32, Int) {
         let b0 = UInt32(input[i])
+        let need = b0 < 0xC0 ? 0 : (b0 < 0xE0 ? 2 : (b0 < 0xF0 ? 3 : 4))
+        if need == 0 || i + need > input.count { return (0xFFFD, 1) }
         if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(input[i + 1] & 0x3F), 2) }
         if b0 < 0xF0 {
             return ((b0 & 0x0F) << 12 | UInt32(input[i + 1] & 0x3F) << 6 | UInt32(input[i + 2] & 0x3F), 3)

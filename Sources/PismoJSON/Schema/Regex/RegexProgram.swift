@@ -9,6 +9,7 @@ enum RegexInstruction: Sendable {
     case jump(Int)
     case save(Int)                 // register = current position
     case failIfNoProgress(Int)     // fail when register == current position
+    case resetCaptures(ClosedRange<Int>)  // groups in the range become unset (each iteration)
     case lineStart, lineEnd
     case wordBoundary(negated: Bool)
     case backreference(Int)
@@ -96,15 +97,40 @@ struct RegexCompiler {
         for j in jumpsToEnd { patch(j, .jump(here)) }
     }
 
+    /// Capture group numbers inside a node (they are numbered in order, so a range).
+    private static func captures(in node: RegexNode) -> ClosedRange<Int>? {
+        var found: [Int] = []
+        func walk(_ n: RegexNode) {
+            switch n {
+            case .group(let body, let capture):
+                if let capture { found.append(capture) }
+                walk(body)
+            case .sequence(let nodes), .alternation(let nodes): nodes.forEach(walk)
+            case .repeating(let body, _, _, _), .look(let body, _, _): walk(body)
+            default: break
+            }
+        }
+        walk(node)
+        guard let lo = found.min(), let hi = found.max() else { return nil }
+        return lo...hi
+    }
+
+    /// One iteration of a quantified atom: ECMA-262 clears the atom's captures first.
+    private mutating func compileIteration(_ body: RegexNode, _ groups: ClosedRange<Int>?) throws(RegexSyntaxError) {
+        if let groups { emit(.resetCaptures(groups)) }
+        try compile(body)
+    }
+
     private mutating func compileRepeat(_ body: RegexNode, min lo: Int, max hi: Int?, greedy: Bool) throws(RegexSyntaxError) {
-        for _ in 0..<lo { try compile(body) }
+        let groups = Self.captures(in: body)
+        for _ in 0..<lo { try compileIteration(body, groups) }
         if let hi {
             // Each optional copy may be skipped; skipping one skips all later ones.
             var exits: [Int] = []
             for _ in lo..<hi {
                 exits.append(here)
                 emit(.split(0, 0))
-                try compile(body)
+                try compileIteration(body, groups)
             }
             for e in exits { patch(e, greedy ? .split(e + 1, here) : .split(here, e + 1)) }
             return
@@ -114,7 +140,7 @@ struct RegexCompiler {
         let loop = here
         emit(.split(0, 0))
         emit(.save(register))
-        try compile(body)
+        try compileIteration(body, groups)
         emit(.failIfNoProgress(register))
         emit(.jump(loop))
         patch(loop, greedy ? .split(loop + 1, here) : .split(here, loop + 1))

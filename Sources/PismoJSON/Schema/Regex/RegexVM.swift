@@ -8,6 +8,8 @@ struct RegexVM: ~Copyable {
     let programs: [RegexProgram]
     let sets: [RegexCharSet]
     let input: UnsafeBufferPointer<UInt8>
+    /// Registers 0..<captureRegisters are captures (the rest are loop guards).
+    let captureRegisters: Int
     var steps = 0
     static let stepBudget = 10_000_000
 
@@ -17,6 +19,9 @@ struct RegexVM: ~Copyable {
     func decode(_ i: Int) -> (UInt32, Int) {
         let b0 = UInt32(input[i])
         if b0 < 0x80 { return (b0, 1) }
+        // Truncated or stray bytes (not produced by a conforming JSON reader) decode as U+FFFD.
+        let need = b0 < 0xC0 ? 0 : (b0 < 0xE0 ? 2 : (b0 < 0xF0 ? 3 : 4))
+        if need == 0 || i + need > input.count { return (0xFFFD, 1) }
         if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(input[i + 1] & 0x3F), 2) }
         if b0 < 0xF0 {
             return ((b0 & 0x0F) << 12 | UInt32(input[i + 1] & 0x3F) << 6 | UInt32(input[i + 2] & 0x3F), 3)
@@ -55,6 +60,12 @@ struct RegexVM: ~Copyable {
                 stack.append(Frame(pcOrRegister: -1 - r, value: registers[r]))
                 registers[r] = pos
                 pc += 1
+            case .resetCaptures(let groups):
+                for r in (2 * groups.lowerBound)...(2 * groups.upperBound + 1) where registers[r] != -1 {
+                    stack.append(Frame(pcOrRegister: -1 - r, value: registers[r]))
+                    registers[r] = -1
+                }
+                pc += 1
             case .failIfNoProgress(let r):
                 if registers[r] == pos { ok = false } else { pc += 1 }
             case .lineStart: if pos == 0 { pc += 1 } else { ok = false }
@@ -64,7 +75,20 @@ struct RegexVM: ~Copyable {
             case .backreference(let n):
                 if let end = matchBackreference(n, at: pos, registers) { pos = end; pc += 1 } else { ok = false }
             case .look(let sub, let ahead, let negated):
-                if lookaround(sub, ahead: ahead, at: pos, registers) != negated { pc += 1 } else { ok = false }
+                var scratch = registers
+                let matched = lookaround(sub, ahead: ahead, at: pos, &scratch)
+                if matched == negated {
+                    ok = false
+                } else {
+                    if matched {
+                        // Captures made inside a positive lookaround stay visible (ECMA-262).
+                        for r in 2..<captureRegisters where scratch[r] != registers[r] {
+                            stack.append(Frame(pcOrRegister: -1 - r, value: registers[r]))
+                            registers[r] = scratch[r]
+                        }
+                    }
+                    pc += 1
+                }
             case .match:
                 if requiredEnd == nil || requiredEnd == pos { return true }
                 ok = false
@@ -93,8 +117,7 @@ struct RegexVM: ~Copyable {
         return pos + length
     }
 
-    private mutating func lookaround(_ sub: Int, ahead: Bool, at pos: Int, _ registers: [Int]) -> Bool {
-        var scratch = registers
+    private mutating func lookaround(_ sub: Int, ahead: Bool, at pos: Int, _ scratch: inout [Int]) -> Bool {
         if ahead { return run(sub, from: pos, registers: &scratch) }
         // Lookbehind: some start at or before pos whose match ends exactly at pos.
         var j = pos

@@ -8,7 +8,9 @@ final class CompiledSchema: @unchecked Sendable {
     let dynamicAnchors: [[String: NodeID]]
     let resourceURIs: [String]
     let nodes: UnsafeBufferPointer<FlatNode>
-    let regexes: UnsafeMutableBufferPointer<ECMARegex>
+    /// Unmanaged so matching never retains; `ownedRegexes` keeps them alive.
+    let regexes: UnsafeMutableBufferPointer<Unmanaged<ECMARegex>>
+    private let ownedRegexes: [ECMARegex]
     let bounds: UnsafeMutableBufferPointer<NumberBound>
     let values: [JSONValue]
     let valueLists: [[JSONValue]]
@@ -25,13 +27,14 @@ final class CompiledSchema: @unchecked Sendable {
         var flat: [FlatNode] = []
         for node in source {
             let ops = node.keywords.map { builder.op($0) }
-            flat.append(FlatNode(ops: arena.copy(ops), boolean: node.boolean.map { $0 ? 1 : 0 } ?? -1,
+            flat.append(FlatNode(ops: arena.copy(builder.fuse(ops)), recordOps: arena.copy(ops), boolean: node.boolean.map { $0 ? 1 : 0 } ?? -1,
                                  resource: node.resource, tracksEvaluation: node.tracksEvaluation,
                                  names: builder.keywordNames.count))
             builder.keywordNames.append(node.keywords.map(\.name))
         }
         nodes = arena.copy(flat)
-        regexes = Self.own(builder.regexes)
+        ownedRegexes = builder.regexes
+        regexes = Self.own(builder.regexes.map { Unmanaged.passUnretained($0) })
         bounds = Self.own(builder.bounds)
         values = builder.values
         valueLists = builder.valueLists
@@ -47,7 +50,6 @@ final class CompiledSchema: @unchecked Sendable {
     }
 
     deinit {
-        regexes.deinitialize()
         regexes.baseAddress.map { $0.deallocate() }
         bounds.deinitialize()
         bounds.baseAddress.map { $0.deallocate() }
@@ -69,6 +71,33 @@ private struct FlatBuilder {
         regexes.append(r)
         patternSources.append(source)
         return regexes.count - 1
+    }
+
+    /// Merges `required` into the node's `properties` op when both are present, so an object is
+    /// scanned once: named properties carry their required bit, other required keys are checked
+    /// against every member.
+    func fuse(_ ops: [Op]) -> [Op] {
+        guard let r = ops.firstIndex(where: { if case .required = $0 { return true }; return false }),
+              let p = ops.firstIndex(where: { if case .properties = $0 { return true }; return false }),
+              case .required(let keys) = ops[r], keys.count <= 64,
+              case .properties(let properties) = ops[p] else { return ops }
+        let (named, patterns, additional) = (properties.pointee.named, properties.pointee.patterns, properties.pointee.additional)
+        var fusedNamed = Array(named)
+        var extra: [RequiredKey] = []
+        for (bit, key) in keys.enumerated() {
+            if let i = fusedNamed.firstIndex(where: { $0.key.equals(key.bytes) }) {
+                fusedNamed[i].requiredBit |= 1 << UInt64(bit)
+            } else {
+                extra.append(RequiredKey(key: key, bit: 1 << UInt64(bit)))
+            }
+        }
+        var out = ops
+        let mask: UInt64 = keys.count == 64 ? ~0 : (1 << UInt64(keys.count)) - 1
+        let plan = ObjectPlan(named: arena.copy(fusedNamed), patterns: patterns, additional: additional,
+                              extraRequired: arena.copy(extra), requiredMask: mask)
+        out[r] = .objectPlan(arena.copy([plan]).baseAddress!)
+        out.remove(at: p)
+        return out
     }
 
     mutating func op(_ k: Keyword) -> Op {
@@ -93,7 +122,9 @@ private struct FlatBuilder {
         case .properties(let p):
             let named = p.named.map { NamedProperty(key: arena.key($0.key), node: $0.node) }
             let patterns = p.patterns.map { PatternProperty(regex: regex($0.regex, $0.source), node: $0.node) }
-            return .properties(named: arena.copy(named), patterns: arena.copy(patterns), additional: p.additional ?? Op.none)
+            let plan = ObjectPlan(named: arena.copy(named), patterns: arena.copy(patterns), additional: p.additional ?? Op.none,
+                                  extraRequired: arena.copy([RequiredKey]()), requiredMask: 0)
+            return .properties(arena.copy([plan]).baseAddress!)
         case .propertyNames(let id): return .propertyNames(id)
         case .dependentSchemas(let deps): return .dependentSchemas(arena.copy(deps.map { DependentSchema(key: arena.key($0.key), node: $0.node) }))
         case .items(let prefix, let rest): return .items(prefix: arena.copy(prefix), rest: rest ?? Op.none)

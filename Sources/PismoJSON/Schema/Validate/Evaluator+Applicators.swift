@@ -1,7 +1,7 @@
 /// Applicators: keywords that run subschemas on children or on the same instance.
 extension Evaluator {
     mutating func evaluateProperties(_ named: UnsafeBufferPointer<NamedProperty>, _ patterns: UnsafeBufferPointer<PatternProperty>,
-                                     _ additional: NodeID, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+                                     _ additional: NodeID, _ instance: Instance, _ marks: inout EvaluationMarks) -> Bool {
         guard instance.kind == .object else { return true }
         var ok = true
         let regexes = schema.regexes
@@ -14,7 +14,7 @@ extension Evaluator {
                 }
                 break
             }
-            for entry in patterns where regexes[entry.regex].matches(utf8: key) {
+            for entry in patterns where regexes[entry.regex]._withUnsafeGuaranteedRef({ $0.matches(utf8: key) }) {
                 matched = true
                 if !descendKey(entry.node, value, key: key, keyword: .patternProperties(regex: entry.regex)) {
                     ok = false
@@ -30,14 +30,47 @@ extension Evaluator {
         return ok
     }
 
-    mutating func evaluatePropertyNames(_ id: NodeID, _ instance: JSONNode) -> Bool {
+    /// Fast-path fusion of `required` and the property applicators (never used while recording).
+    mutating func evaluateObjectPlan(_ named: UnsafeBufferPointer<NamedProperty>, _ patterns: UnsafeBufferPointer<PatternProperty>,
+                                     _ additional: NodeID, _ extra: UnsafeBufferPointer<RequiredKey>, _ mask: UInt64,
+                                     _ instance: Instance, _ marks: inout EvaluationMarks) -> Bool {
+        guard instance.kind == .object else { return true }
+        var ok = true
+        var seen: UInt64 = 0
+        let regexes = schema.regexes
+        instance.forEachMember { index, key, value in
+            for entry in extra where entry.key.equals(key) { seen |= entry.bit }
+            var matched = false
+            for entry in named where entry.key.equals(key) {
+                matched = true
+                seen |= entry.requiredBit
+                var none = EvaluationMarks.inactive
+                if !evaluate(entry.node, value, &none) { ok = false }
+                break
+            }
+            for entry in patterns where regexes[entry.regex]._withUnsafeGuaranteedRef({ $0.matches(utf8: key) }) {
+                matched = true
+                var none = EvaluationMarks.inactive
+                if !evaluate(entry.node, value, &none) { ok = false }
+            }
+            if !matched, additional != Op.none {
+                matched = true
+                var none = EvaluationMarks.inactive
+                if !evaluate(additional, value, &none) { ok = false }
+            }
+            if matched && marks.active { marks.markProperty(index) }
+            return ok
+        }
+        return ok && seen == mask
+    }
+
+    mutating func evaluatePropertyNames(_ id: NodeID, _ instance: Instance) -> Bool {
         guard instance.kind == .object else { return true }
         var ok = true
         instance.forEachMember { _, key, _ in
-            let keyDocument = InstanceChecks.stringDocument(key)
             let start = errors.count
             var none = EvaluationMarks.inactive
-            if !evaluate(id, keyDocument.root, &none) {
+            if !InstanceChecks.withStringInstance(key, { evaluate(id, $0, &none) }) {
                 ok = false
                 if recording {
                     prefix(from: start, instance: "/" + JSONPointer.escape(String(decoding: key, as: UTF8.self)))
@@ -49,7 +82,7 @@ extension Evaluator {
         return ok
     }
 
-    mutating func evaluateItems(_ prefix: UnsafeBufferPointer<NodeID>, _ rest: NodeID, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+    mutating func evaluateItems(_ prefix: UnsafeBufferPointer<NodeID>, _ rest: NodeID, _ instance: Instance, _ marks: inout EvaluationMarks) -> Bool {
         guard instance.kind == .array else { return true }
         var ok = true
         var index = 0
@@ -67,7 +100,7 @@ extension Evaluator {
         return ok
     }
 
-    mutating func evaluateContains(_ id: NodeID, _ minimum: Int, _ maximum: Int, _ instance: JSONNode,
+    mutating func evaluateContains(_ id: NodeID, _ minimum: Int, _ maximum: Int, _ instance: Instance,
                                    _ marks: inout EvaluationMarks) -> Bool {
         guard instance.kind == .array else { return true }
         var matches = 0
@@ -91,7 +124,7 @@ extension Evaluator {
         return true
     }
 
-    mutating func evaluateCombinator(_ op: Op, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+    mutating func evaluateCombinator(_ op: Op, _ instance: Instance, _ marks: inout EvaluationMarks) -> Bool {
         switch op {
         case .allOf(let ids):
             var ok = true
@@ -149,14 +182,14 @@ extension Evaluator {
     }
 
     /// then/else: errors are located under the sibling keyword, not under `if`.
-    private mutating func evaluateBranch(_ id: NodeID, _ keyword: String, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+    private mutating func evaluateBranch(_ id: NodeID, _ keyword: String, _ instance: Instance, _ marks: inout EvaluationMarks) -> Bool {
         let start = errors.count
         if evaluate(id, instance, &marks) { return true }
         prefix(from: start, keyword: keyword)
         return false
     }
 
-    mutating func evaluateUnevaluatedProperties(_ id: NodeID, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+    mutating func evaluateUnevaluatedProperties(_ id: NodeID, _ instance: Instance, _ marks: inout EvaluationMarks) -> Bool {
         guard instance.kind == .object else { return true }
         var ok = true
         instance.forEachMember { index, key, value in
@@ -168,7 +201,7 @@ extension Evaluator {
         return ok
     }
 
-    mutating func evaluateUnevaluatedItems(_ id: NodeID, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+    mutating func evaluateUnevaluatedItems(_ id: NodeID, _ instance: Instance, _ marks: inout EvaluationMarks) -> Bool {
         guard instance.kind == .array else { return true }
         var ok = true
         var index = 0

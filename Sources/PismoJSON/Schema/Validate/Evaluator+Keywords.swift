@@ -1,6 +1,6 @@
 /// Evaluation of each keyword kind against one instance.
 extension Evaluator {
-    mutating func evaluate(_ op: Op, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+    mutating func evaluate(_ op: Op, _ instance: Instance, _ marks: inout EvaluationMarks) -> Bool {
         switch op {
         case .type(let types):
             if InstanceChecks.matches(types, instance) { return true }
@@ -14,10 +14,10 @@ extension Evaluator {
             for v in schema.valueLists[index] where JSONEquality.equal(instance, v) { return true }
             report("value is not one of the enum values")
             return false
-        case .bound(let kind, let index): return checkBound(kind, schema.bounds[index], instance)
+        case .bound(let kind, let index): return checkBound(kind, schema.bounds.baseAddress! + index, instance)
         case .multipleOf(let index):
             guard instance.kind == .number else { return true }
-            if InstanceChecks.isMultiple(instance, of: schema.bounds[index]) { return true }
+            if InstanceChecks.isMultiple(instance, of: schema.bounds.baseAddress! + index) { return true }
             let text = schema.bounds[index].text
             report("\(InstanceChecks.numberText(instance)) is not a multiple of \(text)")
             return false
@@ -26,13 +26,15 @@ extension Evaluator {
         case .pattern(let index):
             guard instance.kind == .string else { return true }
             let regexes = schema.regexes
-            if instance.withStringBytes({ regexes[index].matches(utf8: $0) }) { return true }
+            if instance.schemaStringBytes({ bytes in regexes[index]._withUnsafeGuaranteedRef { $0.matches(utf8: bytes) } }) {
+                return true
+            }
             let source = schema.patternSources[index]
             report("string does not match pattern \(source)")
             return false
         case .format(let format):
             guard instance.kind == .string else { return true }
-            if instance.withStringBytes({ format.isValid(utf8: $0) }) { return true }
+            if instance.schemaStringBytes({ format.isValid(utf8: $0) }) { return true }
             report("string is not a valid \(format.rawValue)")
             return false
         case .minItems, .maxItems, .minProperties, .maxProperties: return checkCount(op, instance)
@@ -44,8 +46,12 @@ extension Evaluator {
                 if !checkRequired(dep.required, instance) { return false }
             }
             return true
-        case .properties(let named, let patterns, let additional):
-            return evaluateProperties(named, patterns, additional, instance, &marks)
+        case .properties(let plan):
+            let p = plan.pointee
+            return evaluateProperties(p.named, p.patterns, p.additional, instance, &marks)
+        case .objectPlan(let plan):
+            let p = plan.pointee
+            return evaluateObjectPlan(p.named, p.patterns, p.additional, p.extraRequired, p.requiredMask, instance, &marks)
         case .propertyNames(let id): return evaluatePropertyNames(id, instance)
         case .dependentSchemas(let deps):
             guard instance.kind == .object else { return true }
@@ -80,7 +86,7 @@ extension Evaluator {
         return nil
     }
 
-    private mutating func checkBound(_ kind: BoundKind, _ bound: NumberBound, _ instance: JSONNode) -> Bool {
+    private mutating func checkBound(_ kind: BoundKind, _ bound: UnsafePointer<NumberBound>, _ instance: Instance) -> Bool {
         guard instance.kind == .number else { return true }
         let c = InstanceChecks.compare(instance, bound)
         let ok: Bool
@@ -92,14 +98,19 @@ extension Evaluator {
         }
         if !ok {
             let relation = kind == .minimum ? ">=" : kind == .maximum ? "<=" : kind == .exclusiveMinimum ? ">" : "<"
-            report("\(InstanceChecks.numberText(instance)) must be \(relation) \(bound.text)")
+            let text = bound.pointee.text
+            report("\(InstanceChecks.numberText(instance)) must be \(relation) \(text)")
         }
         return ok
     }
 
-    private mutating func checkLength(minimum: Int?, maximum: Int?, _ instance: JSONNode) -> Bool {
+    private mutating func checkLength(minimum: Int?, maximum: Int?, _ instance: Instance) -> Bool {
         guard instance.kind == .string else { return true }
-        let length = instance.withStringBytes { InstanceChecks.codePointCount($0) }
+        // A code point takes 1-4 UTF-8 bytes, so the byte count often decides without counting.
+        let bytes = instance.schemaStringBytes { $0.count }
+        if let maximum, minimum == nil, bytes <= maximum { return true }
+        if let minimum, maximum == nil, bytes >= 4 * minimum { return true }
+        let length = instance.schemaStringBytes { InstanceChecks.codePointCount($0) }
         if let minimum, length < minimum {
             report("string is shorter than \(minimum) characters")
             return false
@@ -111,7 +122,7 @@ extension Evaluator {
         return true
     }
 
-    private mutating func checkCount(_ op: Op, _ instance: JSONNode) -> Bool {
+    private mutating func checkCount(_ op: Op, _ instance: Instance) -> Bool {
         switch op {
         case .minItems(let n) where instance.kind == .array:
             if instance.count >= n { return true }
@@ -130,7 +141,7 @@ extension Evaluator {
         return false
     }
 
-    private mutating func checkUnique(_ instance: JSONNode) -> Bool {
+    private mutating func checkUnique(_ instance: Instance) -> Bool {
         guard instance.kind == .array, instance.count > 1 else { return true }
         let items = Array(instance.elements)
         for i in items.indices {
@@ -143,7 +154,7 @@ extension Evaluator {
     }
 
     /// One pass over the members marks which required keys are present (a bit per key).
-    private mutating func checkRequired(_ keys: UnsafeBufferPointer<KeyRef>, _ instance: JSONNode) -> Bool {
+    private mutating func checkRequired(_ keys: UnsafeBufferPointer<KeyRef>, _ instance: Instance) -> Bool {
         guard instance.kind == .object, !keys.isEmpty else { return true }
         if keys.count <= 64 {
             var seen: UInt64 = 0

@@ -21,7 +21,7 @@ struct Evaluator: ~Copyable {
         currentResource = schema.nodes[schema.root].resource
     }
 
-    mutating func evaluate(_ id: NodeID, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+    mutating func evaluate(_ id: NodeID, _ instance: Instance, _ marks: inout EvaluationMarks) -> Bool {
         let node = schema.nodes[id]
         if node.boolean >= 0 {
             if node.boolean == 0 { report("false schema does not allow this value") }
@@ -45,9 +45,9 @@ struct Evaluator: ~Copyable {
         return ok
     }
 
-    private mutating func evaluateOps(_ node: FlatNode, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+    private mutating func evaluateOps(_ node: FlatNode, _ instance: Instance, _ marks: inout EvaluationMarks) -> Bool {
         var valid = true
-        let ops = node.ops
+        let ops = recording ? node.recordOps : node.ops
         for k in 0..<ops.count {
             let start = errors.count
             if !evaluate(ops[k], instance, &marks) {
@@ -62,7 +62,7 @@ struct Evaluator: ~Copyable {
     }
 
     /// Runs a sub-evaluation whose failure is not itself an error (its result is interpreted).
-    mutating func speculate(_ id: NodeID, _ instance: JSONNode, _ marks: inout EvaluationMarks) -> Bool {
+    mutating func speculate(_ id: NodeID, _ instance: Instance, _ marks: inout EvaluationMarks) -> Bool {
         let savedRecording = recording, savedCollect = collectAll
         recording = false
         collectAll = false
@@ -104,19 +104,26 @@ struct Evaluator: ~Copyable {
         }
     }
 
-    mutating func descendKey(_ id: NodeID, _ child: JSONNode, key: UnsafeBufferPointer<UInt8>, keyword: ChildKeyword) -> Bool {
+    mutating func descendKey(_ id: NodeID, _ child: Instance, key: UnsafeBufferPointer<UInt8>, keyword: ChildKeyword) -> Bool {
         let start = errors.count
         var none = EvaluationMarks.inactive
         if evaluate(id, child, &none) { return true }
         if recording {
             let name = String(decoding: key, as: UTF8.self)
             let path = location(keyword, key: name, index: 0)
+            if schema.nodes[id].boolean == 0, errors.count == start + 1 {
+                switch keyword {
+                case .additionalProperties, .unevaluatedProperties, .properties, .patternProperties:
+                    errors[start].message = "property is not allowed"
+                default: break
+                }
+            }
             prefix(from: start, instance: "/" + JSONPointer.escape(name), keyword: path)
         }
         return false
     }
 
-    mutating func descendIndex(_ id: NodeID, _ child: JSONNode, index: Int, keyword: ChildKeyword) -> Bool {
+    mutating func descendIndex(_ id: NodeID, _ child: Instance, index: Int, keyword: ChildKeyword) -> Bool {
         let start = errors.count
         var none = EvaluationMarks.inactive
         if evaluate(id, child, &none) { return true }

@@ -6,11 +6,17 @@ struct KeyRef {
     @inline(__always) func equals(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
         guard count == other.count else { return false }
         guard count > 0 else { return true }
-        return memcmp(start, other.baseAddress!, count) == 0
+        return memoryEquals(start, other.baseAddress!, count)
     }
 }
 
-struct NamedProperty { let key: KeyRef; let node: NodeID }
+struct NamedProperty {
+    let key: KeyRef
+    let node: NodeID
+    /// Bit of this key in the fused `required` mask (0 when not required).
+    var requiredBit: UInt64 = 0
+}
+struct RequiredKey { let key: KeyRef; let bit: UInt64 }
 struct PatternProperty { let regex: Int; let node: NodeID }
 struct DependentRequirement { let key: KeyRef; let required: UnsafeBufferPointer<KeyRef> }
 struct DependentSchema { let key: KeyRef; let node: NodeID }
@@ -31,7 +37,11 @@ enum Op {
     case minProperties(Int), maxProperties(Int)
     case required(UnsafeBufferPointer<KeyRef>)
     case dependentRequired(UnsafeBufferPointer<DependentRequirement>)
-    case properties(named: UnsafeBufferPointer<NamedProperty>, patterns: UnsafeBufferPointer<PatternProperty>, additional: NodeID)
+    case properties(UnsafePointer<ObjectPlan>)     // requiredMask 0, no extra keys
+    /// `required` + `properties`/`patternProperties`/`additionalProperties` in one pass over the
+    /// members (fast path only; recording runs use the separate ops for exact error order).
+    /// Behind a pointer to keep `Op` small (ops are copied out of the buffer to be switched on).
+    case objectPlan(UnsafePointer<ObjectPlan>)
     case propertyNames(NodeID)
     case dependentSchemas(UnsafeBufferPointer<DependentSchema>)
     case items(prefix: UnsafeBufferPointer<NodeID>, rest: NodeID)
@@ -47,14 +57,25 @@ enum Op {
 
     var locatesOwnErrors: Bool {
         switch self {
-        case .properties, .items, .conditional, .unevaluatedProperties, .unevaluatedItems: return true
+        case .properties, .objectPlan, .items, .conditional, .unevaluatedProperties, .unevaluatedItems: return true
         default: return false
         }
     }
 }
 
+struct ObjectPlan {
+    let named: UnsafeBufferPointer<NamedProperty>
+    let patterns: UnsafeBufferPointer<PatternProperty>
+    let additional: NodeID
+    let extraRequired: UnsafeBufferPointer<RequiredKey>
+    let requiredMask: UInt64
+}
+
 struct FlatNode {
+    /// Ops for `isValid` (possibly fused).
     let ops: UnsafeBufferPointer<Op>
+    /// One op per schema keyword, for runs that record errors (parallel to keywordNames).
+    let recordOps: UnsafeBufferPointer<Op>
     let boolean: Int8          // -1: object schema, 0: false, 1: true
     let resource: Int
     let tracksEvaluation: Bool

@@ -1,6 +1,6 @@
 /// Type, number and string predicates on instance nodes, allocation-free on the common path.
 enum InstanceChecks {
-    static func typeName(_ node: JSONNode) -> String {
+    static func typeName(_ node: Instance) -> String {
         switch node.kind {
         case .null: return "null"
         case .bool: return "boolean"
@@ -12,7 +12,7 @@ enum InstanceChecks {
     }
 
     @inline(__always)
-    static func matches(_ types: TypeSet, _ node: JSONNode) -> Bool {
+    static func matches(_ types: TypeSet, _ node: Instance) -> Bool {
         switch node.kind {
         case .null: return types.contains(.null)
         case .bool: return types.contains(.boolean)
@@ -24,14 +24,14 @@ enum InstanceChecks {
     }
 
     /// JSON Schema integers are numbers with no fractional part, however written (1.0, 1e2).
-    static func isInteger(_ node: JSONNode) -> Bool {
+    static func isInteger(_ node: Instance) -> Bool {
         node.withNumberBytes { bytes in
             if !bytes.contains(where: { $0 == 0x2E || $0 | 0x20 == 0x65 }) { return true }
-            return DecimalNumber(text: bytes)?.isInteger ?? false
+            return ExactDecimal(text: bytes)?.isInteger ?? false
         }
     }
 
-    static func numberText(_ node: JSONNode) -> String {
+    static func numberText(_ node: Instance) -> String {
         node.withNumberBytes { String(decoding: $0, as: UTF8.self) }
     }
 
@@ -49,25 +49,50 @@ enum InstanceChecks {
     }
 
     /// Sign of (instance - bound).
-    static func compare(_ node: JSONNode, _ bound: NumberBound) -> Int {
+    static func compare(_ node: Instance, _ bound: UnsafePointer<NumberBound>) -> Int {
         node.withNumberBytes { bytes in
-            if bound.doubleIsExact && fitsDouble(bytes), let d = parseDouble(bytes) {
-                return d < bound.double ? -1 : (d > bound.double ? 1 : 0)
+            if bound.pointee.doubleIsExact && fitsDouble(bytes), let d = parseDouble(bytes) {
+                let b = bound.pointee.double
+                return d < b ? -1 : (d > b ? 1 : 0)
             }
-            guard let exact = DecimalNumber(text: bytes) else { return 0 }
-            return DecimalNumber.compare(exact, bound.exact)
+            guard let exact = ExactDecimal(text: bytes) else { return 0 }
+            return ExactDecimal.compare(exact, bound.pointee.exact)
         }
     }
 
-    static func isMultiple(_ node: JSONNode, of divisor: NumberBound) -> Bool {
+    static func isMultiple(_ node: Instance, of divisor: UnsafePointer<NumberBound>) -> Bool {
         node.withNumberBytes { bytes in
             // Fast path: integer instance and integer divisor, both small.
-            if divisor.exact.isInteger, divisor.doubleIsExact, let v = parseInt(bytes) {
-                return v % Int(divisor.double) == 0
+            if divisor.pointee.integerDivisor > 0, let v = parseInt(bytes) {
+                return v % divisor.pointee.integerDivisor == 0
             }
-            guard let exact = DecimalNumber(text: bytes) else { return false }
-            return exact.isMultiple(of: divisor.exact)
+            // Cents-style divisors (0.01): a plain decimal with no more fraction digits than
+            // the divisor's scale is a multiple iff its scaled integer is.
+            if divisor.pointee.scaledDivisor > 0, let scaled = scaledInteger(bytes, scale: divisor.pointee.scale) {
+                return scaled % divisor.pointee.scaledDivisor == 0
+            }
+            guard let exact = ExactDecimal(text: bytes) else { return false }
+            return exact.isMultiple(of: divisor.pointee.exact)
         }
+    }
+
+    /// `-?digits(.digits)?` times 10^scale as an integer, when exact and small; else nil.
+    private static func scaledInteger(_ bytes: UnsafeBufferPointer<UInt8>, scale: Int) -> Int? {
+        var i = 0, value = 0, fraction = 0, afterPoint = false, digits = 0
+        if bytes.first == 0x2D { i = 1 }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x2E, !afterPoint { afterPoint = true; i += 1; continue }
+            let d = b &- 0x30
+            guard d < 10, digits < 17 else { return nil }
+            value = value * 10 + Int(d)
+            digits += 1
+            if afterPoint { fraction += 1 }
+            i += 1
+        }
+        guard fraction <= scale, digits + scale - fraction <= 18 else { return nil }
+        for _ in fraction..<scale { value *= 10 }
+        return value
     }
 
     /// Plain `-?digits` up to 18 digits, else nil.
@@ -84,9 +109,29 @@ enum InstanceChecks {
         return negative ? -value : value
     }
 
+    private static let powersOfTen: [Double] = (0...22).map { pow10($0) }
+    private static func pow10(_ n: Int) -> Double { n == 0 ? 1 : 10 * pow10(n - 1) }
+
+    /// `-?digits(.digits)?` with at most 15 significant digits, converted exactly: the digits
+    /// form an exactly representable integer and 10^k (k <= 22) is exact, so one division
+    /// rounds correctly. Anything else goes through the standard library parser.
     private static func parseDouble(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         if let i = parseInt(bytes) { return Double(i) }
-        return Double(String(decoding: bytes, as: UTF8.self))
+        var i = 0, negative = false, mantissa = 0, fraction = 0, digits = 0, afterPoint = false
+        if bytes.first == 0x2D { negative = true; i = 1 }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x2E, !afterPoint { afterPoint = true; i += 1; continue }
+            let d = b &- 0x30
+            guard d < 10, digits < 15 else { return Double(String(decoding: bytes, as: UTF8.self)) }
+            mantissa = mantissa * 10 + Int(d)
+            if mantissa > 0 { digits += 1 }
+            if afterPoint { fraction += 1 }
+            i += 1
+        }
+        guard fraction <= 22 else { return Double(String(decoding: bytes, as: UTF8.self)) }
+        let value = Double(mantissa) / powersOfTen[fraction]
+        return negative ? -value : value
     }
 
     @inline(__always)
@@ -94,14 +139,5 @@ enum InstanceChecks {
         var n = 0
         for b in utf8 where b & 0xC0 != 0x80 { n += 1 }
         return n
-    }
-
-    @inline(__always)
-    static func bytesEqual(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard a.count == b.count else { return false }
-        return a.withUnsafeBufferPointer { pa in
-            for i in 0..<pa.count where pa[i] != b[i] { return false }
-            return true
-        }
     }
 }

@@ -21,27 +21,42 @@ public struct JSONSchemaValidator: Sendable {
         try self.init(rootURI: root, registry: registry, assertFormat: assertFormat)
     }
 
-    public func isValid(_ instance: JSONNode) -> Bool {
-        var evaluator = Evaluator(schema: compiled, recording: false, collectAll: false)
-        var marks = EvaluationMarks.inactive
-        return evaluator.evaluate(compiled.root, instance, &marks)
+    public func isValid(_ node: JSONNode) -> Bool {
+        Instance.with(node) { instance in
+            var evaluator = Evaluator(schema: compiled, recording: false, collectAll: false)
+            var marks = EvaluationMarks.inactive
+            return evaluator.evaluate(compiled.root, instance, &marks)
+        }
+    }
+
+    /// Runs a recording evaluation and returns its errors.
+    private func recordedErrors(_ node: JSONNode, collectAll: Bool) -> [ValidationError] {
+        Instance.with(node) { instance in
+            var evaluator = Evaluator(schema: compiled, recording: true, collectAll: collectAll)
+            var marks = EvaluationMarks.inactive
+            _ = evaluator.evaluate(compiled.root, instance, &marks)
+            return evaluator.errors
+        }
     }
 
     /// nil when valid, else the first failure found.
     public func firstError(_ instance: JSONNode) -> ValidationError? {
         if isValid(instance) { return nil }
-        var evaluator = Evaluator(schema: compiled, recording: true, collectAll: false)
-        var marks = EvaluationMarks.inactive
-        _ = evaluator.evaluate(compiled.root, instance, &marks)
-        return evaluator.errors.first ?? ValidationError(instanceLocation: "", keywordLocation: "", message: "invalid")
+        return recordedErrors(instance, collectAll: false).first
+            ?? ValidationError(instanceLocation: "", keywordLocation: "", message: "invalid")
+    }
+
+    /// The first failure of an instance for which `isValid` just returned false (skips
+    /// re-checking validity; for a valid instance it returns a generic "invalid").
+    public func explain(_ instance: JSONNode) -> ValidationError {
+        recordedErrors(instance, collectAll: false).first
+            ?? ValidationError(instanceLocation: "", keywordLocation: "", message: "invalid")
     }
 
     /// Every failing assertion (empty when valid).
     public func allErrors(_ instance: JSONNode) -> [ValidationError] {
         if isValid(instance) { return [] }
-        var evaluator = Evaluator(schema: compiled, recording: true, collectAll: true)
-        var marks = EvaluationMarks.inactive
-        _ = evaluator.evaluate(compiled.root, instance, &marks)
-        return evaluator.errors.isEmpty ? [ValidationError(instanceLocation: "", keywordLocation: "", message: "invalid")] : evaluator.errors
+        let errors = recordedErrors(instance, collectAll: true)
+        return errors.isEmpty ? [ValidationError(instanceLocation: "", keywordLocation: "", message: "invalid")] : errors
     }
 }

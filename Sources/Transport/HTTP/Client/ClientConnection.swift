@@ -1,273 +1,138 @@
 import CHTTP
-import Glibc
 
-/// One client connection: connect (trying each resolved address), optional TLS handshake, then
-/// request/response exchanges one at a time. Between exchanges it sits idle in its pool,
-/// still registered for readability so a peer that closes it is noticed at once.
-///
-/// Threading: confined to `loop`. `@unchecked Sendable` because the pool (any thread) holds
-/// references and hands them to callers, who only ever call `run`, which hops to the loop.
-final class ClientConnection: Selectable, @unchecked Sendable {
-    enum State { case fresh, connecting, handshaking, ready, closed }
+/// One keep-alive connection of a pool: sends a request, parses the response, hands itself back.
+/// Loop-confined. While idle in the pool it stays registered for reads, so a peer's close (or
+/// stray bytes) is noticed at once and the connection leaves the pool.
+final class ClientConnection: ChannelDelegate {
+    private enum Phase {
+        case idle
+        case awaitingHead
+        case body(status: Int, headers: HTTPHeaders, keepAlive: Bool, gzip: Bool, decoder: BodyDecoder)
+    }
 
-    let loop: EventLoop
-    let pool: ConnectionPool
-    let host: String
-    let port: Int
-    let options: HTTPClientOptions
-    private let tlsContext: TLSContext?
-    var state = State.fresh
-    var io: ConnectionIO?
-    private var connectingFD: Int32 = -1
-    private var addresses: [SocketAddress] = []
-    private var addressIndex = 0
-    private var connectTimer: TimerID?
-    private var idleTimer: TimerID?
-    let buffer = ReceiveBuffer()
-    let parser: HeadParser
-    var exchange: ClientExchange?
-    /// Served an exchange before: failures of the next one may be a stale keep-alive connection.
-    private(set) var reused = false
-    private var interest: Interest = []
+    let channel: Channel
+    // Strong on purpose: a connection may report events (a peer close) after the client that made
+    // the pool is gone; the cycle ends when the connection closes and the pool drops it.
+    private let pool: ConnectionPool
+    private let parser: ResponseHeadParser
+    private var phase = Phase.idle
+    private(set) var current: PendingRequest?
+    private var sentBeforeRequest = 0
+    private(set) var isConnected = false
+    private(set) var completedRequests = 0
+    var idleSince: UInt64 = 0
+    var connectTimer: LoopTimer?
+    /// Addresses to try if this connect fails (IPv6 then IPv4, as the resolver returned them).
+    var fallbackAddresses: ArraySlice<SocketAddress> = []
 
-    init(loop: EventLoop, pool: ConnectionPool, host: String, port: Int, tls: TLSContext?, options: HTTPClientOptions) {
-        self.loop = loop
+    init(channel: Channel, pool: ConnectionPool, maxResponseBytes: Int) {
+        self.channel = channel
         self.pool = pool
-        self.host = host
-        self.port = port
-        self.tlsContext = tls
-        self.options = options
-        parser = HeadParser(maxHeaderBytes: options.maxHeaderBytes, maxBodyBytes: options.maxResponseBytes)
+        parser = ResponseHeadParser(maxHeaderBytes: 64 * 1024, maxBodyBytes: maxResponseBytes)
+        channel.delegate = self
     }
 
-    /// Sends the exchange's request and returns the response (throws `ExchangeFailure`).
-    /// Cancelling the calling task fails the exchange with `.cancelled` and closes the connection
-    /// (its state mid-response is unknown). Both closures run on the loop in submission order.
-    func run(_ exchange: ClientExchange, addresses: [SocketAddress]) async throws -> HTTPResponse {
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                exchange.continuation = continuation
-                loop.execute { self.start(exchange, addresses) }
-            }
-        } onCancel: {
-            loop.execute {
-                exchange.cancelled = true
-                if self.exchange === exchange { self.fail(.cancelled(host: self.host), retryable: false) }
-            }
-        }
+    func start(_ request: PendingRequest) {
+        precondition(current == nil)
+        current = request
+        request.connection = self
+        phase = .awaitingHead
+        sentBeforeRequest = channel.bytesSent
+        request.head.withUnsafeBytes { channel.write(head: $0, body: request.body) }
     }
 
-    private func start(_ exchange: ClientExchange, _ addresses: [SocketAddress]) {
-        self.exchange = exchange
-        if let idleTimer { loop.cancelTimer(idleTimer) }
-        idleTimer = nil
-        if exchange.cancelled {
-            fail(.cancelled(host: host), retryable: false)
+    func channelDidConnect(_ channel: Channel) {
+        isConnected = true
+        connectTimer?.cancel()
+        connectTimer = nil
+        pool.connectionReady(self)
+    }
+
+    func channelDidRead(_ channel: Channel) {
+        guard let request = current else {
+            // Bytes while idle: the server broke protocol (or sent a 408); this connection is done.
+            channel.close(error: nil)
             return
         }
-        let remaining = exchange.deadline > MonotonicClock.now() ? exchange.deadline - MonotonicClock.now() : 0
-        exchange.timer = loop.scheduleTimer(after: .nanoseconds(Int64(remaining))) { [self] in
-            fail(.requestTimeout(host: host), retryable: false)
+        do {
+            if let response = try parseAvailable(request) { complete(request, response) }
+        } catch {
+            channel.close(error: error)
         }
-        switch state {
-        case .fresh:
-            self.addresses = addresses
-            connectNext()
-        case .ready:
-            // The peer may have closed the idle connection just before we took it.
-            if peerHasClosed() {
-                fail(.connectionReset(host: host), retryable: true)
+    }
+
+    private func parseAvailable(_ request: PendingRequest) throws -> (HTTPResponse, Bool)? {
+        if case .awaitingHead = phase {
+            let buf = UnsafeRawBufferPointer(channel.inbound.readable)
+            switch parser.parseResponse(buf, requestWasHead: request.method == "HEAD") {
+            case .incomplete: return nil
+            case .error(let e):
+                if e == CHTTP_E_BODY_TOO_LARGE { throw HTTPClientError.responseTooLarge(host: request.target.host, limit: pool.config.maxResponseBytes) }
+                throw HTTPClientError.protocolError("malformed response from \(request.target.host): \(e.clientName)")
+            case .complete(let consumed, let msg):
+                let headers = parser.headers(of: msg, in: buf)
+                channel.inbound.consume(consumed)
+                if msg.status < 200 { return try parseAvailable(request) } // 1xx: wait for the final response
+                phase = .body(status: Int(msg.status), headers: headers, keepAlive: msg.keep_alive != 0,
+                              gzip: msg.content_encoding_gzip != 0,
+                              decoder: BodyDecoder(message: msg, limit: pool.config.maxResponseBytes))
+            }
+        }
+        guard case .body(let status, let headers, let keepAlive, let gzip, var decoder) = phase else { return nil }
+        let done: Bool
+        do { done = try decoder.feed(channel.inbound) } catch {
+            if case .tooLarge = error { throw HTTPClientError.responseTooLarge(host: request.target.host, limit: pool.config.maxResponseBytes) }
+            throw HTTPClientError.protocolError("bad response body framing from \(request.target.host)")
+        }
+        phase = .body(status: status, headers: headers, keepAlive: keepAlive, gzip: gzip, decoder: decoder)
+        guard done else { return nil }
+        let response = try makeResponse(status, headers, gzip, decoder.takeBody(), request)
+        return (response, keepAlive && channel.inbound.isEmpty)
+    }
+
+    private func makeResponse(_ status: Int, _ headers: HTTPHeaders, _ gzip: Bool, _ body: [UInt8],
+                              _ request: PendingRequest) throws -> HTTPResponse {
+        guard gzip && pool.config.decompressResponses && !body.isEmpty else { return HTTPResponse(status: status, headers: headers, body: body) }
+        guard let plain = Gzip.decompress(body, limit: pool.config.maxResponseBytes) else {
+            throw HTTPClientError.decompressionFailed(host: request.target.host)
+        }
+        var h = headers
+        h.remove("Content-Encoding")
+        h.set("Content-Length", String(plain.count))
+        return HTTPResponse(status: status, headers: h, body: plain)
+    }
+
+    private func complete(_ request: PendingRequest, _ result: (HTTPResponse, Bool)) {
+        current = nil
+        phase = .idle
+        completedRequests += 1
+        request.succeed(result.0)
+        pool.release(self, reusable: result.1)
+    }
+
+    func channelDidClose(_ channel: Channel, error: Error?) {
+        connectTimer?.cancel()
+        connectTimer = nil
+        let request = current
+        current = nil
+        if let request, !request.isFinished {
+            if case .body(let status, let headers, _, let gzip, var decoder) = phase, decoder.readsUntilClose, error == nil {
+                do { request.succeed(try makeResponse(status, headers, gzip, decoder.takeBody(), request)) } catch { request.fail(error) }
             } else {
-                writeRequest()
-            }
-        case .closed, .connecting, .handshaking:
-            fail(.connectionReset(host: host), retryable: true)
-        }
-    }
-
-    private func peerHasClosed() -> Bool {
-        guard let io else { return true }
-        var byte: UInt8 = 0
-        let n = recv(io.fd, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
-        return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-    }
-
-    // MARK: Connecting
-
-    private func connectNext() {
-        guard addressIndex < addresses.count else {
-            fail(.connectionRefused(host: host, port: port), retryable: false)
-            return
-        }
-        let address = addresses[addressIndex]
-        addressIndex += 1
-        do {
-            let fd = try Socket.makeTCP(family: address.family)
-            connectingFD = fd
-            Socket.setNoDelay(fd)
-            state = .connecting
-            let connected = try Socket.connect(fd, address)
-            try loop.register(fd, .writable, self)
-            interest = .writable
-            if connected {
-                connectionEstablished()
-            } else if connectTimer == nil, let exchange {
-                let budget = min(MonotonicClock.nanoseconds(options.connectTimeout), exchange.deadline &- MonotonicClock.now())
-                connectTimer = loop.scheduleTimer(after: .nanoseconds(Int64(budget))) { [self] in
-                    fail(.connectTimeout(host: host, port: port), retryable: false)
-                }
-            }
-        } catch {
-            abandonAttempt(error.errno)
-        }
-    }
-
-    /// This address failed; try the next one.
-    private func abandonAttempt(_ code: Int32) {
-        if connectingFD >= 0 {
-            loop.deregister(connectingFD)
-            close(connectingFD)
-            connectingFD = -1
-        }
-        if addressIndex < addresses.count || code == ECONNREFUSED {
-            connectNext()
-        } else {
-            fail(.protocolError("connect to \(host):\(port): \(String(cString: strerror(code)))"), retryable: false)
-        }
-    }
-
-    private func connectionEstablished() {
-        if let connectTimer { loop.cancelTimer(connectTimer) }
-        connectTimer = nil
-        var engine: TLSConnection?
-        if let tlsContext {
-            do { engine = try TLSConnection(client: tlsContext, serverName: host, port: port) } catch {
-                fail(.tls("\(host): \(error)"), retryable: false)
-                return
+                let nothingReceived: Bool
+                if case .awaitingHead = phase { nothingReceived = channel.inbound.isEmpty } else { nothingReceived = false }
+                let nothingSent = channel.bytesSent == sentBeforeRequest
+                let safeToRetry = isConnected && nothingReceived && (request.isIdempotent || nothingSent) && !(error is TLSError)
+                pool.requestLostConnection(request, retry: safeToRetry, error: describe(error, request))
             }
         }
-        io = ConnectionIO(fd: connectingFD, tls: engine)
-        connectingFD = -1
-        state = engine == nil ? .ready : .handshaking
-        if state == .ready { writeRequest() } else { advanceHandshake() }
+        phase = .idle
+        pool.connectionClosed(self, wasConnected: isConnected, error: error)
     }
 
-    private func advanceHandshake() {
-        guard let io else { return }
-        do {
-            switch try io.handshake() {
-            case .bytes:
-                state = .ready
-                writeRequest()
-            case .endOfStream: fail(.tls("\(host): connection closed during the handshake"), retryable: false)
-            case .waitReadable: setInterest(.readable)
-            case .waitWritable: setInterest([.readable, .writable])
-            }
-        } catch {
-            fail(.tls("\(host): \(error)"), retryable: false)
-        }
-    }
-
-    // MARK: Events
-
-    func handleEvents(_ events: UInt32) {
-        switch state {
-        case .connecting:
-            let code = Socket.pendingError(connectingFD)
-            if code == 0 { connectionEstablished() } else { abandonAttempt(code) }
-        case .handshaking:
-            advanceHandshake()
-        case .ready:
-            if exchange == nil {
-                idleConnectionEvent()
-                return
-            }
-            if events & EPOLLOUT.rawValue != 0 { writeRequest() }
-            if exchange != nil && events & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue | EPOLLRDHUP.rawValue) != 0 {
-                readResponse()
-            }
-        case .fresh, .closed:
-            break
-        }
-    }
-
-    func loopStopped() {
-        if exchange != nil { fail(.shutdown, retryable: false) } else { closeSocket() }
-    }
-
-    /// An idle connection became readable: the peer closed it (or sent bytes nobody asked for,
-    /// which also makes it unusable).
-    private func idleConnectionEvent() {
-        closeSocket()
-        _ = pool.removeIdle(self)
-    }
-
-    func writeRequest() {
-        guard let exchange, let io else { return }
-        do {
-            let before = exchange.output.count
-            let done = try exchange.output.flush(io)
-            exchange.bytesWritten += before - exchange.output.count
-            setInterest(done && !io.hasPendingOutput ? .readable : [.readable, .writable])
-        } catch {
-            failAfterIO(error)
-        }
-    }
-
-    func setInterest(_ wanted: Interest) {
-        guard wanted != interest, let fd = io?.fd ?? (connectingFD >= 0 ? connectingFD : nil) else { return }
-        interest = wanted
-        try? loop.setInterest(fd, wanted)
-    }
-
-    // MARK: Completion
-
-    /// Ends the exchange with a failure; the connection is closed and its slot freed.
-    func fail(_ error: HTTPClientError, retryable: Bool) {
-        guard let exchange else { return }
-        self.exchange = nil
-        if let timer = exchange.timer { loop.cancelTimer(timer) }
-        closeSocket()
-        _ = pool.release(self, reusable: false)
-        exchange.continuation?.resume(throwing: ExchangeFailure(error: error, retryable: retryable))
-        exchange.continuation = nil
-    }
-
-    /// The response is complete: hand the connection back, then the response to the caller.
-    func succeed(_ response: HTTPResponse, reusable: Bool) {
-        guard let exchange else { return }
-        self.exchange = nil
-        reused = true
-        if let timer = exchange.timer { loop.cancelTimer(timer) }
-        if !reusable { closeSocket() }
-        buffer.shrinkIfIdle()
-        if pool.release(self, reusable: reusable) { startIdleTimer() }
-        exchange.continuation?.resume(returning: response)
-        exchange.continuation = nil
-    }
-
-    private func startIdleTimer() {
-        idleTimer = loop.scheduleTimer(after: options.idleTimeout) { [self] in
-            idleTimer = nil
-            if pool.removeIdle(self) { closeSocket() }
-        }
-    }
-
-    func closeSocket() {
-        if let connectTimer { loop.cancelTimer(connectTimer) }
-        connectTimer = nil
-        if let idleTimer { loop.cancelTimer(idleTimer) }
-        idleTimer = nil
-        if connectingFD >= 0 {
-            loop.deregister(connectingFD)
-            close(connectingFD)
-            connectingFD = -1
-        }
-        if let io {
-            loop.deregister(io.fd)
-            io.close()
-            self.io = nil
-        }
-        state = .closed
+    private func describe(_ error: Error?, _ request: PendingRequest) -> Error {
+        if let e = error as? HTTPClientError { return e }
+        if let e = error as? TLSError { return HTTPClientError.tls("\(request.target.host): \(e)") }
+        return HTTPClientError.connectionReset(host: request.target.host)
     }
 }

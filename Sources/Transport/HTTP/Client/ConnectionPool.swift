@@ -1,126 +1,200 @@
-import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The keep-alive connections to one (scheme, host, port): at most `capacity` open at once,
-/// idle ones reused newest first (LIFO keeps the set of warm connections small, so the rest
-/// reach their idle timeout), callers beyond the cap queued in arrival order.
+/// Keep-alive connections to one (scheme, host, port), all on one loop. Loop-confined.
 ///
-/// Accounting invariant: `total` counts every connection slot handed out as `.fresh` or held
-/// idle, and is decremented exactly once per slot, by `release(_, reusable: false)`,
-/// `releaseSlot()` or a successful `removeIdle`. Thread-safe (one mutex; continuations are
-/// resumed outside it).
-final class ConnectionPool: Sendable {
-    enum Lease: Sendable {
-        case reuse(ClientConnection)
-        /// A slot for a new connection: the caller connects it.
-        case fresh
+/// Invariants: at most `maxConnectionsPerHost` connections exist (open, connecting or resolving);
+/// idle connections are reused last-in first-out (the warmest socket, and the cold ones age out
+/// through the idle sweep); a waiter is served by the next connection that becomes free.
+final class ConnectionPool: @unchecked Sendable {
+    let target: RequestTarget
+    let loop: EventLoop
+    let config: HTTPClient.Configuration
+    private let resolver: Resolver
+    /// Set for https pools.
+    private let tls: TLSContext?
+    private var connections: [ObjectIdentifier: ClientConnection] = [:]
+    private var idle: [ClientConnection] = []
+    private var waiters: [PendingRequest] = []
+    /// Connections being resolved or connected: each will serve one waiter when ready.
+    private var establishing = 0
+    private var resolving = 0
+    private var sweepTimer: LoopTimer?
+    private var isShutDown = false
+    /// Total TCP connections ever opened (tests use it to prove reuse).
+    private(set) var connectionsOpened = 0
+
+    init(target: RequestTarget, loop: EventLoop, config: HTTPClient.Configuration, resolver: Resolver, tls: TLSContext?) {
+        self.tls = tls
+        self.target = target
+        self.loop = loop
+        self.config = config
+        self.resolver = resolver
     }
 
-    private struct Waiter {
-        let id: UInt64
-        let continuation: CheckedContinuation<Lease, any Error>
+    private var total: Int { connections.count + resolving }
+
+    func submit(_ request: PendingRequest) {
+        guard !isShutDown else { return request.fail(HTTPClientError.shutdown) }
+        guard !request.isCancelled else { return request.fail(CancellationError()) }
+        request.timer = loop.scheduleOnLoop(deadline: request.deadline) { [self] in
+            self.abort(request, HTTPClientError.requestTimeout(host: self.target.host))
+        }
+        waiters.append(request)
+        serviceWaiters()
     }
 
-    private struct State {
-        var idle: [ClientConnection] = []
-        var total = 0
-        var waiters: [Waiter] = []
-        var nextWaiterID: UInt64 = 0
-        var shutDown = false
+    /// Times out or cancels a request wherever it is: queued, or on a connection (which is closed,
+    /// since the response can no longer be matched to a request).
+    func abort(_ request: PendingRequest, _ error: Error) {
+        request.isCancelled = true
+        if let i = waiters.firstIndex(where: { $0 === request }) { waiters.remove(at: i) }
+        let connection = request.connection
+        request.fail(error)
+        connection?.channel.close(error: nil)
     }
 
-    let capacity: Int
-    let host: String
-    private let state = Mutex(State())
-
-    init(capacity: Int, host: String) {
-        self.capacity = capacity
-        self.host = host
+    private func serviceWaiters() {
+        while !waiters.isEmpty, let connection = idle.popLast() {
+            connection.start(waiters.removeFirst())
+        }
+        while waiters.count > establishing && total < config.maxConnectionsPerHost {
+            openConnection()
+        }
     }
 
-    func acquire(timeoutLoop: EventLoop, remaining: Duration) async throws -> Lease {
-        try await withCheckedThrowingContinuation { continuation in
-            let (lease, waiterID, failed) = state.withLock { s -> (Lease?, UInt64?, Bool) in
-                if s.shutDown { return (nil, nil, true) }
-                if let connection = s.idle.popLast() { return (.reuse(connection), nil, false) }
-                if s.total < capacity {
-                    s.total += 1
-                    return (.fresh, nil, false)
+    // MARK: Connecting
+
+    private func openConnection() {
+        establishing += 1
+        resolving += 1
+        resolver.resolve(host: target.host, port: target.port) { [self] result in
+            loop.execute { self.resolved(result) }
+        }
+    }
+
+    private func resolved(_ result: Result<[SocketAddress], HTTPClientError>) {
+        resolving -= 1
+        switch result {
+        case .success(let addresses): connect(addresses[...])
+        case .failure(let error): connectFailed(error)
+        }
+    }
+
+    private func connect(_ addresses: ArraySlice<SocketAddress>) {
+        guard let address = addresses.first else { return connectFailed(HTTPClientError.connectFailed(host: target.host, port: target.port, reason: "no address")) }
+        let fd: Int32
+        do { fd = try Socket.makeTCP(family: address.family) } catch { return connectFailed(error) }
+        do {
+            Socket.setNoDelay(fd)
+            let immediate = try Socket.connect(fd, address)
+            let channel = try Channel(fd: fd, loop: loop, connecting: !immediate)
+            let connection = ClientConnection(channel: channel, pool: self, maxResponseBytes: config.maxResponseBytes)
+            connection.fallbackAddresses = addresses.dropFirst()
+            connections[ObjectIdentifier(connection)] = connection
+            connectionsOpened += 1
+            if let tls {
+                // A failure here closes the channel, which reports through connectionClosed.
+                do { channel.attach(filter: TLSClientFilter(try TLSConnection(client: tls, serverName: target.host, port: target.port))) } catch {
+                    connection.fallbackAddresses = []
+                    channel.close(error: HTTPClientError.tls("\(target.host): \(error)"))
+                    return
                 }
-                s.nextWaiterID += 1
-                s.waiters.append(Waiter(id: s.nextWaiterID, continuation: continuation))
-                return (nil, s.nextWaiterID, false)
+                guard channel.state != .closed else { return }
             }
-            if failed { continuation.resume(throwing: HTTPClientError.shutdown) }
-            if let lease { continuation.resume(returning: lease) }
-            if let waiterID {
-                let host = self.host
-                timeoutLoop.schedule(after: remaining) { [self] in
-                    let waiter = state.withLock { s -> Waiter? in
-                        guard let index = s.waiters.firstIndex(where: { $0.id == waiterID }) else { return nil }
-                        return s.waiters.remove(at: index)
-                    }
-                    waiter?.continuation.resume(throwing: HTTPClientError.requestTimeout(host: host))
-                }
+            connection.connectTimer = loop.scheduleOnLoop(deadline: monotonicNanos() &+ config.connectTimeout.nanoseconds) { [target] in
+                channel.close(error: HTTPClientError.connectTimeout(host: target.host, port: target.port))
+            }
+            if immediate { connection.channelDidConnect(channel) }
+        } catch {
+            close(fd)
+            if addresses.count > 1 { return connect(addresses.dropFirst()) }
+            connectFailed(error)
+        }
+    }
+
+    /// A connection attempt failed: the oldest waiter gets the error (each waiter caused at most one
+    /// attempt, so a dead host fails every waiter instead of leaving some hanging).
+    private func connectFailed(_ error: Error) {
+        establishing -= 1
+        if !waiters.isEmpty { waiters.removeFirst().fail(mapConnectError(error)) }
+        serviceWaiters()
+    }
+
+    private func mapConnectError(_ error: Error) -> Error {
+        if let e = error as? HTTPClientError { return e }
+        if let e = error as? SystemError {
+            switch e.errno {
+            case ECONNREFUSED: return HTTPClientError.connectionRefused(host: target.host, port: target.port)
+            case ETIMEDOUT: return HTTPClientError.connectTimeout(host: target.host, port: target.port)
+            default: return HTTPClientError.connectFailed(host: target.host, port: target.port, reason: e.description)
             }
         }
+        return HTTPClientError.connectFailed(host: target.host, port: target.port, reason: "\(error)")
     }
 
-    /// An exchange finished. A reusable connection goes to the oldest waiter or back to the idle
-    /// list (returns true then: the caller starts its idle timer); a dead one frees its slot.
-    func release(_ connection: ClientConnection, reusable: Bool) -> Bool {
-        let (waiter, lease, wentIdle) = state.withLock { s -> (Waiter?, Lease?, Bool) in
-            if reusable && !s.shutDown {
-                if !s.waiters.isEmpty { return (s.waiters.removeFirst(), .reuse(connection), false) }
-                s.idle.append(connection)
-                return (nil, nil, true)
+    // MARK: Connection life cycle (called by ClientConnection)
+
+    func connectionReady(_ connection: ClientConnection) {
+        establishing -= 1
+        release(connection, reusable: true)
+    }
+
+    func release(_ connection: ClientConnection, reusable: Bool) {
+        guard reusable && !isShutDown else { return connection.channel.close(error: nil) }
+        while let next = waiters.first {
+            waiters.removeFirst()
+            if !next.isFinished { return connection.start(next) }
+        }
+        connection.idleSince = monotonicNanos()
+        idle.append(connection)
+        armSweep()
+    }
+
+    func requestLostConnection(_ request: PendingRequest, retry: Bool, error: Error) {
+        if retry && request.attempts == 0 && !isShutDown {
+            request.attempts += 1
+            waiters.insert(request, at: 0)
+        } else {
+            request.fail(error)
+        }
+    }
+
+    func connectionClosed(_ connection: ClientConnection, wasConnected: Bool, error: Error?) {
+        connections[ObjectIdentifier(connection)] = nil
+        if let i = idle.firstIndex(where: { $0 === connection }) { idle.remove(at: i) }
+        if !wasConnected {
+            let isTimeout = (error as? HTTPClientError).map { if case .connectTimeout = $0 { return true } else { return false } } ?? false
+            if !isTimeout && !connection.fallbackAddresses.isEmpty && !isShutDown {
+                return connect(connection.fallbackAddresses)
             }
-            s.total -= 1
-            return handOutFreeSlot(&s)
+            return connectFailed(error ?? HTTPClientError.connectionReset(host: target.host))
         }
-        if let waiter, let lease { waiter.continuation.resume(returning: lease) }
-        return wentIdle
+        serviceWaiters()
     }
 
-    /// A `.fresh` slot that never became a connection (DNS failure).
-    func releaseSlot() {
-        let (waiter, lease, _) = state.withLock { s -> (Waiter?, Lease?, Bool) in
-            s.total -= 1
-            return handOutFreeSlot(&s)
+    // MARK: Idle sweep and shutdown
+
+    private func armSweep() {
+        guard sweepTimer == nil else { return }
+        let period = max(config.idleTimeout.nanoseconds / 2, 10_000_000)
+        sweepTimer = loop.scheduleOnLoop(deadline: monotonicNanos() &+ period) { [self] in
+            self.sweepTimer = nil
+            let cutoff = monotonicNanos() &- self.config.idleTimeout.nanoseconds
+            for connection in self.idle where connection.idleSince <= cutoff { connection.channel.close(error: nil) }
+            if !self.idle.isEmpty { self.armSweep() }
         }
-        if let waiter, let lease { waiter.continuation.resume(returning: lease) }
     }
 
-    private func handOutFreeSlot(_ s: inout State) -> (Waiter?, Lease?, Bool) {
-        guard !s.waiters.isEmpty, s.total < capacity else { return (nil, nil, false) }
-        s.total += 1
-        return (s.waiters.removeFirst(), .fresh, false)
+    func shutdown() {
+        isShutDown = true
+        for w in waiters { w.fail(HTTPClientError.shutdown) }
+        waiters.removeAll()
+        for connection in idle { connection.channel.close(error: nil) }
+        sweepTimer?.cancel()
+        sweepTimer = nil
     }
 
-    /// Takes an idle connection out (peer closed it, or its idle timer fired). False when a
-    /// caller leased it in the meantime: that caller will find it closed and release it.
-    func removeIdle(_ connection: ClientConnection) -> Bool {
-        let (removed, waiter, lease) = state.withLock { s -> (Bool, Waiter?, Lease?) in
-            guard let index = s.idle.firstIndex(where: { $0 === connection }) else { return (false, nil, nil) }
-            s.idle.remove(at: index)
-            s.total -= 1
-            let (waiter, lease, _) = handOutFreeSlot(&s)
-            return (true, waiter, lease)
-        }
-        if let waiter, let lease { waiter.continuation.resume(returning: lease) }
-        return removed
-    }
-
-    /// Fails the waiters and returns the idle connections for closing.
-    func shutdown() -> [ClientConnection] {
-        let (idle, waiters) = state.withLock { s -> ([ClientConnection], [Waiter]) in
-            s.shutDown = true
-            defer { s.idle = []; s.waiters = [] }
-            s.total -= s.idle.count
-            return (s.idle, s.waiters)
-        }
-        for waiter in waiters { waiter.continuation.resume(throwing: HTTPClientError.shutdown) }
-        return idle
-    }
-
-    var counts: (idle: Int, total: Int) { state.withLock { ($0.idle.count, $0.total) } }
+    var idleCount: Int { idle.count }
 }

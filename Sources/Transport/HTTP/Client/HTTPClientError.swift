@@ -1,39 +1,39 @@
-/// Why an HTTP exchange failed. Every description names the host, so a log line says which
-/// dependency (SQS endpoint, webhook receiver...) misbehaved.
-public enum HTTPClientError: Error, CustomStringConvertible, Sendable, Equatable {
+/// Why an HTTP exchange failed. Every case that concerns a peer names it, so a log line alone says
+/// which endpoint misbehaved.
+public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalidURL(String)
+    case unsupportedScheme(String)
+    case dnsFailure(host: String)
     case connectTimeout(host: String, port: Int)
     case connectionRefused(host: String, port: Int)
-    case dnsFailure(host: String)
-    /// The whole exchange (queueing, connect, write, response) did not finish within its timeout.
+    case connectFailed(host: String, port: Int, reason: String)
     case requestTimeout(host: String)
     /// The peer closed or reset the connection before the response was complete.
     case connectionReset(host: String)
-    case responseTooLarge(limit: Int)
-    /// A header name or value that would corrupt the request (CR, LF, NUL, non-token name).
-    /// Nothing was sent.
+    case responseTooLarge(host: String, limit: Int)
+    /// A header name or value the caller supplied would break framing (CR, LF, NUL, bad name).
     case invalidHeader(name: String)
-    case invalidURL(String)
     case protocolError(String)
     case tls(String)
-    /// The client was shut down.
+    case decompressionFailed(host: String)
     case shutdown
-    /// The calling task was cancelled; the connection was closed.
-    case cancelled(host: String)
 
     public var description: String {
         switch self {
-        case .connectTimeout(let host, let port): "connect to \(host):\(port) timed out"
-        case .connectionRefused(let host, let port): "connection to \(host):\(port) refused"
-        case .dnsFailure(let host): "cannot resolve host \(host)"
-        case .requestTimeout(let host): "request to \(host) timed out"
-        case .connectionReset(let host): "connection to \(host) closed before the response was complete"
-        case .responseTooLarge(let limit): "response larger than the \(limit)-byte limit"
-        case .invalidHeader(let name): "invalid header \"\(name)\" (control character or invalid name); request not sent"
-        case .invalidURL(let url): "invalid URL \"\(url)\""
-        case .protocolError(let text): "HTTP protocol error: \(text)"
-        case .tls(let text): "TLS: \(text)"
-        case .shutdown: "HTTP client is shut down"
-        case .cancelled(let host): "request to \(host) cancelled"
+        case .invalidURL(let url): return "invalid URL '\(url)'"
+        case .unsupportedScheme(let s): return "unsupported URL scheme '\(s)' (only http and https)"
+        case .dnsFailure(let host): return "could not resolve host '\(host)'"
+        case .connectTimeout(let host, let port): return "timed out connecting to \(host):\(port)"
+        case .connectionRefused(let host, let port): return "connection refused by \(host):\(port)"
+        case .connectFailed(let host, let port, let reason): return "could not connect to \(host):\(port): \(reason)"
+        case .requestTimeout(let host): return "request to \(host) timed out"
+        case .connectionReset(let host): return "connection to \(host) closed before the response was complete"
+        case .responseTooLarge(let host, let limit): return "response from \(host) exceeds the \(limit)-byte limit"
+        case .invalidHeader(let name): return "invalid header '\(name)': names must be tokens, values must not contain CR, LF or NUL"
+        case .protocolError(let what): return "HTTP protocol error: \(what)"
+        case .tls(let what): return "TLS error: \(what)"
+        case .decompressionFailed(let host): return "could not gunzip the response body from \(host)"
+        case .shutdown: return "HTTP client is shut down"
         }
     }
 }

@@ -1,49 +1,45 @@
-/// The parts of an absolute http(s) URL a client needs: where to connect and what to ask for.
-struct RequestTarget: Sendable {
-    let isTLS: Bool
-    /// Host as written, without brackets for IPv6.
+/// The parts of an absolute http(s) URL the client needs. Userinfo and fragments are rejected /
+/// dropped; IPv6 literals keep their brackets in `hostHeader` but not in `host`.
+struct RequestTarget: Hashable, Sendable {
+    let scheme: String
     let host: String
     let port: Int
-    /// origin-form: "/path?query" ("/" when the URL has no path).
+    /// origin-form: path plus "?query", never empty.
     let path: String
-    /// Value for the Host header.
-    let authority: String
 
-    init(url: String) throws(HTTPClientError) {
-        let rest: Substring
-        if url.hasPrefix("http://") {
-            isTLS = false
-            rest = url.dropFirst(7)
-        } else if url.hasPrefix("https://") {
-            isTLS = true
-            rest = url.dropFirst(8)
-        } else {
-            throw .invalidURL(url)
-        }
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
-        var pathPart = rest[authorityEnd...]
-        if let hash = pathPart.firstIndex(of: "#") { pathPart = pathPart[..<hash] }
-        path = pathPart.isEmpty ? "/" : (pathPart.first == "?" ? "/" + pathPart : String(pathPart))
-        let defaultPort = isTLS ? 443 : 80
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw .invalidURL(url) }
-            host = String(authority[authority.index(after: authority.startIndex)..<close])
-            let after = authority[authority.index(after: close)...]
-            port = after.isEmpty ? defaultPort : (after.first == ":" ? Int(after.dropFirst()) ?? -1 : -1)
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = String(authority[..<colon])
-            port = Int(authority[authority.index(after: colon)...]) ?? -1
-        } else {
-            host = String(authority)
-            port = defaultPort
-        }
-        guard !host.isEmpty, (1...65535).contains(port), !host.contains("@") else { throw .invalidURL(url) }
-        for byte in path.utf8 where byte <= 0x20 || byte == 0x7F { throw .invalidURL(url) }
-        let hostText = host.contains(":") ? "[\(host)]" : host
-        self.authority = port == defaultPort ? hostText : "\(hostText):\(port)"
+    var hostHeader: String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        return port == (scheme == "https" ? 443 : 80) ? h : "\(h):\(port)"
     }
 
-    /// Pool key: connections are shared only between identical scheme, host and port.
-    var poolKey: String { "\(isTLS ? "https" : "http")://\(host):\(port)" }
+    init(url: String) throws(HTTPClientError) {
+        guard let colon = url.firstIndex(of: ":"), url[colon...].hasPrefix("://") else { throw .invalidURL(url) }
+        let scheme = url[..<colon].lowercased()
+        guard scheme == "http" || scheme == "https" else { throw .unsupportedScheme(scheme) }
+        var rest = url[url.index(colon, offsetBy: 3)...]
+        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
+        let pathStart = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        let authority = rest[..<pathStart]
+        var path = String(rest[pathStart...])
+        if path.isEmpty { path = "/" } else if path.hasPrefix("?") { path = "/" + path }
+        guard !authority.isEmpty, !authority.contains("@") else { throw .invalidURL(url) }
+        var host = Substring(authority)
+        var port = scheme == "https" ? 443 : 80
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { throw .invalidURL(url) }
+            host = authority[authority.index(after: authority.startIndex)..<close]
+            let after = authority[authority.index(after: close)...]
+            if after.hasPrefix(":") { guard let p = Int(after.dropFirst()) else { throw .invalidURL(url) }; port = p }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = authority[..<colon]
+            guard let p = Int(authority[authority.index(after: colon)...]) else { throw .invalidURL(url) }
+            port = p
+        }
+        guard !host.isEmpty, (1...65535).contains(port) else { throw .invalidURL(url) }
+        guard !path.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7f }) else { throw .invalidURL(url) }
+        self.scheme = scheme
+        self.host = host.lowercased()
+        self.port = port
+        self.path = path
+    }
 }

@@ -46,8 +46,9 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         do {
             if try !advanceHandshake() { return }
             if events & EPOLLOUT.rawValue != 0 { try flush() }
-            if !closed && events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+            if !closed && events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 && readingAllowed {
                 try readAndProcess()
+                try flush()
             }
             if !closed { updateInterest() }
         } catch {
@@ -71,18 +72,18 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         return false
     }
 
-    /// Reads, answers what is complete, writes. TLS connections repeat until the engine is empty:
-    /// epoll only reports the socket, not plaintext the engine already holds.
+    /// Reads and answers until the socket (and, with TLS, the engine) has nothing more for us.
+    /// TLS needs the loop: plaintext already decrypted into the engine produces no epoll event, so
+    /// stopping at the buffer cap without coming back would stall the connection.
     private func readAndProcess() throws {
-        var more = true
-        while more && readingAllowed && !closed {
-            more = try readAvailable()
+        while true {
+            let stoppedAtCap = try readAvailable()
             processBuffer()
+            if !(stoppedAtCap && io.mustDrainReads && readingAllowed && !closed) { return }
         }
-        try flush()
     }
 
-    /// Returns true when it stopped with input possibly left in the TLS engine (buffer cap).
+    /// Returns true when it stopped because the buffer reached its cap (more may be waiting).
     private func readAvailable() throws -> Bool {
         while true {
             let space = buffer.writableSpace()
@@ -90,9 +91,9 @@ final class ServerConnection: Selectable, @unchecked Sendable {
             case .bytes(let n):
                 buffer.didWrite(n)
                 lastActivity = context.now
+                if buffer.readableCount > context.configuration.maxHeaderBytes + 65536 { return true }
                 // Plain sockets: level-triggered epoll calls again if more is waiting.
                 if !io.mustDrainReads { return false }
-                if buffer.readableCount > context.configuration.maxHeaderBytes + 65536 { return true }
             case .endOfStream:
                 peerClosed = true
                 return false
@@ -176,9 +177,8 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         switch context.handler {
         case .sync(let handler):
             let response = handler(request)
-            let closing = close || Self.asksToClose(response)
-            ResponseEncoder.encode(response, into: &output, date: context.date, close: closing && !Self.asksToClose(response), isHead: isHead)
-            if closing { closeAfterFlush = true }
+            ResponseEncoder.encode(response, into: &output, date: context.date, close: close, isHead: isHead)
+            if close { closeAfterFlush = true }
         case .async(let handler):
             awaitingHandler = true
             let loop = context.loop
@@ -192,23 +192,16 @@ final class ServerConnection: Selectable, @unchecked Sendable {
     private func finishAsync(_ response: HTTPResponse, close: Bool, isHead: Bool) {
         guard !closed else { return }
         awaitingHandler = false
-        let closing = close || context.draining || Self.asksToClose(response)
-        ResponseEncoder.encode(response, into: &output, date: context.date, close: closing && !Self.asksToClose(response), isHead: isHead)
-        if closing { closeAfterFlush = true }
-        processBuffer()
+        ResponseEncoder.encode(response, into: &output, date: context.date, close: close || context.draining, isHead: isHead)
+        if close || context.draining { closeAfterFlush = true }
         do {
-            // TLS may already hold the next requests, which epoll would not report again.
-            if io.mustDrainReads { try readAndProcess() } else { try flush() }
+            // Requests that arrived while the handler ran may sit decrypted in the TLS engine.
+            if io.mustDrainReads && readingAllowed { try readAndProcess() } else { processBuffer() }
+            try flush()
             if !closed { updateInterest() }
         } catch {
             self.close()
         }
-    }
-
-    /// The handler set `Connection: close` itself (the header is then sent as it wrote it).
-    private static func asksToClose(_ response: HTTPResponse) -> Bool {
-        guard let value = response.headers["Connection"] else { return false }
-        return value.lowercased().contains("close")
     }
 
     private func respondWithError(_ status: Int, _ reason: String) {

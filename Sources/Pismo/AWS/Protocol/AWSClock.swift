@@ -1,0 +1,49 @@
+import Foundation
+import Synchronization
+
+/// Wall clock for signing, corrected by the skew learned from server `Date` headers: a request
+/// signed with a clock more than 5 minutes off is refused (`RequestTimeTooSkewed`,
+/// `InvalidSignatureException`), so once a response shows the skew we sign with server time.
+/// Thread-safe; one per process is enough (shared by all clients).
+public final class AWSClock: Sendable {
+    private let wallClock: @Sendable () -> Int64
+    private let skewSeconds = Mutex<Int64>(0)
+    /// Below this the difference is noise (network latency, second rounding): not corrected.
+    public static let skewThreshold: Int64 = 60
+
+    public init(wallClock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+        self.wallClock = wallClock
+    }
+
+    public var skew: Int64 { skewSeconds.withLock { $0 } }
+
+    public func now() -> AWSTimestamp { AWSTimestamp(secondsSince1970: wallClock() + skew) }
+
+    /// Records the server's time from a `Date` header; returns true when the correction changed.
+    @discardableResult
+    public func observe(serverDate header: String?) -> Bool {
+        guard let header, let server = Self.parseHTTPDate(header) else { return false }
+        let measured = server - wallClock()
+        return skewSeconds.withLock { skew in
+            let newSkew = abs(measured) >= Self.skewThreshold ? measured : 0
+            guard newSkew != skew else { return false }
+            // Keep small jitter from flapping the value: only change when it moved by > threshold.
+            if abs(newSkew - skew) < Self.skewThreshold { return false }
+            skew = newSkew
+            return true
+        }
+    }
+
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the only form servers send today.
+    public static func parseHTTPDate(_ text: String) -> Int64? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, let day = Int(parts[1]), let monthIndex = months.firstIndex(of: String(parts[2])),
+              let year = Int(parts[3]) else { return nil }
+        let hms = parts[4].split(separator: ":").compactMap { Int($0) }
+        guard hms.count == 3 else { return nil }
+        let days = AWSTimestamp.daysFromCivil(year, monthIndex + 1, day)
+        return Int64(days) * 86_400 + Int64(hms[0] * 3600 + hms[1] * 60 + hms[2])
+    }
+}

@@ -1,0 +1,55 @@
+/// Production adapter onto DynamoDB Streams for the Events table.
+public final class DynamoDBStreamSource: StreamShardSource {
+    let streams: DynamoDBStreamsClient
+    let streamARN: String
+
+    public init(streams: DynamoDBStreamsClient, streamARN: String) {
+        self.streams = streams
+        self.streamARN = streamARN
+    }
+
+    public func listShards() async throws -> [ShardInfo] {
+        try await streams.describeAllShards(streamARN: streamARN).map {
+            ShardInfo(shardID: $0.shardID, parentShardID: $0.parentShardID, endingSequenceNumber: $0.endingSequenceNumber)
+        }
+    }
+
+    public func iterator(shardID: String, after: String?) async throws -> String {
+        try await streams.getShardIterator(streamARN: streamARN, shardID: shardID,
+                                           type: after.map { .afterSequenceNumber($0) } ?? .trimHorizon)
+    }
+
+    public func records(iterator: String) async throws -> (records: [ChangeRecord], next: String?) {
+        do {
+            let page = try await streams.getRecords(iterator: iterator, limit: 1000)
+            return (page.records.map(Self.change), page.next)
+        } catch DynamoDBStreamsError.expiredIterator {
+            throw StreamReadError.expiredIterator
+        } catch DynamoDBStreamsError.trimmedData {
+            throw StreamReadError.trimmedData
+        } catch let error as AWSError where error.code == "ResourceNotFoundException" && error.message.contains("ShardIterator") {
+            // DynamoDB-local/LocalStack's "Invalid ShardId in ShardIterator": a fresh iterator fixes it.
+            throw StreamReadError.expiredIterator
+        }
+    }
+
+    static func change(_ record: StreamRecord) -> ChangeRecord {
+        let image = record.newImage ?? [:]
+        let client = image[EventAttribute.clientID]?.string ?? record.keys[EventAttribute.clientID]?.string ?? ""
+        let key = client + "|" + (image[EventAttribute.eventKey]?.string ?? record.keys[EventAttribute.eventKey]?.string ?? "")
+        let dispatch = image[EventAttribute.dispatch]?.string
+        switch record.eventName {
+        case "INSERT":
+            guard let payload = image[EventAttribute.payload]?.string else { break }
+            let job = DeliveryJob(clientID: client, eventID: image[EventAttribute.eventID]?.string ?? "",
+                                  eventType: image[EventAttribute.eventType]?.string ?? "", payload: Array(payload.utf8))
+            return ChangeRecord(sequenceNumber: record.sequenceNumber, eventKey: key, kind: .inserted(job, direct: dispatch == "direct"))
+        case "MODIFY" where dispatch == "delivered" || dispatch == "stream":
+            return ChangeRecord(sequenceNumber: record.sequenceNumber, eventKey: key,
+                                kind: .directOutcome(eventKey: key, delivered: dispatch == "delivered"))
+        default:
+            break
+        }
+        return ChangeRecord(sequenceNumber: record.sequenceNumber, eventKey: key, kind: .ignored)
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import Pismo
+
+struct InitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create Pismo's queues and tables (idempotent) and optionally seed routes.",
+        discussion: """
+            Creates, when missing: the queues events-dlq, deliver-dlq and events (with a RedrivePolicy
+            of maxReceiveCount 5 to events-dlq), the Events table (client_id + event_key, stream
+            NEW_IMAGE), routes and pismo-leases. Safe to run again at any time.
+            """
+    )
+
+    @OptionGroup var settingsOptions: SettingsOptions
+
+    @Option(name: .customLong("route"), help: "Seed a route: CLIENT=URL (repeatable).")
+    var routes: [String] = []
+
+    func run() async throws {
+        let settings = try settingsOptions.resolve()
+        let seeds = try routes.map { spec -> (String, String) in
+            guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex else {
+                throw ValidationError("--route expects CLIENT=URL, got '\(spec)'")
+            }
+            let (client, url) = (String(spec[..<eq]), String(spec[spec.index(after: eq)...]))
+            try RouteAdmin.validate(url: url, secret: nil)
+            return (client, url)
+        }
+        let (_, aws) = Runtime.start(settings)
+        try await Provisioning(aws: aws, settings: settings, log: { print($0) }).run()
+        let admin = RouteAdmin(aws: aws, table: settings.routesTable)
+        for (client, url) in seeds {
+            try await admin.set(client: client, url: url, secret: nil)
+            print("route \(client) -> \(url)")
+        }
+    }
+}

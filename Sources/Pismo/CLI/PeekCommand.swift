@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Pismo
+
+struct PeekCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "peek",
+        abstract: "Show what is in a queue (without consuming it) or in the Events table.",
+        discussion: "WHAT is events, events-dlq, deliver-dlq or table (also accepts any queue name or URL)."
+    )
+
+    @OptionGroup var settingsOptions: SettingsOptions
+    @Argument(help: "events | events-dlq | deliver-dlq | table | <queue name or URL>") var what: String
+    @Option(help: "At most this many messages or items.") var limit: Int = 20
+
+    func run() async throws {
+        let settings = try settingsOptions.resolve()
+        let (_, aws) = Runtime.start(settings)
+        if what == "table" { return try await showTable(aws, settings) }
+        let queue: String = switch what {
+        case "events": settings.eventsQueue
+        case "events-dlq": settings.eventsDLQ
+        case "deliver-dlq": settings.deliverDLQ
+        default: what
+        }
+        let (count, messages) = try await QueueTools(aws: aws).peek(queueURL: try await aws.queueURL(queue), limit: limit)
+        print("\(queue): about \(count) message\(count == 1 ? "" : "s")")
+        for message in messages {
+            let attributes = message.messageAttributes.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\($0.value.stringValue ?? "<binary>")" }.joined(separator: " ")
+            print("  \(message.messageID) \(attributes)")
+            print("    \(message.body.prefix(300))")
+        }
+    }
+
+    private func showTable(_ aws: PismoAWS, _ settings: PismoSettings) async throws {
+        let page = try await aws.dynamo.scan(DynamoDBQuery(table: settings.eventsTable, limit: limit))
+        print("\(settings.eventsTable): showing \(page.items.count) item\(page.items.count == 1 ? "" : "s")")
+        for item in page.items {
+            let fields = ["client_id", "event_key", "event_type", "received_at", "dispatch"].compactMap { key in
+                item[key]?.string.map { "\(key)=\($0)" }
+            }
+            print("  " + fields.joined(separator: " "))
+        }
+    }
+}
+
+struct RedriveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redrive",
+        abstract: "Send dead letters back through the pipeline.",
+        discussion: """
+            redrive events-dlq: moves every message back to the events queue (after fixing the
+            producer or the schema); pismo-* attributes are dropped.
+            redrive deliver-dlq: re-attempts delivery of each dead letter once; removes only what was
+            delivered and leaves the rest in place.
+            """
+    )
+
+    @OptionGroup var settingsOptions: SettingsOptions
+    @Argument(help: "events-dlq | deliver-dlq") var queue: String
+
+    func validate() throws {
+        guard ["events-dlq", "deliver-dlq"].contains(queue) else { throw ValidationError("QUEUE must be events-dlq or deliver-dlq") }
+    }
+
+    func run() async throws {
+        let settings = try settingsOptions.resolve()
+        let (http, aws) = Runtime.start(settings)
+        let tools = QueueTools(aws: aws)
+        if queue == "events-dlq" {
+            let moved = try await tools.move(from: try await aws.queueURL(settings.eventsDLQ), to: try await aws.queueURL(settings.eventsQueue)) {
+                FileHandle.standardError.write(Data("\rmoved \($0)".utf8))
+            }
+            print("\nmoved \(moved) message\(moved == 1 ? "" : "s") from \(settings.eventsDLQ) to \(settings.eventsQueue)")
+            return
+        }
+        let engine = DeliveryEngine(
+            routes: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable),
+            sender: WebhookSender(http: http, timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
+            deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.deliverDLQ)),
+            policy: settings.deliveryPolicy)
+        let (delivered, remaining) = try await tools.redeliver(queueURL: try await aws.queueURL(settings.deliverDLQ), engine: engine) {
+            FileHandle.standardError.write(Data("\rdelivered \($0), still failing \($1)".utf8))
+        }
+        print("\ndelivered \(delivered); \(remaining) left in \(settings.deliverDLQ)")
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import Pismo
+
+struct RoutesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "routes",
+        abstract: "Manage client webhook routes (the routes table).",
+        subcommands: [Set.self, List.self, Delete.self]
+    )
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create or replace a client's route.")
+        @OptionGroup var settingsOptions: SettingsOptions
+        @Argument(help: "Client id (as in the events' client_id).") var client: String
+        @Argument(help: "Webhook URL (http:// or https://).") var url: String
+        @Option(help: "Signing secret, whsec_<base64>: requests then carry webhook-signature.") var secret: String?
+
+        func validate() throws {
+            do { try RouteAdmin.validate(url: url, secret: secret) } catch { throw ValidationError("\(error)") }
+        }
+
+        func run() async throws {
+            let settings = try settingsOptions.resolve()
+            let (_, aws) = Runtime.start(settings)
+            try await RouteAdmin(aws: aws, table: settings.routesTable).set(client: client, url: url, secret: secret)
+            print("route \(client) -> \(url)\(secret == nil ? "" : " (signed)")")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every route (secrets are not shown).")
+        @OptionGroup var settingsOptions: SettingsOptions
+
+        func run() async throws {
+            let settings = try settingsOptions.resolve()
+            let (_, aws) = Runtime.start(settings)
+            let routes = try await RouteAdmin(aws: aws, table: settings.routesTable).list()
+            if routes.isEmpty { print("no routes") }
+            for (client, route) in routes { print("\(client)\t\(route.url)\t\(route.secret == nil ? "unsigned" : "signed")") }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a client's route (its events then go to deliver-dlq).")
+        @OptionGroup var settingsOptions: SettingsOptions
+        @Argument(help: "Client id.") var client: String
+
+        func run() async throws {
+            let settings = try settingsOptions.resolve()
+            let (_, aws) = Runtime.start(settings)
+            if try await RouteAdmin(aws: aws, table: settings.routesTable).delete(client: client) {
+                print("deleted route \(client)")
+            } else {
+                Runtime.fail("no route for client \(client)")
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// `pismo init`: creates every queue and table Pismo needs, idempotently — running it twice, or
+/// against resources that already exist, is a no-op that still reports what is there.
+public struct Provisioning: Sendable {
+    let aws: PismoAWS
+    let settings: PismoSettings
+    let log: @Sendable (String) -> Void
+
+    public init(aws: PismoAWS, settings: PismoSettings, log: @escaping @Sendable (String) -> Void) {
+        self.aws = aws
+        self.settings = settings
+        self.log = log
+    }
+
+    /// SQS moves a message to the events DLQ after this many receives: the processor never needs it
+    /// (it keeps messages invisible while it retries), but a crash-looping consumer must not spin forever.
+    public static let maxReceiveCount = 5
+
+    public func run() async throws {
+        let eventsDLQ = try await ensureQueue(settings.eventsDLQ, attributes: [:])
+        _ = try await ensureQueue(settings.deliverDLQ, attributes: [:])
+        let dlqARN = try await aws.sqs.getQueueAttributes(queueURL: eventsDLQ, names: ["QueueArn"])["QueueArn"]
+        guard let dlqARN else { throw PismoError.configuration("\(settings.eventsDLQ) has no QueueArn attribute") }
+        let redrive = #"{"deadLetterTargetArn":"\#(dlqARN)","maxReceiveCount":"\#(Self.maxReceiveCount)"}"#
+        _ = try await ensureQueue(settings.eventsQueue, attributes: ["RedrivePolicy": redrive])
+
+        try await ensureTable(settings.eventsTable, key: [.init("client_id", .hash, .s), .init("event_key", .range, .s)],
+                              stream: .newImage)
+        try await ensureTable(settings.routesTable, key: [.init("client_id", .hash, .s)], stream: nil)
+        try await ensureTable(settings.leasesTable, key: [.init("shard_id", .hash, .s)], stream: nil)
+    }
+
+    /// Creates the queue, or brings an existing one's attributes in line.
+    private func ensureQueue(_ nameOrURL: String, attributes: [String: String]) async throws -> String {
+        let name = nameOrURL.split(separator: "/").last.map(String.init) ?? nameOrURL
+        do {
+            let url = try await aws.sqs.createQueue(name: name, attributes: attributes)
+            log("queue \(name): ready (\(url))")
+            return url
+        } catch let error as AWSError where error.code == "QueueNameExists" || error.code == "QueueAlreadyExists" {
+            let url = try await aws.queueURL(nameOrURL)
+            if !attributes.isEmpty { try await aws.sqs.setQueueAttributes(queueURL: url, attributes: attributes) }
+            log("queue \(name): exists, attributes updated")
+            return url
+        }
+    }
+
+    private func ensureTable(_ name: String, key: [DynamoDBKeyElement], stream: DynamoDBStreamViewType?) async throws {
+        do {
+            _ = try await aws.dynamo.createTable(name: name, key: key, stream: stream)
+            log("table \(name): created")
+        } catch let error as AWSError where error.code == "ResourceInUseException" {
+            let description = try await aws.dynamo.describeTable(name: name)
+            if stream != nil, !description.streamEnabled {
+                _ = try await aws.dynamo.updateTable(name: name, stream: stream)
+                log("table \(name): exists, stream enabled")
+            } else {
+                log("table \(name): exists")
+            }
+        }
+        try await waitUntilActive(name)
+    }
+
+    private func waitUntilActive(_ name: String) async throws {
+        for _ in 0..<120 {
+            if try await aws.dynamo.describeTable(name: name).status == "ACTIVE" { return }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        throw PismoError.configuration("table \(name) did not become ACTIVE within 60 s")
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// `pismo routes`: the `routes` table seen by operators.
+public struct RouteAdmin: Sendable {
+    let aws: PismoAWS
+    let table: String
+
+    public init(aws: PismoAWS, table: String) {
+        self.aws = aws
+        self.table = table
+    }
+
+    /// Refuses what could never be delivered: a non-http(s) URL or a malformed secret.
+    public static func validate(url: String, secret: String?) throws {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
+              parsed.host?.isEmpty == false else {
+            throw PismoError.invalidInput("route URL must be an absolute http:// or https:// URL, got '\(url)'")
+        }
+        if let secret {
+            do { _ = try WebhookSigner(secret: secret) } catch { throw PismoError.invalidInput(error.description) }
+        }
+    }
+
+    public func set(client: String, url: String, secret: String?) async throws {
+        try Self.validate(url: url, secret: secret)
+        var item: DynamoDBItem = ["client_id": .s(client), "url": .s(url)]
+        if let secret { item["secret"] = .s(secret) }
+        _ = try await aws.dynamo.putItem(table: table, item: item)
+    }
+
+    public func list() async throws -> [(client: String, route: Route)] {
+        try await aws.dynamo.scanAll(DynamoDBQuery(table: table)).compactMap { item in
+            guard let client = item["client_id"]?.string, let url = item["url"]?.string else { return nil }
+            return (client, Route(url: url, secret: item["secret"]?.string))
+        }.sorted { $0.client < $1.client }
+    }
+
+    /// Returns false when there was no such route.
+    public func delete(client: String) async throws -> Bool {
+        let old = try await aws.dynamo.deleteItem(table: table, key: ["client_id": .s(client)], returnValues: .allOld)
+        return old != nil
+    }
+}

@@ -1,0 +1,70 @@
+import CHTTP
+
+/// Wraps the C parser for one client connection: owns the header array the parser fills (reused for every
+/// message) and turns offsets into Swift values only once a head is complete.
+final class ResponseHeadParser {
+    enum Outcome {
+        case incomplete
+        case error(chttp_error)
+        /// `consumed` bytes form the head; `message` points into the caller's buffer.
+        case complete(consumed: Int, message: chttp_message)
+    }
+
+    static let headerCapacity = 128
+    private let headers = UnsafeMutablePointer<chttp_header>.allocate(capacity: ResponseHeadParser.headerCapacity)
+    var limits = chttp_limits()
+
+    init(maxHeaderBytes: Int = 64 * 1024, maxBodyBytes: Int = Int.max) {
+        limits.max_header_bytes = UInt32(clamping: maxHeaderBytes)
+        limits.max_body_bytes = UInt64(maxBodyBytes)
+    }
+
+    deinit { headers.deallocate() }
+
+    func parseRequest(_ buf: UnsafeRawBufferPointer) -> Outcome {
+        var msg = freshMessage()
+        let rc = chttp_parse_request(buf.baseAddress?.assumingMemoryBound(to: CChar.self), buf.count, &limits, &msg)
+        return outcome(rc, msg)
+    }
+
+    func parseResponse(_ buf: UnsafeRawBufferPointer, requestWasHead: Bool) -> Outcome {
+        var msg = freshMessage()
+        let rc = chttp_parse_response(buf.baseAddress?.assumingMemoryBound(to: CChar.self), buf.count, &limits,
+                                      requestWasHead ? 1 : 0, &msg)
+        return outcome(rc, msg)
+    }
+
+    private func freshMessage() -> chttp_message {
+        var msg = chttp_message()
+        msg.headers = headers
+        msg.num_headers = ResponseHeadParser.headerCapacity
+        return msg
+    }
+
+    private func outcome(_ rc: Int32, _ msg: chttp_message) -> Outcome {
+        if rc > 0 { return .complete(consumed: Int(rc), message: msg) }
+        if rc == CHTTP_INCOMPLETE { return .incomplete }
+        return .error(msg.error)
+    }
+
+    /// Copies the parsed headers out of `buf` (the buffer the message was parsed from).
+    func headers(of msg: chttp_message, in buf: UnsafeRawBufferPointer) -> HTTPHeaders {
+        var list: [(String, String)] = []
+        list.reserveCapacity(msg.num_headers)
+        for i in 0..<msg.num_headers {
+            let h = headers[i]
+            list.append((string(buf, h.name_off, h.name_len), string(buf, h.value_off, h.value_len)))
+        }
+        return HTTPHeaders(list)
+    }
+
+    func string(_ buf: UnsafeRawBufferPointer, _ off: UInt32, _ len: UInt32) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: buf[Int(off)..<Int(off + len)]), as: UTF8.self)
+    }
+}
+
+extension chttp_error {
+    // Names prefixed "client" to stay clear of the server's helpers.
+    var clientName: String { String(cString: chttp_error_name(self)) }
+    var clientSuggestedStatus: Int { Int(chttp_error_status(self)) }
+}
