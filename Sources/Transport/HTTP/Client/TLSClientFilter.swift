@@ -74,14 +74,15 @@ final class TLSClientFilter: ByteStreamFilter {
         }
     }
 
+    /// Moves pending ciphertext straight from the engine's ring into `output` (one memcpy per
+    /// contiguous piece; zero-filling first and trimming after cost more than the encryption).
     private func drainCiphertext() {
         while tls.pendingCiphertextCount > 0 {
-            let start = output.count
-            let want = tls.pendingCiphertextCount
-            output.append(contentsOf: repeatElement(0, count: want))
-            let got = output.withUnsafeMutableBytes { tls.takeCiphertext(into: UnsafeMutableRawBufferPointer(rebasing: $0[start...])) }
-            output.removeLast(want - got)
-            if got == 0 { return }
+            let taken = tls.drainCiphertext { chunk in
+                output.append(contentsOf: chunk)
+                return chunk.count
+            }
+            if taken == 0 { return }
         }
     }
 
