@@ -11,6 +11,7 @@ bash scripts/setup.sh
 swift build -c release --product pismo 2>&1 | tail -n 1
 export PISMO_BUILD=release MOTO_PORT="${MOTO_PORT:-5077}"
 source scripts/env.sh
+bin="$PISMO_ROOT/.build/release/pismo"   # run the binary itself so $! is its pid (for /proc CPU)
 work=$(mktemp -d /tmp/pismo-pipeline.XXXXXX)
 sink_port=8097
 pids=()
@@ -19,19 +20,19 @@ trap cleanup EXIT
 
 bash scripts/moto.sh start >/dev/null
 moto_pid=$(cat "${TMPDIR:-/tmp}/pismo-moto-$MOTO_PORT.pid")
-pismo sink --addr "127.0.0.1:$sink_port" --log "$work/sink.jsonl" 2>/dev/null & pids+=($!)
+"$bin" sink --addr "127.0.0.1:$sink_port" --log "$work/sink.jsonl" 2>/dev/null & pids+=($!)
 routes=(); for i in 1 2 3 4 5; do routes+=(--route "client-$i=http://127.0.0.1:$sink_port/c$i"); done
 pismo init "${routes[@]}" >/dev/null
 
 direct=false; [ "$mode" = direct ] && direct=true
-DIRECT_DISPATCH=$direct PISMO_METRICS_ADDR=127.0.0.1:9191 pismo processor --pollers 4 2>"$work/processor.log" & proc_pid=$!; pids+=($proc_pid)
-PISMO_METRICS_ADDR=127.0.0.1:9192 pismo deliver 2>"$work/deliver.log" & deliver_pid=$!; pids+=($deliver_pid)
+DIRECT_DISPATCH=$direct PISMO_METRICS_ADDR=127.0.0.1:9191 "$bin" processor --pollers 4 2>"$work/processor.log" & proc_pid=$!; pids+=($proc_pid)
+PISMO_METRICS_ADDR=127.0.0.1:9192 "$bin" deliver 2>"$work/deliver.log" & deliver_pid=$!; pids+=($deliver_pid)
 sleep 2
 
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, clock ticks
 ticks=$(getconf CLK_TCK)
 p0=$(cpu $proc_pid); d0=$(cpu $deliver_pid); m0=$(cpu $moto_pid); t0=$(date +%s.%N)
-pismo send --generate "$n" --clients 5 --rate "$rate" >/dev/null
+"$bin" send --generate "$n" --clients 5 --rate "$rate" >/dev/null
 for _ in $(seq 1 600); do
     [ "$(wc -l <"$work/sink.jsonl")" -ge "$n" ] && break
     sleep 0.2
