@@ -1,1 +1,119 @@
-print("pismo-bench")
+// pismo-bench: HTTP load generator on Pismo's own client (keep-alive pool, epoll loop, TLS).
+//
+// Closed loop by default: each of --conns workers sends its next POST as soon as the previous answer
+// arrives. With --rate the load is open loop, like wrk2: request k of a worker is *due* at
+// start + k * conns / rate whatever happened before, and latency is measured from that due time, so
+// a stall is charged to every request it delayed (no coordinated omission).
+// The last line is exactly `rps=<float> p50_us=<int> p99_us=<int>`.
+import ArgumentParser
+import Foundation
+import Histogram
+import Synchronization
+import Transport
+
+@main
+struct PismoBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pismo-bench",
+        abstract: "Load an HTTP endpoint with keep-alive POSTs from Pismo's own client and report throughput and latency."
+    )
+
+    @Option(help: "Target URL (http:// or https://).") var url: String
+    @Option(help: "Concurrent connections (one worker each).") var conns: Int = 16
+    @Option(help: "Duration in seconds.") var secs: Double = 10
+    @Option(help: "POST body size in bytes.") var bodyBytes: Int = 512
+    @Option(help: "Open-loop total request rate per second (omit for closed loop).") var rate: Double?
+    @Option(help: "Extra CA file to trust for https (the system store and SSL_CERT_FILE/SSL_CERT_DIR apply too).") var cacert: String?
+
+    func validate() throws {
+        guard conns >= 1, secs > 0, bodyBytes >= 0 else { throw ValidationError("--conns >= 1, --secs > 0, --body-bytes >= 0") }
+        if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { throw ValidationError("--url must be http:// or https://") }
+    }
+
+    func run() async throws {
+        var config = HTTPClient.Configuration()
+        config.maxConnectionsPerHost = conns
+        config.decompressResponses = false
+        config.tls.additionalTrustedCAFile = cacert
+        let client = HTTPClient(configuration: config)
+        let body = Array(repeating: UInt8(ascii: "x"), count: bodyBytes)
+        let request = HTTPRequest(method: "POST", url: url, headers: HTTPHeaders([("content-type", "application/json")]), body: body)
+
+        // Warm up: open every connection before the clock starts.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<conns { group.addTask { _ = try await client.execute(request, timeout: .seconds(10)) } }
+            try await group.waitForAll()
+        }
+
+        let start = ContinuousClock.now
+        let end = start.advanced(by: .seconds(secs))
+        let interval: Duration? = rate.map { .seconds(Double(conns) / $0) }
+        let results = await withTaskGroup(of: WorkerResult.self) { group in
+            for worker in 0..<conns {
+                group.addTask {
+                    await Self.work(client: client, request: request, start: start, end: end, interval: interval,
+                                    offset: interval.map { $0 * Double(worker) / Double(conns) } ?? .zero)
+                }
+            }
+            var total = WorkerResult()
+            for await result in group { total.merge(result) }
+            return total
+        }
+        let elapsed = (ContinuousClock.now - start).seconds
+        if results.errors > 0 { FileHandle.standardError.write(Data("errors: \(results.errors) (first: \(results.firstError ?? ""))\n".utf8)) }
+        if results.non2xx > 0 { FileHandle.standardError.write(Data("non-2xx responses: \(results.non2xx)\n".utf8)) }
+        let rps = Double(results.completed) / elapsed
+        print("requests=\(results.completed) errors=\(results.errors) secs=\(String(format: "%.2f", elapsed)) conns=\(conns)")
+        print(String(format: "rps=%.1f p50_us=%d p99_us=%d", rps,
+                     Int(results.latency.valueAtPercentile(50)), Int(results.latency.valueAtPercentile(99))))
+        client.shutdown()
+    }
+
+    struct WorkerResult: Sendable {
+        var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var completed = 0, errors = 0, non2xx = 0
+        var firstError: String?
+
+        mutating func merge(_ other: WorkerResult) {
+            latency.add(other.latency)
+            completed += other.completed
+            errors += other.errors
+            non2xx += other.non2xx
+            firstError = firstError ?? other.firstError
+        }
+    }
+
+    static func work(client: HTTPClient, request: HTTPRequest, start: ContinuousClock.Instant, end: ContinuousClock.Instant,
+                     interval: Duration?, offset: Duration) async -> WorkerResult {
+        var result = WorkerResult()
+        var due = start.advanced(by: offset)
+        while true {
+            if let interval {
+                if due >= end { break }
+                if due > .now { try? await Task.sleep(until: due, clock: .continuous) }
+            } else if ContinuousClock.now >= end {
+                break
+            }
+            let sent = interval == nil ? ContinuousClock.now : due
+            do {
+                let response = try await client.execute(request, timeout: .seconds(30))
+                if !(200..<300).contains(response.status) { result.non2xx += 1 }
+                result.completed += 1
+                _ = result.latency.record(UInt64(max(0, (ContinuousClock.now - sent).seconds * 1_000_000)))
+            } catch {
+                result.errors += 1
+                result.firstError = result.firstError ?? "\(error)"
+            }
+            if let interval { due = due.advanced(by: interval) }
+        }
+        return result
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) / 1e18
+    }
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Transport benchmark, side by side in one run on this machine: load generator pinned to CPU 0,
+# server pinned to CPU 1.
+#   - pismo-bench (our client) and wrk against nginx (1 worker, `return 200`): plain HTTP at 1, 16
+#     and 64 connections, TLS at 16;
+#   - wrk against `pismo sink` and against nginx at 16 and 64 connections.
+# Keep-alive POSTs of 512 bytes. Prints a table and writes it into bench/RESULTS.md.
+# Usage: bench/run.sh [SECONDS]   (default 10 per measurement)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs="${1:-10}"
+need=()
+command -v nginx >/dev/null || need+=(nginx)
+command -v wrk >/dev/null || need+=(wrk)
+command -v openssl >/dev/null || need+=(openssl)
+if ((${#need[@]})); then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; fi
+bash scripts/setup.sh
+swift build -c release --product pismo --product pismo-bench 2>&1 | tail -n 1
+bin="$(swift build -c release --show-bin-path)"
+
+work=$(mktemp -d /tmp/pismo-bench.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" -days 1 \
+    -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" 2>/dev/null
+cat >"$work/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_buffer_size 16k;
+    server { listen 127.0.0.1:18080; location / { return 200; } }
+    server {
+        listen 127.0.0.1:18443 ssl;
+        ssl_certificate $work/cert.pem;
+        ssl_certificate_key $work/key.pem;
+        location / { return 200; }
+    }
+}
+CONF
+taskset -c 1 nginx -c "$work/nginx.conf" -e "$work/nginx-error.log" & pids+=($!)
+taskset -c 1 "$bin/pismo" sink --addr 127.0.0.1:18081 2>/dev/null & pids+=($!)
+sleep 1
+cat >"$work/post.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = string.rep("x", 512)
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+# wrk's summary → "rps p50_us p99_us"
+wrk_run() {
+    local url=$1 conns=$2
+    local out
+    out=$(taskset -c 0 wrk -t1 -c"$conns" -d"${secs}s" --latency -s "$work/post.lua" "$url")
+    python3 - "$out" <<'PY'
+import re, sys
+out = sys.argv[1]
+def us(tag):
+    m = re.search(r"^\s*%s%%\s+([\d.]+)(us|ms|s)\s*$" % tag, out, re.M)
+    v, unit = float(m.group(1)), m.group(2)
+    return int(v * {"us": 1, "ms": 1000, "s": 1e6}[unit])
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+print(f"{rps:.0f} {us('50')} {us('99')}")
+PY
+}
+ours_run() {
+    local url=$1 conns=$2
+    taskset -c 0 "$bin/pismo-bench" --url "$url" --conns "$conns" --secs "$secs" --body-bytes 512 --cacert "$work/cert.pem" \
+        | tail -n 1 | sed -E 's/rps=([0-9.]+) p50_us=([0-9]+) p99_us=([0-9]+)/\1 \2 \3/' | awk '{printf "%.0f %s %s\n", $1, $2, $3}'
+}
+
+rows=()
+row() { rows+=("| $1 | $2 | $3 | $4 | $5 |"); echo "$1 | $2 | $3 | $4 | $5"; }
+for c in 1 16 64; do
+    read -r r a b < <(wrk_run http://127.0.0.1:18080/ "$c"); row "wrk -> nginx" "http" "$c" "$r" "$a / $b"
+    read -r r a b < <(ours_run http://127.0.0.1:18080/ "$c"); row "pismo-bench -> nginx" "http" "$c" "$r" "$a / $b"
+done
+read -r r a b < <(wrk_run https://127.0.0.1:18443/ 16); row "wrk -> nginx" "https" 16 "$r" "$a / $b"
+read -r r a b < <(ours_run https://localhost:18443/ 16); row "pismo-bench -> nginx" "https" 16 "$r" "$a / $b"
+for c in 16 64; do
+    read -r r a b < <(wrk_run http://127.0.0.1:18081/ "$c"); row "wrk -> pismo sink" "http" "$c" "$r" "$a / $b"
+    read -r r a b < <(wrk_run http://127.0.0.1:18080/ "$c"); row "wrk -> nginx (again)" "http" "$c" "$r" "$a / $b"
+done
+
+table=$(printf '%s\n' "| client -> server | scheme | conns | req/s | p50 / p99 µs |" "|---|---|---:|---:|---|" "${rows[@]}")
+section="<!-- bench/run.sh -->
+## Transport — \`bash bench/run.sh $secs\`, $(date -u +%Y-%m-%d), $(nproc) cores, client on CPU 0, server on CPU 1, 512-byte keep-alive POSTs
+
+$table
+<!-- /bench/run.sh -->"
+python3 - "$section" <<'PY'
+import re, sys
+path = "bench/RESULTS.md"
+text = open(path).read()
+section = sys.argv[1]
+if "<!-- bench/run.sh -->" in text:
+    text = re.sub(r"<!-- bench/run.sh -->.*?<!-- /bench/run.sh -->", lambda _: section, text, flags=re.S)
+else:
+    text = text.rstrip() + "\n\n" + section + "\n"
+open(path, "w").write(text)
+PY
+echo "written to bench/RESULTS.md"
