@@ -52,4 +52,31 @@ struct AWSCredentialsLoopbackTests {
         }
         await server.shutdown()
     }
+
+    @Test func webIdentityAgainstALoopbackSTS() async throws {
+        let forms = Mutex<[String]>([])
+        let server = try await HTTPServer.start(configuration: HTTPServerConfiguration(), handler: .sync { request in
+            forms.withLock { $0.append(String(decoding: request.body, as: UTF8.self)) }
+            guard request.headers["Authorization"] == nil else { return HTTPResponse(status: 400) }
+            let xml = "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>"
+                + "<AccessKeyId>ASIASTS</AccessKeyId><SecretAccessKey>ss</SecretAccessKey><SessionToken>st</SessionToken>"
+                + "<Expiration>2030-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleWithWebIdentityResult>"
+                + "</AssumeRoleWithWebIdentityResponse>"
+            return HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "text/xml")]), body: Array(xml.utf8))
+        })
+        let tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("pismo-wi-\(server.port)").path
+        try "eyJ.loopback.token\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: tokenFile) }
+        let env = AWSEnvironment(variables: ["AWS_WEB_IDENTITY_TOKEN_FILE": tokenFile, "AWS_ROLE_ARN": "arn:aws:iam::1:role/pod",
+                                             "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:\(server.port)"],
+                                 homeDirectory: "/nonexistent", readFile: { try? String(contentsOfFile: $0, encoding: .utf8) })
+        let credentials = try await CredentialChain.standard(config: AWSConfig(environment: env, region: "us-east-1"),
+                                                             http: IntegrationHTTP.client).resolve()
+        #expect(credentials?.accessKeyID == "ASIASTS")
+        #expect(credentials?.sessionToken == "st")
+        let form = try #require(forms.withLock { $0.first })
+        #expect(form.contains("Action=AssumeRoleWithWebIdentity"))
+        #expect(form.contains("WebIdentityToken=eyJ.loopback.token"))
+        await server.shutdown()
+    }
 }
