@@ -110,4 +110,17 @@ import Transport
         hung.cancel()
         await #expect(throws: CancellationError.self) { try await hung.value }
     }
+
+    @Test func attemptOnceDeliversSignedAndUnsignedRoutesOnce() async throws {
+        let http = StubWebhookHTTP(["http://sink/plain": [.status(200)], "http://sink/signed": [.status(200)], "http://sink/down": [.status(503)]])
+        let routes = FixedRoutes(routes: ["plain": Route(url: "http://sink/plain"),
+                                          "signed": Route(url: "http://sink/signed", secret: Self.secret),
+                                          "down": Route(url: "http://sink/down")])
+        let engine = engine(http, routes: routes)
+        #expect(await engine.attemptOnce(DeliveryJob(clientID: "plain", eventID: "1", eventType: "t", payload: [])))
+        #expect(await engine.attemptOnce(DeliveryJob(clientID: "signed", eventID: "2", eventType: "t", payload: [])))
+        #expect(await engine.attemptOnce(DeliveryJob(clientID: "down", eventID: "3", eventType: "t", payload: [])) == false)
+        #expect(await engine.attemptOnce(DeliveryJob(clientID: "nobody", eventID: "4", eventType: "t", payload: [])) == false)
+        #expect(http.requests.withLock { $0.map(\.url) } == ["http://sink/plain", "http://sink/signed", "http://sink/down"])
+    }
 }

@@ -60,8 +60,12 @@ public final class DeliveryEngine: Sendable {
     /// Direct dispatch: exactly one attempt, no retries, no dead-lettering. Returns true when the
     /// endpoint answered 2xx; anything else leaves the event to the stream path.
     public func attemptOnce(_ job: DeliveryJob) async -> Bool {
-        guard let route = try? await routes.route(for: job.clientID),
-              let signer = try? route.secret.map({ try WebhookSigner(secret: $0) }) else { return false }
+        guard let route = try? await routes.route(for: job.clientID) else { return false }
+        var signer: WebhookSigner?
+        if let secret = route.secret {
+            guard let valid = try? WebhookSigner(secret: secret) else { return false }
+            signer = valid
+        }
         await lanes.acquire(job.clientID)
         let outcome = await sender.attempt(job, route: route, signer: signer)
         await lanes.release(job.clientID)

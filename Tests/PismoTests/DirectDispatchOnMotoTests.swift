@@ -1,0 +1,85 @@
+import Foundation
+import Synchronization
+import Testing
+import Transport
+@testable import Pismo
+
+/// DIRECT_DISPATCH through the production adapters on moto: what the processor delivers is not
+/// delivered again by the stream path; what its single attempt fails to deliver, the stream path does.
+@Suite("Direct dispatch against moto", .timeLimit(.minutes(3)))
+struct DirectDispatchOnMotoTests {
+    @Test func deliveredOnceDirectlyAndFailuresFallBackToTheStream() async throws {
+        let moto = try await MotoServer.shared()
+        let aws = PismoAWS(context: moto.context())
+        let tag = UInt32.random(in: 0...UInt32.max)
+        var settings = PismoSettings()
+        settings.eventsQueue = "events-\(tag)"; settings.eventsDLQ = "events-dlq-\(tag)"; settings.deliverDLQ = "deliver-dlq-\(tag)"
+        settings.eventsTable = "Events-\(tag)"; settings.routesTable = "routes-\(tag)"; settings.leasesTable = "leases-\(tag)"
+        try await Provisioning(aws: aws, settings: settings, log: { _ in }).run()
+        let routes = RouteAdmin(aws: aws, table: settings.routesTable)
+        try await routes.set(client: "client-1", url: "http://hooks.test/ok", secret: nil)
+        try await routes.set(client: "client-2", url: "http://hooks.test/flaky", secret: nil)
+
+        let events = EventGenerator(clients: 2).events(20)   // 10 per client
+        // The first ten requests to /flaky fail: every direct attempt for client-2 (and possibly an
+        // early stream attempt, which then retries) gets a 500.
+        let webhooks = StubWebhookHTTP(["http://hooks.test/ok": [.status(200)],
+                                        "http://hooks.test/flaky": Array(repeating: .status(500), count: 10) + [.status(200)]])
+        let store = DynamoDBEventStore(dynamo: aws.dynamo, table: settings.eventsTable)
+        let deliverDLQ = try await aws.queueURL(settings.deliverDLQ)
+        func engine() -> DeliveryEngine {
+            DeliveryEngine(routes: RouteCache(store: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)),
+                           sender: WebhookSender(http: webhooks, timeout: .seconds(2)),
+                           deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: deliverDLQ),
+                           policy: DeliveryPolicy(maxAttempts: 8, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200)))
+        }
+
+        let eventsURL = try await aws.queueURL(settings.eventsQueue)
+        _ = try await EventSender(aws: aws, queueURL: eventsURL).send(events)
+        let queue = SQSEventQueue(sqs: aws.sqs, queueURL: eventsURL)
+        let handler = MessageHandler(validator: try EventValidator(schemaDirectory: "schema", strictEventTypes: false), store: store,
+                                     invalidEvents: SQSInvalidEventPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.eventsDLQ)),
+                                     queue: queue, directDispatch: true)
+        let registry = MetricsRegistry()
+        let processor = ProcessorService(queue: queue, handler: handler, pollers: 2, waitTimeSeconds: 1,
+                                         metrics: ProcessorMetrics(registry: registry),
+                                         dispatcher: StoreMarkingDispatcher(engine: engine(), store: store))
+        var options = DeliverService.Options()
+        options.leaseScanInterval = .milliseconds(200)
+        options.worker.emptyPollInterval = .milliseconds(50)
+        let deliver = DeliverService(source: DynamoDBStreamSource(streams: aws.streams, streamARN: try await aws.streamARN(table: settings.eventsTable)),
+                                     leases: DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable),
+                                     engine: engine(), owner: "direct-\(tag)", options: options)
+        let stop = ShutdownSignal()
+        let running = Task {
+            async let p: Void = processor.run(until: stop)
+            async let d: Void = deliver.run(until: stop)
+            _ = await (p, d)
+        }
+
+        func bodies(_ url: String) -> [String] {
+            webhooks.requests.withLock { $0.filter { $0.url == url }.map { String(decoding: $0.body, as: UTF8.self) } }
+        }
+        let flakyEvents = events.filter { $0.contains(#""client_id":"client-2""#) }
+        for _ in 0..<600 {
+            let delivered = Set(bodies("http://hooks.test/flaky")).count == flakyEvents.count && bodies("http://hooks.test/flaky").count >= 20
+            if delivered && bodies("http://hooks.test/ok").count >= 10 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: .seconds(1))  // give a wrong second delivery the chance to show up
+        stop.trigger()
+        await running.value
+
+        let okBodies = bodies("http://hooks.test/ok")
+        #expect(okBodies.sorted() == events.filter { $0.contains(#""client_id":"client-1""#) }.sorted(),
+                "delivered directly exactly once each: the stream path skipped them")
+        let flaky = bodies("http://hooks.test/flaky")
+        for event in flakyEvents {
+            #expect(flaky.filter { $0 == event }.count >= 2, "a failed direct attempt is followed by a stream delivery")
+        }
+        #expect(try await QueueTools(aws: aws).peek(queueURL: deliverDLQ).messages.isEmpty)
+        let items = try await aws.dynamo.scanAll(DynamoDBQuery(table: settings.eventsTable))
+        #expect(items.filter { $0["client_id"]?.string == "client-1" }.allSatisfy { $0["dispatch"]?.string == "delivered" })
+        #expect(items.filter { $0["client_id"]?.string == "client-2" }.allSatisfy { $0["dispatch"]?.string == "stream" })
+    }
+}
