@@ -12,9 +12,7 @@ struct DirectDispatchOnMotoTests {
         let moto = try await MotoServer.shared()
         let aws = PismoAWS(context: moto.context())
         let tag = UInt32.random(in: 0...UInt32.max)
-        var settings = PismoSettings()
-        settings.eventsQueue = "events-\(tag)"; settings.eventsDLQ = "events-dlq-\(tag)"; settings.deliverDLQ = "deliver-dlq-\(tag)"
-        settings.eventsTable = "Events-\(tag)"; settings.routesTable = "routes-\(tag)"; settings.leasesTable = "leases-\(tag)"
+        let settings = PismoSettings.unique(tag)
         try await Provisioning(aws: aws, settings: settings, log: { _ in }).run()
         let routes = RouteAdmin(aws: aws, table: settings.routesTable)
         try await routes.set(client: "client-1", url: "http://hooks.test/ok", secret: nil)

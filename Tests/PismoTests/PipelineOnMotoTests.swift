@@ -14,9 +14,7 @@ struct PipelineOnMotoTests {
         let moto = try await MotoServer.shared()
         let aws = PismoAWS(context: moto.context())
         let tag = UInt32.random(in: 0...UInt32.max)
-        var settings = PismoSettings()
-        settings.eventsQueue = "events-\(tag)"; settings.eventsDLQ = "events-dlq-\(tag)"; settings.deliverDLQ = "deliver-dlq-\(tag)"
-        settings.eventsTable = "Events-\(tag)"; settings.routesTable = "routes-\(tag)"; settings.leasesTable = "leases-\(tag)"
+        let settings = PismoSettings.unique(tag)
 
         // Provisioning is idempotent: a second run finds everything in place.
         try await Provisioning(aws: aws, settings: settings, log: { _ in }).run()

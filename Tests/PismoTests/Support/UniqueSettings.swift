@@ -1,0 +1,15 @@
+@testable import Pismo
+
+extension PismoSettings {
+    /// Settings whose queues and tables carry `tag`, so tests sharing one moto never collide.
+    static func unique(_ tag: UInt32) -> PismoSettings {
+        var settings = PismoSettings()
+        settings.eventsQueue = "events-\(tag)"
+        settings.eventsDLQ = "events-dlq-\(tag)"
+        settings.deliverDLQ = "deliver-dlq-\(tag)"
+        settings.eventsTable = "Events-\(tag)"
+        settings.routesTable = "routes-\(tag)"
+        settings.leasesTable = "leases-\(tag)"
+        return settings
+    }
+}
