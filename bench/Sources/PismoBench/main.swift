@@ -93,7 +93,7 @@ struct PismoBench: AsyncParsableCommand {
         var result = WorkerResult()
         var due = start.advanced(by: offset)
         while true {
-            if let interval {
+            if interval != nil {
                 if due >= end { break }
                 if due > .now { try? await Task.sleep(until: due, clock: .continuous) }
             } else if ContinuousClock.now >= end {
