@@ -9,14 +9,11 @@ import Glibc
 @Suite(.timeLimit(.minutes(1))) struct ClientExtraTests {
     @Test func concurrentLargeBodiesOverAFewTLSConnections() async throws {
         let pki = try TLSTestPKI()
-        let group = try EventLoopGroup(threads: 2)
-        var serverConfig = HTTPServerConfiguration()
-        serverConfig.tls = pki.serverConfiguration
-        let server = try await HTTPServer.start(configuration: serverConfig, group: group, handler: .sync(Fixture.echo))
         var config = HTTPClient.Configuration()
         config.tls = pki.clientConfiguration
         config.maxConnectionsPerHost = 8
-        let client = HTTPClient(group: group, configuration: config)
+        let f = try await Fixture.start(configure: { $0.tls = pki.serverConfiguration }, client: config)
+        let (client, server) = (f.client, f.server)
         let url = "https://localhost:\(server.port)/load"
         let failures = await withTaskGroup(of: Int.self) { tasks in
             for worker in 0..<16 {
@@ -34,9 +31,7 @@ import Glibc
         }
         #expect(failures == 0)
         #expect(server.acceptedConnections <= 8)
-        client.shutdown()
-        await server.shutdown(gracePeriod: .seconds(1))
-        group.syncShutdown()
+        await f.stop()
     }
 
     @Test func closeDelimitedResponseIsReadToTheEnd() async throws {

@@ -264,13 +264,10 @@ func nonBlockingConnect(port: Int) -> Int32 {
 @Suite struct ClientTLSTests {
     @Test func httpsRoundTripsWithKeepAlive() async throws {
         let pki = try TLSTestPKI()
-        let group = try EventLoopGroup(threads: 2)
-        var serverConfig = HTTPServerConfiguration()
-        serverConfig.tls = pki.serverConfiguration
-        let server = try await HTTPServer.start(configuration: serverConfig, group: group, handler: .sync(Fixture.echo))
         var config = HTTPClient.Configuration()
         config.tls = pki.clientConfiguration
-        let client = HTTPClient(group: group, configuration: config)
+        let f = try await Fixture.start(configure: { $0.tls = pki.serverConfiguration }, client: config)
+        let (client, server) = (f.client, f.server)
         let body = (0..<1_200_000).map { UInt8(truncatingIfNeeded: $0) }  // over the server's TLS read cap
         for host in ["localhost", "127.0.0.1"] {
             let r = try await client.execute(HTTPRequest(method: "POST", url: "https://\(host):\(server.port)/tls", body: body), timeout: .seconds(10))
@@ -280,9 +277,7 @@ func nonBlockingConnect(port: Int) -> Int32 {
             #expect(again.headers["X-Target"] == "/again")
         }
         #expect(server.acceptedConnections == 2)
-        client.shutdown()
-        await server.shutdown(gracePeriod: .seconds(1))
-        group.syncShutdown()
+        await f.stop()
     }
 
     @Test func untrustedCertificateIsATLSErrorNamingTheHost() async throws {
