@@ -88,30 +88,28 @@ extension SQSClient {
     /// Up to 10 (id, receipt handle) pairs; returns per-entry outcome.
     public func deleteMessageBatch(queueURL: String, entries: [(id: String, receiptHandle: String)]) async throws
         -> SQSBatchResult<String> {
-        let r = try await call(Self.deleteMessageBatch) { w in
-            w.key("QueueUrl"); w.string(queueURL)
-            w.key("Entries"); w.beginArray()
-            for e in entries {
-                w.beginObject()
-                w.key("Id"); w.string(e.id)
-                w.key("ReceiptHandle"); w.string(e.receiptHandle)
-                w.endObject()
-            }
-            w.endArray()
-        }
-        return SQSBatchResult(successful: r["Successful"].items.compactMap { $0["Id"]?.string },
-                              failed: SQSCoding.readFailures(r["Failed"]))
+        try await receiptBatch(Self.deleteMessageBatch, queueURL: queueURL,
+                               entries: entries.map { ($0.id, $0.receiptHandle, nil) })
     }
 
     public func changeMessageVisibilityBatch(queueURL: String, entries: [SQSVisibilityEntry]) async throws -> SQSBatchResult<String> {
-        let r = try await call(Self.changeMessageVisibilityBatch) { w in
+        try await receiptBatch(Self.changeMessageVisibilityBatch, queueURL: queueURL,
+                               entries: entries.map { ($0.id, $0.receiptHandle, $0.visibilityTimeout) })
+    }
+
+    /// The two receipt-handle batch calls share one shape: entries of Id + ReceiptHandle (+ an
+    /// optional VisibilityTimeout), answered with Successful ids and per-entry failures.
+    private func receiptBatch(_ operation: AWSOperation, queueURL: String,
+                              entries: [(id: String, receiptHandle: String, visibilityTimeout: Int?)]) async throws
+        -> SQSBatchResult<String> {
+        let r = try await call(operation) { w in
             w.key("QueueUrl"); w.string(queueURL)
             w.key("Entries"); w.beginArray()
             for e in entries {
                 w.beginObject()
                 w.key("Id"); w.string(e.id)
                 w.key("ReceiptHandle"); w.string(e.receiptHandle)
-                w.key("VisibilityTimeout"); w.int(e.visibilityTimeout)
+                if let timeout = e.visibilityTimeout { w.key("VisibilityTimeout"); w.int(timeout) }
                 w.endObject()
             }
             w.endArray()
