@@ -25,6 +25,9 @@ struct PeekCommand: AsyncParsableCommand {
         }
         let (count, messages) = try await QueueTools(aws: aws).peek(queueURL: try await aws.queueURL(queue), limit: limit)
         print("\(queue): about \(count) message\(count == 1 ? "" : "s")")
+        if messages.isEmpty && count > 0 {
+            print("  (not received: this queue has a redrive policy, and every receive counts towards it)")
+        }
         for message in messages {
             let attributes = message.messageAttributes.sorted { $0.key < $1.key }
                 .map { "\($0.key)=\($0.value.stringValue ?? "<binary>")" }.joined(separator: " ")

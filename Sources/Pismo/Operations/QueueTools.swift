@@ -8,8 +8,11 @@ public struct QueueTools: Sendable {
 
     /// Looks at up to `limit` messages without consuming them: each is received and immediately made
     /// visible again (visibility 0), so the pipeline is not disturbed beyond a receive count.
+    /// A queue with a redrive policy (`events`) is only counted, never received from: every receive
+    /// counts towards maxReceiveCount, so peeking could push valid events into the DLQ.
     public func peek(queueURL: String, limit: Int = 20) async throws -> (approximateCount: Int, messages: [SQSMessage]) {
-        let count = try await aws.sqs.getQueueAttributes(queueURL: queueURL, names: ["ApproximateNumberOfMessages"])
+        let count = try await aws.sqs.getQueueAttributes(queueURL: queueURL, names: ["ApproximateNumberOfMessages", "RedrivePolicy"])
+        if count["RedrivePolicy"] != nil { return (Int(count["ApproximateNumberOfMessages"] ?? "") ?? 0, []) }
         var seen: [String: SQSMessage] = [:]
         for _ in 0..<5 where seen.count < limit {
             let batch = try await aws.sqs.receiveMessage(queueURL: queueURL, maxMessages: 10, waitSeconds: 0, visibilityTimeout: 0)
