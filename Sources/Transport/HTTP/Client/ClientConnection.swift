@@ -106,8 +106,10 @@ final class ClientConnection: ChannelDelegate {
         current = nil
         phase = .idle
         completedRequests += 1
-        request.succeed(result.0)
+        // Back to the pool first: a loop-level caller that sends its next request from inside
+        // the completion then finds this connection idle instead of queueing behind it.
         pool.release(self, reusable: result.1)
+        request.succeed(result.0)
     }
 
     func channelDidClose(_ channel: Channel, error: Error?) {

@@ -39,6 +39,31 @@ public final class HTTPClient: HTTPExecuting {
     }
 
     public func execute(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        let (pool, pending) = try prepare(request, timeout: timeout)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                pending.attach(continuation)
+                submit(pending, to: pool)
+            }
+        } onCancel: {
+            pool.loop.execute { pool.abort(pending, CancellationError()) }
+        }
+    }
+
+    /// Loop-level variant for callers that live on an event loop (the load generator): no task,
+    /// no continuation. `completion` runs exactly once, on the loop of the origin's pool; a caller
+    /// already on that loop (for instance inside a previous completion) sends without a hop.
+    public func execute(_ request: PreparedRequest, timeout: Duration,
+                        completion: @escaping @Sendable (Result<HTTPResponse, Error>) -> Void) {
+        let pending = PendingRequest(method: request.method, target: request.target, head: request.head, body: request.body,
+                                     deadline: monotonicNanos() &+ timeout.nanoseconds)
+        pending.attach(completion)
+        submit(pending, to: request.pool)
+    }
+
+    /// Validates and encodes `request` once, for callers that send the same request many times
+    /// (wrk formats its request once too). Throws what `execute` would for a bad URL or header.
+    public func prepare(_ request: HTTPRequest) throws(HTTPClientError) -> PreparedRequest {
         let target = try RequestTarget(url: request.url)
         try RequestEncoder.validateMethod(request.method)
         try RequestEncoder.validate(request.headers)
@@ -48,16 +73,21 @@ public final class HTTPClient: HTTPExecuting {
         let head = RequestEncoder.head(method: request.method, target: target, headers: request.headers,
                                        bodyCount: body.count, acceptGzip: configuration.decompressResponses,
                                        gzippedBody: gzipBody)
-        let pool = try self.pool(for: target)
-        let pending = PendingRequest(method: request.method, target: target, head: head, body: body,
+        return PreparedRequest(pool: try pool(for: target), method: request.method, target: target, head: head, body: body)
+    }
+
+    private func prepare(_ request: HTTPRequest, timeout: Duration) throws(HTTPClientError) -> (ConnectionPool, PendingRequest) {
+        let prepared = try prepare(request)
+        let pending = PendingRequest(method: prepared.method, target: prepared.target, head: prepared.head, body: prepared.body,
                                      deadline: monotonicNanos() &+ timeout.nanoseconds)
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                pending.attach(continuation)
-                pool.loop.execute { pool.submit(pending) }
-            }
-        } onCancel: {
-            pool.loop.execute { pool.abort(pending, CancellationError()) }
+        return (prepared.pool, pending)
+    }
+
+    private func submit(_ pending: PendingRequest, to pool: ConnectionPool) {
+        if pool.loop.inEventLoop {
+            pool.submit(pending)
+        } else {
+            pool.loop.execute { pool.submit(pending) }
         }
     }
 
@@ -103,12 +133,19 @@ public final class HTTPClient: HTTPExecuting {
     }
 }
 
+/// A request validated and encoded for one client (see `HTTPClient.prepare`): its head bytes and
+/// the pool of its origin. Immutable; send it as often as you like.
+public struct PreparedRequest: Sendable {
+    let pool: ConnectionPool
+    let method: String
+    let target: RequestTarget
+    let head: [UInt8]
+    let body: [UInt8]
+}
+
 extension RequestTarget {
     /// The pool key: origin only.
     init(scheme: String, host: String, port: Int) {
-        self.scheme = scheme
-        self.host = host
-        self.port = port
-        self.path = "/"
+        self.init(scheme: scheme, host: host, port: port, path: "/")
     }
 }
