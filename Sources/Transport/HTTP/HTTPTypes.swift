@@ -9,6 +9,11 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
         self.entries = entries.map { (name: $0.0, value: $0.1) }
     }
 
+    /// For parsers: takes the list as built, without the relabelling copy of `init(_:)`.
+    init(parsed entries: [(name: String, value: String)]) {
+        self.entries = entries
+    }
+
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.entries.elementsEqual(rhs.entries) { $0.name == $1.name && $0.value == $1.value }
     }

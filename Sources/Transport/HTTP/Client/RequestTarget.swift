@@ -10,10 +10,8 @@ struct RequestTarget: Hashable, Sendable {
     /// origin-form: path plus "?query", never empty.
     let path: String
 
-    var hostHeader: String {
-        let h = host.contains(":") ? "[\(host)]" : host
-        return port == (scheme == "https" ? 443 : 80) ? h : "\(h):\(port)"
-    }
+    /// The Host header value, formatted once (requests are encoded far more often than parsed URLs change).
+    let hostHeader: String
 
     init(url: String) throws(HTTPClientError) {
         var url = url
@@ -74,5 +72,7 @@ struct RequestTarget: Hashable, Sendable {
         self.host = host
         self.port = port
         self.path = path
+        let bracketed = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
+        hostHeader = port == (scheme == "https" ? 443 : 80) ? bracketed : "\(bracketed):\(port)"
     }
 }
