@@ -27,7 +27,11 @@ final class Channel: Selectable, @unchecked Sendable {
 
     let fd: Int32
     let loop: EventLoop
-    weak var delegate: ChannelDelegate?
+    /// Strong, not weak: a weak reference gives the delegate (the client connection) a side table
+    /// and sends every retain of it down the slow path. The cycle it makes with the delegate's own
+    /// reference to this channel ends in `close`, which every channel reaches (the loop holds an
+    /// open channel anyway, through its registration).
+    var delegate: ChannelDelegate?
     let inbound = ByteBuffer()
     let outbound = ByteBuffer()
     /// Slot for TLS: when set, every byte passes through it (see ByteStreamFilter).

@@ -55,8 +55,7 @@ public final class HTTPClient: HTTPExecuting {
     /// already on that loop (for instance inside a previous completion) sends without a hop.
     public func execute(_ request: PreparedRequest, timeout: Duration,
                         completion: @escaping @Sendable (Result<HTTPResponse, Error>) -> Void) {
-        let pending = PendingRequest(method: request.method, target: request.target, head: request.head, body: request.body,
-                                     deadline: monotonicNanos() &+ timeout.nanoseconds)
+        let pending = PendingRequest(request.encoded, deadline: monotonicNanos() &+ timeout.nanoseconds)
         pending.attach(completion)
         submit(pending, to: request.pool)
     }
@@ -73,13 +72,13 @@ public final class HTTPClient: HTTPExecuting {
         let head = RequestEncoder.head(method: request.method, target: target, headers: request.headers,
                                        bodyCount: body.count, acceptGzip: configuration.decompressResponses,
                                        gzippedBody: gzipBody)
-        return PreparedRequest(pool: try pool(for: target), method: request.method, target: target, head: head, body: body)
+        return PreparedRequest(pool: try pool(for: target),
+                               encoded: EncodedRequest(method: request.method, target: target, head: head, body: body))
     }
 
     private func prepare(_ request: HTTPRequest, timeout: Duration) throws(HTTPClientError) -> (ConnectionPool, PendingRequest) {
         let prepared = try prepare(request)
-        let pending = PendingRequest(method: prepared.method, target: prepared.target, head: prepared.head, body: prepared.body,
-                                     deadline: monotonicNanos() &+ timeout.nanoseconds)
+        let pending = PendingRequest(prepared.encoded, deadline: monotonicNanos() &+ timeout.nanoseconds)
         return (prepared.pool, pending)
     }
 
@@ -137,10 +136,7 @@ public final class HTTPClient: HTTPExecuting {
 /// the pool of its origin. Immutable; send it as often as you like.
 public struct PreparedRequest: Sendable {
     let pool: ConnectionPool
-    let method: String
-    let target: RequestTarget
-    let head: [UInt8]
-    let body: [UInt8]
+    let encoded: EncodedRequest
 }
 
 extension RequestTarget {
