@@ -36,6 +36,24 @@ import Synchronization
         await f.stop()
     }
 
+    /// A task running on a loop of the client's group gets that loop's pool: the exchange never
+    /// leaves its thread, and each loop keeps its own keep-alive connection.
+    @Test func callersOnALoopUseThatLoopsPool() async throws {
+        let f = try await Fixture.start(loops: 2)
+        let url = f.base + "/per-loop"
+        for round in 0..<3 {
+            for loop in f.group.loops {
+                let stayed = try await Task(executorPreference: loop) {
+                    let response = try await f.client.execute(HTTPRequest(method: "GET", url: url), timeout: .seconds(5))
+                    return response.status == 200 && loop.inEventLoop
+                }.value
+                #expect(stayed, "round \(round): resumed on loop \(loop.index)")
+            }
+        }
+        #expect(try await f.client.connectionsOpened(to: url) == 2, "one keep-alive connection per loop, reused")
+        await f.stop()
+    }
+
     @Test func prepareRejectsBadRequestsBeforeSendingAnything() async throws {
         let f = try await Fixture.start()
         #expect(throws: HTTPClientError.invalidHeader(name: "X-Evil")) {
