@@ -19,7 +19,7 @@ command -v wrk >/dev/null || need+=(wrk)
 command -v openssl >/dev/null || need+=(openssl)
 if ((${#need[@]})); then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; fi
 bash scripts/setup.sh
-swift build -c release --product pismo --product pismo-bench 2>&1 | tail -n 1
+for product in pismo pismo-bench; do swift build -c release --product "$product" 2>&1 | tail -n 1; done
 bin="$(swift build -c release --show-bin-path)"
 
 work=$(mktemp -d /tmp/pismo-bench.XXXXXX)
