@@ -64,8 +64,11 @@ enum AsyncWorker {
     }
 }
 
-/// A worker on the loop-level API: a state machine on the pool's loop that sends its next request
-/// from inside the previous completion, like wrk's connection callbacks. Loop-confined.
+/// A worker on the loop-level API: a state machine on the pool's loop, driven by completions like
+/// wrk's connection callbacks. As in wrk, the next request is written on the loop's next turn,
+/// after every response that epoll reported ready has been read (writing from inside each
+/// completion interleaved reads and writes and stretched the tail at 64 connections: p99 ~760 µs
+/// against ~550 µs). Latency counts from the write, as wrk's does. Loop-confined.
 final class LoopWorker: @unchecked Sendable {
     private let client: HTTPClient
     private let request: PreparedRequest
@@ -107,7 +110,7 @@ final class LoopWorker: @unchecked Sendable {
     private func send(countingFrom start: ContinuousClock.Instant) {
         client.execute(request, timeout: .seconds(30)) { [self] outcome in
             result.record(outcome, sent: start)
-            sendNext()
+            loop.defer_ { [self] in sendNext() }
         }
     }
 }
