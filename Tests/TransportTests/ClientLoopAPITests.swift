@@ -54,6 +54,26 @@ import Synchronization
         await f.stop()
     }
 
+    /// Cancellation racing the submission (the cancel handler runs on the loop while the caller's
+    /// thread is still attaching its continuation) once crashed with a leaked continuation. Every
+    /// request must end exactly once: a response or CancellationError.
+    @Test func cancellingAtOnceEndsEveryRequestExactlyOnce() async throws {
+        let f = try await Fixture.start()
+        let request = HTTPRequest(method: "GET", url: f.base + "/race")
+        var outcomes = (ok: 0, cancelled: 0, other: 0)
+        for _ in 0..<20 {
+            let tasks = (0..<50).map { _ in Task { try await f.client.execute(request, timeout: .seconds(5)) } }
+            for task in tasks { task.cancel() }
+            for task in tasks {
+                do { _ = try await task.value; outcomes.ok += 1 } catch is CancellationError { outcomes.cancelled += 1 } catch { outcomes.other += 1 }
+            }
+        }
+        #expect(outcomes.ok + outcomes.cancelled == 1000)
+        #expect(outcomes.other == 0)
+        #expect(outcomes.cancelled > 0, "at least some cancellations must land before the response")
+        await f.stop()
+    }
+
     @Test func prepareRejectsBadRequestsBeforeSendingAnything() async throws {
         let f = try await Fixture.start()
         #expect(throws: HTTPClientError.invalidHeader(name: "X-Evil")) {

@@ -38,6 +38,7 @@ final class ConnectionPool: @unchecked Sendable {
     private var total: Int { connections.count + resolving }
 
     func submit(_ request: PendingRequest) {
+        request.isSubmitted = true
         guard !isShutDown else { return request.fail(HTTPClientError.shutdown) }
         guard !request.isCancelled else { return request.fail(CancellationError()) }
         armDeadlineTimer(request.deadline)
@@ -76,6 +77,9 @@ final class ConnectionPool: @unchecked Sendable {
     /// since the response can no longer be matched to a request).
     func abort(_ request: PendingRequest, _ error: Error) {
         request.isCancelled = true
+        // A cancellation can overtake the submission: the caller's thread may still be attaching
+        // the continuation, so an unsubmitted request is only marked; `submit` then fails it.
+        guard request.isSubmitted else { return }
         if let i = waiters.firstIndex(where: { $0 === request }) { waiters.remove(at: i) }
         let connection = request.connection
         request.fail(error)

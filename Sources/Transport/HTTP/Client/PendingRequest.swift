@@ -23,6 +23,9 @@ final class PendingRequest: @unchecked Sendable {
 
     /// Set when the caller's task was cancelled before the loop picked the request up.
     var isCancelled = false
+    /// Set by the pool on its loop. Until then the waiter fields belong to the submitting thread,
+    /// so nothing on the loop may complete the request.
+    var isSubmitted = false
 
     init(_ encoded: EncodedRequest, deadline: UInt64) {
         self.encoded = encoded
