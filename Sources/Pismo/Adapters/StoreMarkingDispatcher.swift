@@ -1,4 +1,5 @@
-/// Direct dispatch: one attempt, then the outcome is written to the item so the stream path knows.
+/// Direct dispatch onto the delivery engine and the Events table: one attempt per event, then the
+/// outcomes written back in one batch so the stream path knows which events it must still deliver.
 public struct StoreMarkingDispatcher: DirectDispatcher {
     let engine: DeliveryEngine
     let store: DynamoDBEventStore
@@ -8,10 +9,32 @@ public struct StoreMarkingDispatcher: DirectDispatcher {
         self.store = store
     }
 
-    public func dispatch(_ item: EventItem) async {
-        let delivered = await engine.attemptOnce(DeliveryJob(clientID: item.clientID, eventID: item.eventID,
-                                                             eventType: item.eventType, payload: item.payload))
-        // If this write fails the stream path still delivers after its grace period: at least once.
-        try? await store.markDispatch(item, delivered: delivered)
+    public func dispatch(_ items: [EventItem]) async {
+        let outcomes = await withTaskGroup(of: (item: EventItem, delivered: Bool).self) { group in
+            for item in items {
+                group.addTask {
+                    let job = DeliveryJob(clientID: item.clientID, eventID: item.eventID, eventType: item.eventType,
+                                          payload: item.payload)
+                    return (item, await engine.attemptOnce(job))
+                }
+            }
+            var outcomes: [(item: EventItem, delivered: Bool)] = []
+            for await outcome in group { outcomes.append(outcome) }
+            return outcomes
+        }
+        await record(outcomes)
+    }
+
+    public func handOver(_ items: [EventItem]) async {
+        await record(items.map { ($0, false) })
+    }
+
+    /// One retry on failure; if the write still fails, the stream path delivers after its grace
+    /// period (and a delivered event may then arrive twice): at least once, never lost.
+    private func record(_ outcomes: [(item: EventItem, delivered: Bool)]) async {
+        for attempt in 0..<2 {
+            if attempt > 0 { try? await Task.sleep(for: .milliseconds(200)) }
+            if (try? await store.markDispatch(outcomes)) == 0 { return }
+        }
     }
 }

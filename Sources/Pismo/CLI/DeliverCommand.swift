@@ -23,9 +23,11 @@ struct DeliverCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try settingsOptions.resolve()
-        let (http, aws) = Runtime.start(settings)
+        let (http, _) = Runtime.start(settings)
         let logger = Logger(label: "pismo.deliver")
         let registry = MetricsRegistry()
+        // AWS requests counted by operation, so the load this service puts on the backend shows in /metrics.
+        let aws = PismoAWS(http: AWSRequestCounter(http, registry: registry))
         let metricsServer = try await MetricsEndpoint.start(address: metricsAddr ?? settings.metricsAddress ?? "0.0.0.0:9102", registry: registry)
         let engine = DeliveryEngine(
             routes: RouteCache(store: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)),

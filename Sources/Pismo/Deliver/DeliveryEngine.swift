@@ -58,7 +58,8 @@ public final class DeliveryEngine: Sendable {
     }
 
     /// Direct dispatch: exactly one attempt, no retries, no dead-lettering. Returns true when the
-    /// endpoint answered 2xx; anything else leaves the event to the stream path.
+    /// endpoint answered 2xx; anything else leaves the event to the stream path — including a client
+    /// whose lane is full (slow or hanging endpoint): direct dispatch never queues behind it.
     public func attemptOnce(_ job: DeliveryJob) async -> Bool {
         guard let route = try? await routes.route(for: job.clientID) else { return false }
         var signer: WebhookSigner?
@@ -66,7 +67,7 @@ public final class DeliveryEngine: Sendable {
             guard let valid = try? WebhookSigner(secret: secret) else { return false }
             signer = valid
         }
-        await lanes.acquire(job.clientID)
+        guard await lanes.tryAcquire(job.clientID) else { return false }
         let outcome = await sender.attempt(job, route: route, signer: signer)
         await lanes.release(job.clientID)
         guard case let .status(code, _) = outcome, (200..<300).contains(code) else { return false }

@@ -28,6 +28,15 @@ actor KeyedLimiter {
         }
     }
 
+    /// Takes a slot only if one is free now; never queues.
+    func tryAcquire(_ key: String) -> Bool {
+        var lane = lanes[key, default: Lane()]
+        guard lane.running < limit else { return false }
+        lane.running += 1
+        lanes[key] = lane
+        return true
+    }
+
     /// Hands the slot straight to the oldest waiter, or frees it.
     func release(_ key: String) {
         guard var lane = lanes[key] else { return }
