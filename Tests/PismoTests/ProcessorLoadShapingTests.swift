@@ -1,0 +1,98 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import Pismo
+
+/// The processor's and deliver's load-shaping rules: the batch visibility heartbeat, the bounded
+/// direct-dispatch pool, and adaptive stream polling.
+@Suite struct ProcessorLoadShapingTests {
+    /// A store whose single put takes `delay`: one long attempt, no failure, no retry.
+    final class SlowStore: EventStore {
+        let delay: Duration
+        init(delay: Duration) { self.delay = delay }
+        func putIfAbsent(_ item: EventItem) async throws -> StoreOutcome {
+            try await Task.sleep(for: delay)
+            return .stored
+        }
+    }
+
+    @Test func aLongSingleAttemptKeepsTheMessageInvisible() async throws {
+        let queue = MemoryQueue([QueueMessage(messageID: "m1", receiptHandle: "rh1", body: Array(#"{"c":"acme"}"#.utf8))])
+        let handler = MessageHandler(validator: StubValidator(), store: SlowStore(delay: .milliseconds(400)),
+                                     invalidEvents: MemoryDLQ(), queue: queue, visibilityTimeoutSeconds: 30,
+                                     heartbeat: .milliseconds(50))
+        let service = ProcessorService(queue: queue, handler: handler, pollers: 1, metrics: ProcessorMetrics(registry: MetricsRegistry()))
+        let shutdown = ShutdownSignal()
+        let running = Task { await service.run(until: shutdown) }
+        while queue.deleted.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
+        shutdown.trigger()
+        await running.value
+        let extensions = queue.visibilityChanges.withLock { $0 }
+        #expect(extensions.count >= 2, "the heartbeat runs during the attempt, not only between retries")
+        #expect(extensions.allSatisfy { $0 == ("rh1", 30) })
+        #expect(queue.deleted.withLock { $0 } == ["rh1"])
+    }
+
+    /// Holds every dispatch until `open()`; records what was dispatched and what handed over.
+    final class GatedDispatcher: DirectDispatcher {
+        let dispatched = Mutex<[String]>([])
+        let handedOver = Mutex<[String]>([])
+        let finished = Mutex<[String]>([])
+        let gate = ShutdownSignal()
+        func dispatch(_ items: [EventItem]) async {
+            dispatched.withLock { $0 += items.map(\.eventID) }
+            await gate.wait()
+            finished.withLock { $0 += items.map(\.eventID) }
+        }
+        func handOver(_ items: [EventItem]) async { handedOver.withLock { $0 += items.map(\.eventID) } }
+        func open() { gate.trigger() }
+    }
+
+    func items(_ range: Range<Int>) -> [EventItem] {
+        range.map { EventItem(clientID: "c", eventKey: "k\($0)", eventID: "e\($0)", eventType: "t", eventTime: "t",
+                              payload: [], receivedAt: "t", directDispatch: true) }
+    }
+
+    @Test func directDispatchIsBoundedAndRunWaitsForStartedDispatches() async throws {
+        let dispatcher = GatedDispatcher()
+        let pool = DirectDispatchPool(dispatcher: dispatcher, capacity: 10)
+        let running = Task { await pool.run() }
+        pool.submit(items(0..<6))
+        pool.submit(items(6..<15))   // only 4 fit: 5 go to the stream path at once
+        while dispatcher.dispatched.withLock({ $0.count }) < 10 || dispatcher.handedOver.withLock({ $0.count }) < 5 {
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        #expect(pool.dispatching == 10)
+        #expect(Set(dispatcher.handedOver.withLock { $0 }) == Set((10..<15).map { "e\($0)" }))
+        pool.finish()
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(dispatcher.finished.withLock { $0.isEmpty }, "still waiting at the gate")
+        dispatcher.open()
+        await running.value   // returns only once every started dispatch is done
+        #expect(dispatcher.finished.withLock { $0.count } == 10)
+        #expect(pool.dispatching == 0)
+    }
+
+    @Test func anIdleShardIsPolledLessAndLessOften() async throws {
+        let stream = MemoryStream()
+        let leases = MemoryLeases()
+        _ = try await leases.acquire(shardID: "shard-0", owner: "me", expiresAtMillis: .max, observed: nil)
+        var options = ShardWorker.Options()
+        options.emptyPollInterval = .milliseconds(10)
+        options.idleBackoffLimit = 8   // idle cap 80 ms
+        let engine = DeliveryEngine(routes: FixedRoutes(routes: [:]), sender: WebhookSender(http: StubWebhookHTTP([:]), timeout: .seconds(1)),
+                                    deadLetters: RecordingDLQ(), policy: DeliveryPolicy(maxAttempts: 1))
+        let worker = ShardWorker(shardID: "shard-0", owner: "me", checkpoint: nil, source: stream, engine: engine,
+                                 leases: leases, options: options)
+        let shutdown = ShutdownSignal()
+        let running = Task { await worker.run(until: shutdown) }
+        try await Task.sleep(for: .milliseconds(600))
+        shutdown.trigger()
+        _ = await running.value
+        // A fixed 10 ms interval would read ~60 times in 600 ms; backing off 10, 20, 40, 80, 80... reads
+        // about 10 times. The bound leaves room for a slow machine and still fails without backoff.
+        let reads = stream.state.withLock { $0.reads }
+        #expect(reads >= 2)
+        #expect(reads <= 25)
+    }
+}
