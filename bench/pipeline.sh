@@ -44,8 +44,9 @@ requests() {  # "operation count" lines from one service's /metrics
     python3 - "$1" <<'PY'
 import re, sys, urllib.request
 text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=5).read().decode()
+sums = dict(re.findall(r'^pismo_aws_request_seconds_sum\{operation="([^"]+)"\} (\S+)$', text, re.M))
 for m in re.finditer(r'^pismo_aws_requests_total\{operation="([^"]+)"\} (\d+)$', text, re.M):
-    print(m.group(1), m.group(2))
+    print(m.group(1), m.group(2), sums.get(m.group(1), "0"))
 PY
 }
 ticks=$(getconf CLK_TCK)
@@ -54,9 +55,9 @@ requests 9191 >"$work/proc0.req"; requests 9192 >"$work/deliver0.req"
 perf_pids=()
 if [ -n "${PERF_DIR:-}" ]; then  # optional profile of the send phase: PERF_DIR=/tmp/x bench/pipeline.sh ...
     mkdir -p "$PERF_DIR"
-    for svc in processor:$proc_pid deliver:$deliver_pid; do
-        perf record -q -e cpu-clock -g -p "${svc#*:}" -o "$PERF_DIR/${svc%%:*}.data" 2>/dev/null & perf_pids+=($!)
-    done
+    # System-wide (-a): `-p` missed threads here. Split per service with `perf report --pid`.
+    echo "processor=$proc_pid deliver=$deliver_pid moto=$moto_pid" >"$PERF_DIR/pids"
+    perf record -q -a -e cpu-clock -g -o "$PERF_DIR/all.data" 2>/dev/null & perf_pids+=($!)
 fi
 run0=$(snapshot)
 "$bin" send --generate "$n" --clients 5 --rate "$rate" >/dev/null
@@ -91,11 +92,12 @@ print(f"cpu_us_per_event processor={us(1):.0f} deliver={us(2):.0f} moto={us(3):.
       f"idle_cpu_us_per_s processor={idle(1):.0f} deliver={idle(2):.0f} moto={idle(3):.0f}")
 for svc in ("proc", "deliver"):
     def load(name):
-        return {op: int(c) for op, c in (l.split() for l in open(f"{work}/{name}.req") if l.strip())}
+        return {op: (int(c), float(t)) for op, c, t in (l.split() for l in open(f"{work}/{name}.req") if l.strip())}
     before, after = load(f"{svc}0"), load(f"{svc}1")
-    delta = {op: after[op] - before.get(op, 0) for op in after if after[op] - before.get(op, 0)}
-    total = sum(delta.values())
-    parts = " ".join(f"{op}={c / events:.3f}" for op, c in sorted(delta.items(), key=lambda kv: -kv[1]))
-    print(f"aws_requests_per_event {'processor' if svc == 'proc' else 'deliver'} total={total / events:.2f}: {parts}")
+    delta = {op: (c - before.get(op, (0, 0))[0], t - before.get(op, (0, 0))[1]) for op, (c, t) in after.items()}
+    delta = {op: v for op, v in delta.items() if v[0]}
+    total = sum(c for c, _ in delta.values())
+    parts = " ".join(f"{op}={c / events:.3f}({t / c * 1000:.0f}ms)" for op, (c, t) in sorted(delta.items(), key=lambda kv: -kv[1][0]))
+    print(f"aws_requests_per_event(mean latency) {'processor' if svc == 'proc' else 'deliver'} total={total / events:.2f}: {parts}")
 PY
 echo "logs in $work"

@@ -95,4 +95,26 @@ import Testing
         #expect(reads >= 2)
         #expect(reads <= 25)
     }
+
+    final class CountingRoutes: RouteStore {
+        let reads = Mutex(0)
+        func route(for clientID: String) async throws -> Route? {
+            reads.withLock { $0 += 1 }
+            try await Task.sleep(for: .milliseconds(30))
+            return Route(url: "http://sink/\(clientID)")
+        }
+    }
+
+    @Test func concurrentRouteMissesShareOneRead() async throws {
+        let store = CountingRoutes()
+        let cache = RouteCache(store: store)
+        let urls = await withTaskGroup(of: String?.self) { group in
+            for _ in 0..<8 { group.addTask { try? await cache.route(for: "acme")?.url } }
+            return await group.reduce(into: [String?]()) { $0.append($1) }
+        }
+        #expect(urls == Array(repeating: "http://sink/acme", count: 8))
+        #expect(store.reads.withLock { $0 } == 1)
+        _ = try await cache.route(for: "acme")
+        #expect(store.reads.withLock { $0 } == 1, "then served from the cache")
+    }
 }

@@ -1,7 +1,8 @@
 import Synchronization
 import Transport
 
-/// Counts the AWS requests a service makes, by operation (`pismo_aws_requests_total{operation=...}`),
+/// Counts the AWS requests a service makes, by operation (`pismo_aws_requests_total{operation=...}`,
+/// and their latency in `pismo_aws_request_seconds{operation=...}`),
 /// so the cost we impose on the backend — every idle poll, lease renewal and checkpoint — is visible
 /// in `/metrics` and in `bench/pipeline.sh`, not just the requests that carried events.
 ///
@@ -15,7 +16,7 @@ public struct AWSRequestCounter: HTTPExecuting {
 
     /// The mutex must be shared by copies of this value, hence a reference.
     private final class Box: Sendable {
-        let counters = Mutex<[String: Counter]>([:])
+        let instruments = Mutex<[String: (count: Counter, latency: Histogram)]>([:])
     }
 
     public init(_ inner: any HTTPExecuting, registry: MetricsRegistry) {
@@ -25,7 +26,10 @@ public struct AWSRequestCounter: HTTPExecuting {
     }
 
     public func execute(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
-        counter(for: Self.operation(request)).increment()
+        let (count, latency) = instruments(for: Self.operation(request))
+        count.increment()
+        let started = ContinuousClock.now
+        defer { latency.observe(ContinuousClock.now - started) }
         return try await inner.execute(request, timeout: timeout)
     }
 
@@ -35,11 +39,13 @@ public struct AWSRequestCounter: HTTPExecuting {
         return String(target[target.index(after: dot)...])
     }
 
-    private func counter(for operation: String) -> Counter {
-        box.counters.withLock { table in
+    private func instruments(for operation: String) -> (count: Counter, latency: Histogram) {
+        box.instruments.withLock { table in
             if let existing = table[operation] { return existing }
-            let created = registry.counter("pismo_aws_requests_total", help: "AWS requests sent, by operation.",
-                                           labels: [("operation", operation)])
+            let labels = [("operation", operation)]
+            let created = (registry.counter("pismo_aws_requests_total", help: "AWS requests sent, by operation.", labels: labels),
+                           registry.histogram("pismo_aws_request_seconds", help: "AWS request latency (one attempt), by operation.",
+                                              labels: labels))
             table[operation] = created
             return created
         }

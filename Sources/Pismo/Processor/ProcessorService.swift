@@ -110,23 +110,43 @@ public final class ProcessorService: Sendable {
         await delete(done)
     }
 
-    /// Handles the batch concurrently; alongside, one heartbeat keeps the still-unresolved messages
-    /// invisible, however long a single attempt takes.
+    private enum BatchEvent: Sendable {
+        case resolved(QueueMessage, MessageHandler.Disposition?)
+        case drainDeadline
+        case stopped
+    }
+
+    /// Handles the batch concurrently. Alongside, one heartbeat keeps the still-unresolved messages
+    /// invisible however long a single attempt takes, and one watcher gives the batch `drainTimeout`
+    /// after shutdown triggers, then cancels what is left (reported unresolved, nil). One heartbeat
+    /// and one watcher per batch, not per message: the per-event cost stays one child task.
     private func resolveKeepingInvisible(_ messages: [QueueMessage], shutdown: ShutdownSignal)
         async -> [(QueueMessage, MessageHandler.Disposition?)] {
         let unresolved = UnresolvedHandles(messages.map(\.receiptHandle))
-        return await withTaskGroup(of: (QueueMessage, MessageHandler.Disposition?)?.self) { group in
+        return await withTaskGroup(of: BatchEvent.self) { group in
             for message in messages {
-                group.addTask { (message, try? await self.handleWithDeadline(message, shutdown: shutdown)) }
+                group.addTask { .resolved(message, try? await self.handler.handle(message)) }
             }
             if handler.heartbeat > .zero {
-                group.addTask { await self.heartbeat(unresolved); return nil }
+                group.addTask { await self.heartbeat(unresolved); return .stopped }
+            }
+            group.addTask {
+                await shutdown.wait()
+                do { try await Task.sleep(for: self.drainTimeout) } catch { return .stopped }
+                return .drainDeadline
             }
             var resolved: [(QueueMessage, MessageHandler.Disposition?)] = []
-            for await case let result? in group {
-                resolved.append(result)
-                unresolved.remove(result.0.receiptHandle)
-                if resolved.count == messages.count { group.cancelAll() }  // stops the heartbeat
+            for await event in group {
+                switch event {
+                case let .resolved(message, disposition):
+                    resolved.append((message, disposition))
+                    unresolved.remove(message.receiptHandle)
+                    if resolved.count == messages.count { group.cancelAll() }  // stops heartbeat and watcher
+                case .drainDeadline:
+                    group.cancelAll()  // the handlers left throw CancellationError: unresolved
+                case .stopped:
+                    break
+                }
             }
             return resolved
         }
@@ -142,21 +162,6 @@ public final class ProcessorService: Sendable {
             } catch {
                 logger.warning("visibility heartbeat failed", metadata: ["count": "\(handles.count)", "error": "\(error)"])
             }
-        }
-    }
-
-    /// Runs normally; after shutdown triggers, the message gets `drainTimeout` to resolve.
-    private func handleWithDeadline(_ message: QueueMessage, shutdown: ShutdownSignal) async throws -> MessageHandler.Disposition {
-        try await withThrowingTaskGroup(of: MessageHandler.Disposition?.self) { group in
-            group.addTask { try await self.handler.handle(message) }
-            group.addTask {
-                await shutdown.wait()
-                try await Task.sleep(for: self.drainTimeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let disposition = first else { throw CancellationError() }
-            return disposition
         }
     }
 
