@@ -85,16 +85,14 @@ public final class ProcessorService: Sendable {
         metrics.inFlight.add(messages.count)
         defer { metrics.inFlight.add(-messages.count) }
         let started = ContinuousClock.now
-        let resolved = await resolveKeepingInvisible(messages, shutdown: shutdown)
+        let resolved = await resolveKeepingInvisible(messages, pool: pool, shutdown: shutdown)
         metrics.batchLatency.observe(ContinuousClock.now - started)
         var done: [String] = []
-        var stored: [EventItem] = []
         for (message, disposition) in resolved {
             switch disposition {
-            case let .stored(item)?:
+            case .stored?:
                 metrics.stored.increment()
                 done.append(message.receiptHandle)
-                stored.append(item)
             case .duplicate?:
                 metrics.duplicates.increment()
                 done.append(message.receiptHandle)
@@ -106,7 +104,6 @@ public final class ProcessorService: Sendable {
                 try? await queue.changeVisibility(message.receiptHandle, seconds: 0)
             }
         }
-        pool?.submit(stored)
         await delete(done)
     }
 
@@ -120,12 +117,17 @@ public final class ProcessorService: Sendable {
     /// invisible however long a single attempt takes, and one watcher gives the batch `drainTimeout`
     /// after shutdown triggers, then cancels what is left (reported unresolved, nil). One heartbeat
     /// and one watcher per batch, not per message: the per-event cost stays one child task.
-    private func resolveKeepingInvisible(_ messages: [QueueMessage], shutdown: ShutdownSignal)
+    private func resolveKeepingInvisible(_ messages: [QueueMessage], pool: DirectDispatchPool?, shutdown: ShutdownSignal)
         async -> [(QueueMessage, MessageHandler.Disposition?)] {
         let unresolved = UnresolvedHandles(messages.map(\.receiptHandle))
         return await withTaskGroup(of: BatchEvent.self) { group in
             for message in messages {
-                group.addTask { .resolved(message, try? await self.handler.handle(message)) }
+                group.addTask {
+                    let disposition = try? await self.handler.handle(message)
+                    // Direct dispatch starts as soon as this event is stored, not when its batch is.
+                    if let pool, case let .stored(item)? = disposition { pool.submit([item]) }
+                    return .resolved(message, disposition)
+                }
             }
             if handler.heartbeat > .zero {
                 group.addTask { await self.heartbeat(unresolved); return .stopped }
