@@ -53,22 +53,25 @@ import Testing
                               payload: [], receivedAt: "t", directDispatch: true) }
     }
 
-    @Test func directDispatchIsBoundedAndRunWaitsForStartedDispatches() async throws {
+    @Test func directDispatchIsBoundedAndItsGroupWaitsForStartedDispatches() async throws {
         let dispatcher = GatedDispatcher()
         let pool = DirectDispatchPool(dispatcher: dispatcher, capacity: 10)
-        let running = Task { await pool.run() }
-        pool.submit(items(0..<6))
-        pool.submit(items(6..<15))   // only 4 fit: 5 go to the stream path at once
+        let groupDone = Mutex(false)
+        let running = Task {
+            await withDiscardingTaskGroup { group in
+                for item in items(0..<15) { pool.start(item, in: &group) }   // only 10 fit: 5 go to the stream path
+            }
+            groupDone.withLock { $0 = true }
+        }
         while dispatcher.dispatched.withLock({ $0.count }) < 10 || dispatcher.handedOver.withLock({ $0.count }) < 5 {
             try await Task.sleep(for: .milliseconds(2))
         }
         #expect(pool.dispatching == 10)
         #expect(Set(dispatcher.handedOver.withLock { $0 }) == Set((10..<15).map { "e\($0)" }))
-        pool.finish()
         try await Task.sleep(for: .milliseconds(20))
-        #expect(dispatcher.finished.withLock { $0.isEmpty }, "still waiting at the gate")
+        #expect(groupDone.withLock { $0 } == false, "the group waits for dispatches still at the gate")
         dispatcher.open()
-        await running.value   // returns only once every started dispatch is done
+        await running.value
         #expect(dispatcher.finished.withLock { $0.count } == 10)
         #expect(pool.dispatching == 0)
     }

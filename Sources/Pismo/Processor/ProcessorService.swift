@@ -49,19 +49,23 @@ public final class ProcessorService: Sendable {
 
     public func run(until shutdown: ShutdownSignal) async {
         let pool = dispatcher.map { DirectDispatchPool(dispatcher: $0, capacity: pollers * Self.maxMessagesPerReceive) }
-        await withTaskGroup(of: Void.self) { outer in
-            if let pool { outer.addTask { await pool.run() } }
-            await withTaskGroup(of: Void.self) { group in
-                for index in 0..<pollers {
-                    group.addTask { await self.poll(index, pool: pool, until: shutdown) }
-                }
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<pollers {
+                group.addTask { await self.poll(index, pool: pool, until: shutdown) }
             }
-            pool?.finish()  // the pool's run() returns once its started dispatches are recorded
         }
         logger.info("processor stopped")
     }
 
+    /// The poller's direct dispatches are children of its group: it returns only when they are done.
     private func poll(_ index: Int, pool: DirectDispatchPool?, until shutdown: ShutdownSignal) async {
+        await withDiscardingTaskGroup { dispatches in
+            await pollLoop(index, pool: pool, dispatches: &dispatches, until: shutdown)
+        }
+    }
+
+    private func pollLoop(_ index: Int, pool: DirectDispatchPool?, dispatches: inout DiscardingTaskGroup,
+                          until shutdown: ShutdownSignal) async {
         var failures = 0
         while !shutdown.isTriggered {
             let messages: [QueueMessage]
@@ -77,15 +81,16 @@ public final class ProcessorService: Sendable {
             }
             if messages.isEmpty { continue }
             metrics.received.increment(by: messages.count)
-            await handleBatch(messages, pool: pool, shutdown: shutdown)
+            await handleBatch(messages, pool: pool, dispatches: &dispatches, shutdown: shutdown)
         }
     }
 
-    private func handleBatch(_ messages: [QueueMessage], pool: DirectDispatchPool?, shutdown: ShutdownSignal) async {
+    private func handleBatch(_ messages: [QueueMessage], pool: DirectDispatchPool?, dispatches: inout DiscardingTaskGroup,
+                             shutdown: ShutdownSignal) async {
         metrics.inFlight.add(messages.count)
         defer { metrics.inFlight.add(-messages.count) }
         let started = ContinuousClock.now
-        let resolved = await resolveKeepingInvisible(messages, pool: pool, shutdown: shutdown)
+        let resolved = await resolveKeepingInvisible(messages, pool: pool, dispatches: &dispatches, shutdown: shutdown)
         metrics.batchLatency.observe(ContinuousClock.now - started)
         var done: [String] = []
         for (message, disposition) in resolved {
@@ -117,17 +122,13 @@ public final class ProcessorService: Sendable {
     /// invisible however long a single attempt takes, and one watcher gives the batch `drainTimeout`
     /// after shutdown triggers, then cancels what is left (reported unresolved, nil). One heartbeat
     /// and one watcher per batch, not per message: the per-event cost stays one child task.
-    private func resolveKeepingInvisible(_ messages: [QueueMessage], pool: DirectDispatchPool?, shutdown: ShutdownSignal)
+    private func resolveKeepingInvisible(_ messages: [QueueMessage], pool: DirectDispatchPool?,
+                                         dispatches: inout DiscardingTaskGroup, shutdown: ShutdownSignal)
         async -> [(QueueMessage, MessageHandler.Disposition?)] {
         let unresolved = UnresolvedHandles(messages.map(\.receiptHandle))
         return await withTaskGroup(of: BatchEvent.self) { group in
             for message in messages {
-                group.addTask {
-                    let disposition = try? await self.handler.handle(message)
-                    // Direct dispatch starts as soon as this event is stored, not when its batch is.
-                    if let pool, case let .stored(item)? = disposition { pool.submit([item]) }
-                    return .resolved(message, disposition)
-                }
+                group.addTask { .resolved(message, try? await self.handler.handle(message)) }
             }
             if handler.heartbeat > .zero {
                 group.addTask { await self.heartbeat(unresolved); return .stopped }
@@ -141,6 +142,8 @@ public final class ProcessorService: Sendable {
             for await event in group {
                 switch event {
                 case let .resolved(message, disposition):
+                    // Direct dispatch starts as soon as this event is stored, not when its batch is.
+                    if let pool, case let .stored(item)? = disposition { pool.start(item, in: &dispatches) }
                     resolved.append((message, disposition))
                     unresolved.remove(message.receiptHandle)
                     if resolved.count == messages.count { group.cancelAll() }  // stops heartbeat and watcher
