@@ -11,10 +11,14 @@ cd "$(dirname "$0")/.."
 n="${1:-2000}"; rate="${2:-100}"; mode="${3:-stream}"
 idle_seconds="${IDLE_SECONDS:-5}"
 bash scripts/setup.sh
-swift build -c release --product pismo 2>&1 | tail -n 1
 export PISMO_BUILD=release MOTO_PORT="${MOTO_PORT:-5077}"
 source scripts/env.sh
-bin="$PISMO_ROOT/.build/release/pismo"
+if [ -n "${PISMO_BIN:-}" ]; then   # compare builds: PISMO_BIN=/path/to/pismo bench/pipeline.sh ...
+    bin="$PISMO_BIN"; pismo() { "$bin" "$@"; }
+else
+    swift build -c release --product pismo 2>&1 | tail -n 1
+    bin="$PISMO_ROOT/.build/release/pismo"
+fi
 work=$(mktemp -d /tmp/pismo-pipeline.XXXXXX)
 sink_port=8097
 pids=()

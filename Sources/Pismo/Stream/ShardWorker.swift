@@ -17,11 +17,14 @@ public actor ShardWorker {
     public struct Options: Sendable {
         public var maxOutstanding = 10_000
         /// Pause before the next GetRecords while the shard is active (the last page had records but
-        /// fewer than `catchUpPageSize`). Doubles after each empty page, up to
-        /// `emptyPollInterval × idleBackoffLimit`, so an idle shard costs the backend about one request
-        /// a second instead of five, while a busy one is read within ~50 ms of a write.
+        /// fewer than `catchUpPageSize`): a busy shard is read within ~50 ms of a write. Doubles after
+        /// each empty page, up to `emptyPollInterval × idleBackoffLimit`.
+        ///
+        /// The idle cap is the worst-case extra latency of the first event after a quiet spell, so it
+        /// stays at 200 ms (five reads a second, as a fixed 200 ms interval cost): a 1 s cap cut idle
+        /// reads to one a second but put the first batch after idleness past 300 ms end to end.
         public var emptyPollInterval: Duration = .milliseconds(50)
-        public var idleBackoffLimit = 20
+        public var idleBackoffLimit = 4
         /// A page at least this large means we are behind: read the next one at once.
         public var catchUpPageSize = 100
         public var checkpointInterval: Duration = .seconds(1)
