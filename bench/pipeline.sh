@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-2000}"; rate="${2:-100}"; mode="${3:-stream}"
-idle_seconds="${IDLE_SECONDS:-5}"
+idle_seconds="${IDLE_SECONDS:-10}"   # /proc CPU ticks are 10 ms: a longer idle window resolves idle cost better
 bash scripts/setup.sh
 export PISMO_BUILD=release MOTO_PORT="${MOTO_PORT:-5077}"
 source scripts/env.sh
@@ -73,7 +73,8 @@ run1=$(snapshot)
 for p in "${perf_pids[@]}"; do kill -INT "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 requests 9191 >"$work/proc1.req"; requests 9192 >"$work/deliver1.req"
 
-python3 - "$work" "$n" "$ticks" "$mode" "$rate" "$idle0" "$idle1" "$run0" "$run1" <<'PY'
+load=$(cut -d' ' -f1-3 /proc/loadavg)   # the machine is shared: say how busy it was
+python3 - "$work" "$n" "$ticks" "$mode" "$rate" "$idle0" "$idle1" "$run0" "$run1" "$load" <<'PY'
 import json, sys, datetime
 work, n, ticks, mode, rate = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 idle0, idle1, run0, run1 = ([float(x) for x in a.split()] for a in sys.argv[6:10])
@@ -91,7 +92,7 @@ pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan
 us = lambda i: (run1[i] - run0[i]) / ticks * 1e6 / events
 idle = lambda i: (idle1[i] - idle0[i]) / ticks * 1e6 / (idle1[0] - idle0[0])
 print(f"mode={mode} rate={rate}/s delivered={len(seen)}/{n} events/s={len(seen)/(run1[0]-run0[0]):.1f} "
-      f"p50_ms={pct(0.50):.1f} p99_ms={pct(0.99):.1f}")
+      f"p50_ms={pct(0.50):.1f} p99_ms={pct(0.99):.1f}   (load average {sys.argv[10]})")
 print(f"cpu_us_per_event processor={us(1):.0f} deliver={us(2):.0f} moto={us(3):.0f}   "
       f"idle_cpu_us_per_s processor={idle(1):.0f} deliver={idle(2):.0f} moto={idle(3):.0f}")
 for svc in ("proc", "deliver"):

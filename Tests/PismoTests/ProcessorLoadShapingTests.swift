@@ -120,4 +120,24 @@ import Testing
         _ = try await cache.route(for: "acme")
         #expect(store.reads.withLock { $0 } == 1, "then served from the cache")
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func directAttemptsForABackedUpClientGoToTheStreamPathInsteadOfPilingUp() async throws {
+        // One lane per client and an endpoint that never answers (until the attempt is cancelled).
+        let engine = DeliveryEngine(routes: FixedRoutes(routes: ["slow": Route(url: "http://sink/slow")]),
+                                    sender: WebhookSender(http: StubWebhookHTTP(["http://sink/slow": [.hang]]), timeout: .seconds(30)),
+                                    deadLetters: RecordingDLQ(), policy: DeliveryPolicy(maxAttempts: 1), perClientConcurrency: 1)
+        let job = DeliveryJob(clientID: "slow", eventID: "e", eventType: "t", payload: [])
+        let stuck = Task {
+            async let first = engine.attemptOnce(job)        // holds the lane
+            try? await Task.sleep(for: .milliseconds(30))
+            async let second = engine.attemptOnce(job)       // waits for it: one queued is allowed
+            return await [first, second]
+        }
+        try await Task.sleep(for: .milliseconds(80))
+        // Lane busy and one already queued: not attempted, answered at once.
+        #expect(await engine.attemptOnce(job) == false)
+        stuck.cancel()
+        #expect(await stuck.value == [false, false])
+    }
 }

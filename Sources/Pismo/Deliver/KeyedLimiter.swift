@@ -28,12 +28,12 @@ actor KeyedLimiter {
         }
     }
 
-    /// Takes a slot only if one is free now; never queues.
-    func tryAcquire(_ key: String) -> Bool {
-        var lane = lanes[key, default: Lane()]
-        guard lane.running < limit else { return false }
-        lane.running += 1
-        lanes[key] = lane
+    /// Takes a slot, queueing only while fewer than `maxWaiters` are already queued for this key;
+    /// false (nothing taken) when the queue is that long. Bounds how much one slow key can pile up.
+    func acquire(_ key: String, maxWaiters: Int) async -> Bool {
+        let lane = lanes[key, default: Lane()]
+        if lane.running >= limit, lane.waiters.count - lane.head >= maxWaiters { return false }
+        await acquire(key)
         return true
     }
 

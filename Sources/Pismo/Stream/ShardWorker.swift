@@ -27,6 +27,9 @@ public actor ShardWorker {
         public var idleBackoffLimit = 4
         /// A page at least this large means we are behind: read the next one at once.
         public var catchUpPageSize = 100
+        /// How the read loop waits between polls. `pismo deliver` sleeps on its event loop's timer:
+        /// `Task.sleep` goes through Dispatch's timer thread, one more thread woken per poll.
+        public var pollSleep: @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }
         public var checkpointInterval: Duration = .seconds(1)
         public var leaseDuration: Duration = .seconds(30)
         public var directGrace: Duration = .seconds(30)
@@ -107,7 +110,7 @@ public actor ShardWorker {
                 guard let next = batch.next else { return await finishShard(&group) }
                 iterator = next
                 pause = nextPause(after: batch.records.count, previous: pause)
-                if pause > .zero { try? await Task.sleep(for: pause) }
+                if pause > .zero { await options.pollSleep(pause) }
             } catch StreamReadError.expiredIterator {
                 iterator = nil
             } catch StreamReadError.trimmedData {
