@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # End-to-end pipeline benchmark: N events through moto -> processor -> DynamoDB -> stream -> deliver
 # -> sink, paced at RATE events/s. Prints events/s, end-to-end latency p50/p99 (event_time stamped
-# at send -> sink receipt) and CPU microseconds per event for the processor, deliver and moto
-# (from /proc/<pid>/stat), so moto's share stays visible.
+# at send -> sink receipt), CPU microseconds per event for the processor, deliver and moto (from
+# /proc/<pid>/stat of the processes themselves, never a wrapper shell), each service's idle CPU
+# (µs per second, measured before any event is sent), and the AWS requests per event by operation
+# (from each service's pismo_aws_requests_total), so moto's share stays visible.
 # Usage: bench/pipeline.sh [N] [RATE] [stream|direct]     (default 2000 100 stream)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-2000}"; rate="${2:-100}"; mode="${3:-stream}"
+idle_seconds="${IDLE_SECONDS:-10}"   # /proc CPU ticks are 10 ms: a longer idle window resolves idle cost better
 bash scripts/setup.sh
-swift build -c release --product pismo 2>&1 | tail -n 1
 export PISMO_BUILD=release MOTO_PORT="${MOTO_PORT:-5077}"
 source scripts/env.sh
-bin="$PISMO_ROOT/.build/release/pismo"   # run the binary itself so $! is its pid (for /proc CPU)
+if [ -n "${PISMO_BIN:-}" ]; then   # compare builds: PISMO_BIN=/path/to/pismo bench/pipeline.sh ...
+    bin="$PISMO_BIN"; pismo() { "$bin" "$@"; }
+else
+    swift build -c release --product pismo 2>&1 | tail -n 1
+    bin="$PISMO_ROOT/.build/release/pismo"
+fi
 work=$(mktemp -d /tmp/pismo-pipeline.XXXXXX)
 sink_port=8097
 pids=()
@@ -25,26 +32,54 @@ routes=(); for i in 1 2 3 4 5; do routes+=(--route "client-$i=http://127.0.0.1:$
 pismo init "${routes[@]}" >/dev/null
 
 direct=false; [ "$mode" = direct ] && direct=true
-DIRECT_DISPATCH=$direct PISMO_METRICS_ADDR=127.0.0.1:9191 "$bin" processor --pollers 4 2>"$work/processor.log" & proc_pid=$!; pids+=($proc_pid)
-PISMO_METRICS_ADDR=127.0.0.1:9192 "$bin" deliver 2>"$work/deliver.log" & deliver_pid=$!; pids+=($deliver_pid)
+# `exec` so that $! is the pismo process itself and /proc/$!/stat is its CPU, whatever the shell does.
+(export DIRECT_DISPATCH=$direct PISMO_METRICS_ADDR=127.0.0.1:9191; exec "$bin" processor --pollers 4 2>"$work/processor.log") &
+proc_pid=$!; pids+=($proc_pid)
+(export PISMO_METRICS_ADDR=127.0.0.1:9192; exec "$bin" deliver 2>"$work/deliver.log") &
+deliver_pid=$!; pids+=($deliver_pid)
 sleep 2
+for p in $proc_pid $deliver_pid; do
+    [ "$(readlink "/proc/$p/exe")" = "$(readlink -f "$bin")" ] || { echo "pid $p is not the pismo binary" >&2; exit 1; }
+done
 
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, clock ticks
+snapshot() { echo "$(date +%s.%N) $(cpu $proc_pid) $(cpu $deliver_pid) $(cpu $moto_pid)"; }
+requests() {  # "operation count" lines from one service's /metrics
+    python3 - "$1" <<'PY'
+import re, sys, urllib.request
+text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=5).read().decode()
+sums = dict(re.findall(r'^pismo_aws_request_seconds_sum\{operation="([^"]+)"\} (\S+)$', text, re.M))
+for m in re.finditer(r'^pismo_aws_requests_total\{operation="([^"]+)"\} (\d+)$', text, re.M):
+    print(m.group(1), m.group(2), sums.get(m.group(1), "0"))
+PY
+}
 ticks=$(getconf CLK_TCK)
-p0=$(cpu $proc_pid); d0=$(cpu $deliver_pid); m0=$(cpu $moto_pid); t0=$(date +%s.%N)
+idle0=$(snapshot); sleep "$idle_seconds"; idle1=$(snapshot)
+requests 9191 >"$work/proc0.req"; requests 9192 >"$work/deliver0.req"
+perf_pids=()
+if [ -n "${PERF_DIR:-}" ]; then  # optional profile of the send phase: PERF_DIR=/tmp/x bench/pipeline.sh ...
+    mkdir -p "$PERF_DIR"
+    # System-wide (-a): `-p` missed threads here. Split per service with `perf report --pid`.
+    echo "processor=$proc_pid deliver=$deliver_pid moto=$moto_pid" >"$PERF_DIR/pids"
+    perf record -q -a -e cpu-clock -g -o "$PERF_DIR/all.data" 2>/dev/null & perf_pids+=($!)
+fi
+run0=$(snapshot)
 "$bin" send --generate "$n" --clients 5 --rate "$rate" >/dev/null
 for _ in $(seq 1 600); do
     [ "$(wc -l <"$work/sink.jsonl")" -ge "$n" ] && break
     sleep 0.2
 done
-t1=$(date +%s.%N); p1=$(cpu $proc_pid); d1=$(cpu $deliver_pid); m1=$(cpu $moto_pid)
+run1=$(snapshot)
+for p in "${perf_pids[@]}"; do kill -INT "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+requests 9191 >"$work/proc1.req"; requests 9192 >"$work/deliver1.req"
 
-python3 - "$work/sink.jsonl" "$n" "$t0" "$t1" "$ticks" "$p0" "$p1" "$d0" "$d1" "$m0" "$m1" "$mode" "$rate" <<'PY'
+load=$(cut -d' ' -f1-3 /proc/loadavg)   # the machine is shared: say how busy it was
+python3 - "$work" "$n" "$ticks" "$mode" "$rate" "$idle0" "$idle1" "$run0" "$run1" "$load" <<'PY'
 import json, sys, datetime
-path, n, t0, t1, ticks = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
-p0, p1, d0, d1, m0, m1 = map(int, sys.argv[6:12]); mode, rate = sys.argv[12], sys.argv[13]
+work, n, ticks, mode, rate = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+idle0, idle1, run0, run1 = ([float(x) for x in a.split()] for a in sys.argv[6:10])
 lat, seen = [], set()
-for line in open(path):
+for line in open(f"{work}/sink.jsonl"):
     rec = json.loads(line)
     body = json.loads(rec["body"])
     if body["event_id"] in seen: continue
@@ -52,9 +87,22 @@ for line in open(path):
     sent = datetime.datetime.fromisoformat(body["event_time"].replace("Z", "+00:00")).timestamp()
     lat.append((rec["time_unix"] - sent) * 1000)
 lat.sort()
+events = max(1, len(seen))
 pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan")
-us = lambda a, b: (b - a) / ticks * 1e6 / max(1, len(seen))
-print(f"mode={mode} rate={rate}/s delivered={len(seen)}/{n} events/s={len(seen)/(t1-t0):.1f} "
-      f"p50_ms={pct(0.50):.1f} p99_ms={pct(0.99):.1f} "
-      f"cpu_us_per_event processor={us(p0,p1):.0f} deliver={us(d0,d1):.0f} moto={us(m0,m1):.0f}")
+us = lambda i: (run1[i] - run0[i]) / ticks * 1e6 / events
+idle = lambda i: (idle1[i] - idle0[i]) / ticks * 1e6 / (idle1[0] - idle0[0])
+print(f"mode={mode} rate={rate}/s delivered={len(seen)}/{n} events/s={len(seen)/(run1[0]-run0[0]):.1f} "
+      f"p50_ms={pct(0.50):.1f} p99_ms={pct(0.99):.1f}   (load average {sys.argv[10]})")
+print(f"cpu_us_per_event processor={us(1):.0f} deliver={us(2):.0f} moto={us(3):.0f}   "
+      f"idle_cpu_us_per_s processor={idle(1):.0f} deliver={idle(2):.0f} moto={idle(3):.0f}")
+for svc in ("proc", "deliver"):
+    def load(name):
+        return {op: (int(c), float(t)) for op, c, t in (l.split() for l in open(f"{work}/{name}.req") if l.strip())}
+    before, after = load(f"{svc}0"), load(f"{svc}1")
+    delta = {op: (c - before.get(op, (0, 0))[0], t - before.get(op, (0, 0))[1]) for op, (c, t) in after.items()}
+    delta = {op: v for op, v in delta.items() if v[0]}
+    total = sum(c for c, _ in delta.values())
+    parts = " ".join(f"{op}={c / events:.3f}({t / c * 1000:.0f}ms)" for op, (c, t) in sorted(delta.items(), key=lambda kv: -kv[1][0]))
+    print(f"aws_requests_per_event(mean latency) {'processor' if svc == 'proc' else 'deliver'} total={total / events:.2f}: {parts}")
 PY
+echo "logs in $work"

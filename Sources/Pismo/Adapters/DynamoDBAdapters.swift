@@ -20,16 +20,8 @@ public struct DynamoDBEventStore: EventStore {
     /// Conditional on absence, so a redelivered message is an idempotent success — retrying this
     /// PutItem is safe for the same reason.
     public func putIfAbsent(_ item: EventItem) async throws -> StoreOutcome {
-        var attributes: DynamoDBItem = [
-            EventAttribute.clientID: .s(item.clientID), EventAttribute.eventKey: .s(item.eventKey),
-            EventAttribute.eventID: .s(item.eventID), EventAttribute.eventType: .s(item.eventType),
-            EventAttribute.eventTime: .s(item.eventTime),
-            EventAttribute.payload: .s(String(decoding: item.payload, as: UTF8.self)),
-            EventAttribute.receivedAt: .s(item.receivedAt),
-        ]
-        if item.directDispatch { attributes[EventAttribute.dispatch] = .s("direct") }
         do {
-            _ = try await dynamo.putItem(table: table, item: attributes,
+            _ = try await dynamo.putItem(table: table, item: Self.attributes(item, dispatch: item.directDispatch ? "direct" : nil),
                                          expressions: DynamoDBExpressions(condition: "attribute_not_exists(client_id)"))
             return .stored
         } catch let error as AWSError where error.code == "ConditionalCheckFailedException" {
@@ -37,12 +29,35 @@ public struct DynamoDBEventStore: EventStore {
         }
     }
 
-    /// Records the direct attempt's outcome; the MODIFY record it produces tells the stream path.
-    public func markDispatch(_ item: EventItem, delivered: Bool) async throws {
-        _ = try await dynamo.updateItem(
-            table: table, key: [EventAttribute.clientID: .s(item.clientID), EventAttribute.eventKey: .s(item.eventKey)],
-            expressions: DynamoDBExpressions(update: "SET #d = :d", names: ["#d": EventAttribute.dispatch],
-                                             values: [":d": .s(delivered ? "delivered" : "stream")]))
+    /// Records direct attempts' outcomes ("delivered", or "stream": left to the stream path); the
+    /// MODIFY records this produces tell the stream path. One BatchWriteItem per 25 items instead of
+    /// an UpdateItem each: the item is immutable apart from `dispatch` and we hold all of it, so
+    /// rewriting it whole is the same change — and moto charges per request, not per item.
+    /// Returns how many outcomes could not be written (the stream path delivers those after its grace).
+    @discardableResult
+    public func markDispatch(_ outcomes: [(item: EventItem, delivered: Bool)]) async throws -> Int {
+        var unwritten = 0
+        var start = 0
+        while start < outcomes.count {
+            let chunk = outcomes[start..<min(start + 25, outcomes.count)]
+            let puts = chunk.map { DynamoDBWriteRequest.put(Self.attributes($0.item, dispatch: $0.delivered ? "delivered" : "stream")) }
+            unwritten += try await dynamo.batchWriteItem([table: puts]).values.map(\.count).reduce(0, +)
+            start += 25
+        }
+        return unwritten
+    }
+
+    /// The Events table row (attribute names are part of the operator contract).
+    static func attributes(_ item: EventItem, dispatch: String?) -> DynamoDBItem {
+        var attributes: DynamoDBItem = [
+            EventAttribute.clientID: .s(item.clientID), EventAttribute.eventKey: .s(item.eventKey),
+            EventAttribute.eventID: .s(item.eventID), EventAttribute.eventType: .s(item.eventType),
+            EventAttribute.eventTime: .s(item.eventTime),
+            EventAttribute.payload: .s(String(decoding: item.payload, as: UTF8.self)),
+            EventAttribute.receivedAt: .s(item.receivedAt),
+        ]
+        if let dispatch { attributes[EventAttribute.dispatch] = .s(dispatch) }
+        return attributes
     }
 }
 

@@ -18,13 +18,28 @@ public struct SQSEventQueue: EventQueue {
     }
 
     public func delete(_ receiptHandles: [String]) async throws -> [String] {
+        try await inChunksOfTen(receiptHandles) { chunk in
+            let entries = chunk.enumerated().map { (id: String($0.offset), receiptHandle: $0.element) }
+            return try await sqs.deleteMessageBatch(queueURL: queueURL, entries: entries).failed
+        }
+    }
+
+    public func extendVisibility(_ receiptHandles: [String], seconds: Int) async throws {
+        _ = try await inChunksOfTen(receiptHandles) { chunk in
+            let entries = chunk.enumerated().map {
+                SQSVisibilityEntry(id: String($0.offset), receiptHandle: $0.element, visibilityTimeout: seconds)
+            }
+            return try await sqs.changeMessageVisibilityBatch(queueURL: queueURL, entries: entries).failed
+        }
+    }
+
+    /// SQS batch calls take at most 10 entries, with ids "0"..."9"; returns the handles that failed.
+    private func inChunksOfTen(_ handles: [String], _ call: ([String]) async throws -> [SQSBatchFailure]) async throws -> [String] {
         var failed: [String] = []
         var start = 0
-        while start < receiptHandles.count {
-            let chunk = Array(receiptHandles[start..<min(start + 10, receiptHandles.count)])
-            let entries = chunk.enumerated().map { (id: String($0.offset), receiptHandle: $0.element) }
-            let result = try await sqs.deleteMessageBatch(queueURL: queueURL, entries: entries)
-            failed += result.failed.compactMap { Int($0.id).map { chunk[$0] } }
+        while start < handles.count {
+            let chunk = Array(handles[start..<min(start + 10, handles.count)])
+            failed += try await call(chunk).compactMap { Int($0.id).map { chunk[$0] } }
             start += 10
         }
         return failed

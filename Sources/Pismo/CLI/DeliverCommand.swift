@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Pismo
+import Transport
 
 struct DeliverCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,9 +28,11 @@ struct DeliverCommand: AsyncParsableCommand {
 
     private func serve() async throws {
         let settings = try settingsOptions.resolve()
-        let (http, aws) = Runtime.start(settings)
+        let (http, _) = Runtime.start(settings)
         let logger = Logger(label: "pismo.deliver")
         let registry = MetricsRegistry()
+        // AWS requests counted by operation, so the load this service puts on the backend shows in /metrics.
+        let aws = PismoAWS(http: AWSRequestCounter(http, registry: registry))
         let metricsServer = try await MetricsEndpoint.start(address: metricsAddr ?? settings.metricsAddress ?? "0.0.0.0:9102", registry: registry)
         let engine = DeliveryEngine(
             routes: RouteCache(store: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)),
@@ -37,6 +40,7 @@ struct DeliverCommand: AsyncParsableCommand {
             deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.deliverDLQ)),
             policy: settings.deliveryPolicy, perClientConcurrency: perClientConcurrency, metrics: DeliveryMetrics(registry: registry))
         var options = DeliverService.Options()
+        options.worker.pollSleep = Self.sleepOnLoop
         options.worker.leaseDuration = .seconds(max(3, leaseSeconds))
         options.leaseScanInterval = .seconds(max(1, leaseSeconds / 6))
         let me = owner ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
@@ -49,5 +53,13 @@ struct DeliverCommand: AsyncParsableCommand {
         logger.info("deliver started", metadata: ["owner": "\(me)", "table": "\(settings.eventsTable)"])
         await service.run(until: shutdown)
         await metricsServer.shutdown()
+    }
+
+    /// Sleeps on the timer of the loop the service runs on (`Runtime.onEventLoop`): the wake-up is
+    /// the loop's own epoll timeout, with no Dispatch timer thread in between.
+    @Sendable private static func sleepOnLoop(_ duration: Duration) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            EventLoopGroup.shared.loops[0].schedule(after: duration) { done.resume() }
+        }
     }
 }

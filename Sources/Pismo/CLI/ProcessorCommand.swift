@@ -35,9 +35,11 @@ struct ProcessorCommand: AsyncParsableCommand {
         } catch {
             Runtime.fail("cannot load schemas: \(error)", code: 2)
         }
-        let (http, aws) = Runtime.start(settings)
+        let (http, _) = Runtime.start(settings)
         let logger = Logger(label: "pismo.processor")
         let registry = MetricsRegistry()
+        // AWS requests counted by operation, so the load this service puts on the backend shows in /metrics.
+        let aws = PismoAWS(http: AWSRequestCounter(http, registry: registry))
         let metricsServer = try await MetricsEndpoint.start(address: metricsAddr ?? settings.metricsAddress ?? "0.0.0.0:9101", registry: registry)
         let queueURL = try await aws.queueURL(settings.eventsQueue)
         let queue = SQSEventQueue(sqs: aws.sqs, queueURL: queueURL)

@@ -13,6 +13,7 @@ public final class DeliveryEngine: Sendable {
     private let deadLetters: any DeadLetterPublisher
     private let policy: DeliveryPolicy
     private let lanes: KeyedLimiter
+    private let perClientConcurrency: Int
     private let metrics: DeliveryMetrics?
     private let sleep: @Sendable (Duration) async throws -> Void
 
@@ -24,6 +25,7 @@ public final class DeliveryEngine: Sendable {
         self.deadLetters = deadLetters
         self.policy = policy
         self.lanes = KeyedLimiter(limit: perClientConcurrency)
+        self.perClientConcurrency = max(1, perClientConcurrency)
         self.metrics = metrics
         self.sleep = sleep
     }
@@ -58,7 +60,9 @@ public final class DeliveryEngine: Sendable {
     }
 
     /// Direct dispatch: exactly one attempt, no retries, no dead-lettering. Returns true when the
-    /// endpoint answered 2xx; anything else leaves the event to the stream path.
+    /// endpoint answered 2xx; anything else leaves the event to the stream path — including an event
+    /// of a client whose lane is full *and* already has a lane's worth queued (a slow or hanging
+    /// endpoint): a burst waits its turn, a backlog goes to the stream path instead of piling up.
     public func attemptOnce(_ job: DeliveryJob) async -> Bool {
         guard let route = try? await routes.route(for: job.clientID) else { return false }
         var signer: WebhookSigner?
@@ -66,7 +70,7 @@ public final class DeliveryEngine: Sendable {
             guard let valid = try? WebhookSigner(secret: secret) else { return false }
             signer = valid
         }
-        await lanes.acquire(job.clientID)
+        guard await lanes.acquire(job.clientID, maxWaiters: perClientConcurrency) else { return false }
         let outcome = await sender.attempt(job, route: route, signer: signer)
         await lanes.release(job.clientID)
         guard case let .status(code, _) = outcome, (200..<300).contains(code) else { return false }

@@ -28,6 +28,15 @@ actor KeyedLimiter {
         }
     }
 
+    /// Takes a slot, queueing only while fewer than `maxWaiters` are already queued for this key;
+    /// false (nothing taken) when the queue is that long. Bounds how much one slow key can pile up.
+    func acquire(_ key: String, maxWaiters: Int) async -> Bool {
+        let lane = lanes[key, default: Lane()]
+        if lane.running >= limit, lane.waiters.count - lane.head >= maxWaiters { return false }
+        await acquire(key)
+        return true
+    }
+
     /// Hands the slot straight to the oldest waiter, or frees it.
     func release(_ key: String) {
         guard var lane = lanes[key] else { return }

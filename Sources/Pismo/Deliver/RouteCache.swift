@@ -9,6 +9,9 @@ public final class RouteCache: RouteStore {
     private let negativeTTL: Duration
     private let clock = ContinuousClock()
     private let entries = Mutex<[String: (route: Route?, expires: ContinuousClock.Instant)]>([:])
+    /// Lookups in progress: concurrent misses for one client share a single read (the first burst of
+    /// deliveries for a client would otherwise read its route once per lane).
+    private let lookups = Mutex<[String: Task<Route?, any Error>]>([:])
 
     public init(store: any RouteStore, ttl: Duration = .seconds(30), negativeTTL: Duration = .seconds(5)) {
         self.store = store
@@ -21,10 +24,22 @@ public final class RouteCache: RouteStore {
         if let hit = entries.withLock({ $0[clientID] }), hit.expires > now {
             return hit.route
         }
-        let route = try await store.route(for: clientID)
-        let expires = now.advanced(by: route == nil ? negativeTTL : ttl)
-        entries.withLock { $0[clientID] = (route, expires) }
-        return route
+        let (lookup, mine) = lookups.withLock { running -> (Task<Route?, any Error>, Bool) in
+            if let shared = running[clientID] { return (shared, false) }
+            let started = Task { [store] in try await store.route(for: clientID) }
+            running[clientID] = started
+            return (started, true)
+        }
+        // The owner's cancellation (shutdown) cancels the read; the others then see its error.
+        let result = await withTaskCancellationHandler { await lookup.result } onCancel: { if mine { lookup.cancel() } }
+        if mine {
+            if case let .success(route) = result {
+                let expires = now.advanced(by: route == nil ? negativeTTL : ttl)
+                entries.withLock { $0[clientID] = (route, expires) }
+            }
+            lookups.withLock { _ = $0.removeValue(forKey: clientID) }
+        }
+        return try result.get()
     }
 
     /// Drops a cached entry (e.g. after `pismo routes set` in the same process).

@@ -26,8 +26,9 @@ public final class MessageHandler: Sendable {
     private let invalidEvents: any InvalidEventPublisher
     private let queue: any EventQueue
     private let retry: DeliveryPolicy
-    private let visibilityTimeoutSeconds: Int
-    private let heartbeat: Duration
+    let visibilityTimeoutSeconds: Int
+    /// How often visibility is extended while a message is unresolved (also read by the batch heartbeat).
+    let heartbeat: Duration
     private let directDispatch: Bool
     private let sleep: @Sendable (Duration) async throws -> Void
     private let now: @Sendable () -> Date

@@ -22,6 +22,15 @@ public protocol EventQueue: Sendable {
     /// Deletes by receipt handle; returns the handles that could not be deleted.
     func delete(_ receiptHandles: [String]) async throws -> [String]
     func changeVisibility(_ receiptHandle: String, seconds: Int) async throws
+    /// Extends several messages at once (the batch heartbeat); best effort.
+    func extendVisibility(_ receiptHandles: [String], seconds: Int) async throws
+}
+
+extension EventQueue {
+    /// One call per message; queues that can batch (SQS) override this.
+    public func extendVisibility(_ receiptHandles: [String], seconds: Int) async throws {
+        for handle in receiptHandles { try await changeVisibility(handle, seconds: seconds) }
+    }
 }
 
 /// `events-dlq`: the body byte-identical, the reason in message attribute `pismo-error`.

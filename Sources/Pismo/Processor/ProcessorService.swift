@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// `pismo processor`: many concurrent long polls on the events queue, each batch handled
 /// concurrently and deleted in one DeleteMessageBatch.
@@ -6,9 +7,18 @@ import Logging
 /// Back-pressure is structural: a poller does not poll again until its batch is resolved, so at most
 /// `pollers × 10` messages are in flight and memory stays bounded however fast SQS delivers.
 ///
+/// Visibility: while any message of a batch is unresolved — a long single attempt as much as a run of
+/// retries — one heartbeat extends the unresolved ones (ChangeMessageVisibilityBatch) every half
+/// visibility timeout, so SQS neither redelivers them nor counts them towards the redrive limit.
+///
+/// Direct dispatch (optional) runs in a `DirectDispatchPool` bounded by the same in-flight limit
+/// (`pollers × 10` events); what does not fit is handed to the stream path at once.
+///
 /// Shutdown: once `shutdown` triggers no new poll starts; a poll already in flight is allowed to
 /// return and its messages are processed; whatever cannot be resolved within `drainTimeout` is
-/// released at once (visibility 0) instead of sitting out its visibility timeout.
+/// released at once (visibility 0) instead of sitting out its visibility timeout. Direct dispatches
+/// already started finish (each is bounded by the delivery timeout) and record their outcome before
+/// `run` returns.
 public final class ProcessorService: Sendable {
     public static let maxMessagesPerReceive = 10
     /// SQS's maximum long poll: fewest empty receives.
@@ -38,15 +48,24 @@ public final class ProcessorService: Sendable {
     }
 
     public func run(until shutdown: ShutdownSignal) async {
+        let pool = dispatcher.map { DirectDispatchPool(dispatcher: $0, capacity: pollers * Self.maxMessagesPerReceive) }
         await withTaskGroup(of: Void.self) { group in
             for index in 0..<pollers {
-                group.addTask { await self.poll(index, until: shutdown) }
+                group.addTask { await self.poll(index, pool: pool, until: shutdown) }
             }
         }
         logger.info("processor stopped")
     }
 
-    private func poll(_ index: Int, until shutdown: ShutdownSignal) async {
+    /// The poller's direct dispatches are children of its group: it returns only when they are done.
+    private func poll(_ index: Int, pool: DirectDispatchPool?, until shutdown: ShutdownSignal) async {
+        await withDiscardingTaskGroup { dispatches in
+            await pollLoop(index, pool: pool, dispatches: &dispatches, until: shutdown)
+        }
+    }
+
+    private func pollLoop(_ index: Int, pool: DirectDispatchPool?, dispatches: inout DiscardingTaskGroup,
+                          until shutdown: ShutdownSignal) async {
         var failures = 0
         while !shutdown.isTriggered {
             let messages: [QueueMessage]
@@ -62,30 +81,23 @@ public final class ProcessorService: Sendable {
             }
             if messages.isEmpty { continue }
             metrics.received.increment(by: messages.count)
-            await handleBatch(messages, shutdown: shutdown)
+            await handleBatch(messages, pool: pool, dispatches: &dispatches, shutdown: shutdown)
         }
     }
 
-    private func handleBatch(_ messages: [QueueMessage], shutdown: ShutdownSignal) async {
+    private func handleBatch(_ messages: [QueueMessage], pool: DirectDispatchPool?, dispatches: inout DiscardingTaskGroup,
+                             shutdown: ShutdownSignal) async {
         metrics.inFlight.add(messages.count)
         defer { metrics.inFlight.add(-messages.count) }
         let started = ContinuousClock.now
-        let resolved = await withTaskGroup(of: (QueueMessage, MessageHandler.Disposition?).self) { group in
-            for message in messages {
-                group.addTask { (message, try? await self.handleWithDeadline(message, shutdown: shutdown)) }
-            }
-            var resolved: [(QueueMessage, MessageHandler.Disposition?)] = []
-            for await result in group { resolved.append(result) }
-            return resolved
-        }
+        let resolved = await resolveKeepingInvisible(messages, pool: pool, dispatches: &dispatches, shutdown: shutdown)
         metrics.batchLatency.observe(ContinuousClock.now - started)
         var done: [String] = []
         for (message, disposition) in resolved {
             switch disposition {
-            case let .stored(item)?:
+            case .stored?:
                 metrics.stored.increment()
                 done.append(message.receiptHandle)
-                if let dispatcher { Task { await dispatcher.dispatch(item) } }
             case .duplicate?:
                 metrics.duplicates.increment()
                 done.append(message.receiptHandle)
@@ -100,18 +112,61 @@ public final class ProcessorService: Sendable {
         await delete(done)
     }
 
-    /// Runs normally; after shutdown triggers, the message gets `drainTimeout` to resolve.
-    private func handleWithDeadline(_ message: QueueMessage, shutdown: ShutdownSignal) async throws -> MessageHandler.Disposition {
-        try await withThrowingTaskGroup(of: MessageHandler.Disposition?.self) { group in
-            group.addTask { try await self.handler.handle(message) }
+    private enum BatchEvent: Sendable {
+        case resolved(QueueMessage, MessageHandler.Disposition?)
+        case drainDeadline
+        case stopped
+    }
+
+    /// Handles the batch concurrently. Alongside, one heartbeat keeps the still-unresolved messages
+    /// invisible however long a single attempt takes, and one watcher gives the batch `drainTimeout`
+    /// after shutdown triggers, then cancels what is left (reported unresolved, nil). One heartbeat
+    /// and one watcher per batch, not per message: the per-event cost stays one child task.
+    private func resolveKeepingInvisible(_ messages: [QueueMessage], pool: DirectDispatchPool?,
+                                         dispatches: inout DiscardingTaskGroup, shutdown: ShutdownSignal)
+        async -> [(QueueMessage, MessageHandler.Disposition?)] {
+        let unresolved = UnresolvedHandles(messages.map(\.receiptHandle))
+        return await withTaskGroup(of: BatchEvent.self) { group in
+            for message in messages {
+                group.addTask { .resolved(message, try? await self.handler.handle(message)) }
+            }
+            if handler.heartbeat > .zero {
+                group.addTask { await self.heartbeat(unresolved); return .stopped }
+            }
             group.addTask {
                 await shutdown.wait()
-                try await Task.sleep(for: self.drainTimeout)
-                return nil
+                do { try await Task.sleep(for: self.drainTimeout) } catch { return .stopped }
+                return .drainDeadline
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let disposition = first else { throw CancellationError() }
-            return disposition
+            var resolved: [(QueueMessage, MessageHandler.Disposition?)] = []
+            for await event in group {
+                switch event {
+                case let .resolved(message, disposition):
+                    // Direct dispatch starts as soon as this event is stored, not when its batch is.
+                    if let pool, case let .stored(item)? = disposition { pool.start(item, in: &dispatches) }
+                    resolved.append((message, disposition))
+                    unresolved.remove(message.receiptHandle)
+                    if resolved.count == messages.count { group.cancelAll() }  // stops heartbeat and watcher
+                case .drainDeadline:
+                    group.cancelAll()  // the handlers left throw CancellationError: unresolved
+                case .stopped:
+                    break
+                }
+            }
+            return resolved
+        }
+    }
+
+    private func heartbeat(_ unresolved: UnresolvedHandles) async {
+        while true {
+            do { try await Task.sleep(for: handler.heartbeat) } catch { return }
+            let handles = unresolved.current
+            if handles.isEmpty { return }
+            do {
+                try await queue.extendVisibility(handles, seconds: handler.visibilityTimeoutSeconds)
+            } catch {
+                logger.warning("visibility heartbeat failed", metadata: ["count": "\(handles.count)", "error": "\(error)"])
+            }
         }
     }
 
@@ -132,10 +187,12 @@ public final class ProcessorService: Sendable {
     }
 }
 
-/// Direct dispatch: deliver right after storing, mark the item so the stream path does not deliver it
-/// again. Failures are silent here by design — the stream path takes over.
-public protocol DirectDispatcher: Sendable {
-    func dispatch(_ item: EventItem) async
+/// The receipt handles of a batch not yet resolved, shared by its handlers and its heartbeat.
+private final class UnresolvedHandles: Sendable {
+    private let handles: Mutex<Set<String>>
+    init(_ handles: [String]) { self.handles = Mutex(Set(handles)) }
+    func remove(_ handle: String) { handles.withLock { _ = $0.remove(handle) } }
+    var current: [String] { handles.withLock { Array($0) } }
 }
 
 public struct ProcessorMetrics: Sendable {

@@ -34,7 +34,8 @@ public final class DeliverService: Sendable {
 
     public func run(until shutdown: ShutdownSignal) async {
         await withDiscardingTaskGroup { group in
-            while !shutdown.isTriggered {
+            // Cancellation stops the loop too: sleeps return at once when cancelled, so it would spin.
+            while !shutdown.isTriggered, !Task.isCancelled {
                 for (shardID, checkpoint) in await acquireShards() {
                     running.withLock { _ = $0.insert(shardID) }
                     group.addTask { await self.work(shardID, checkpoint: checkpoint, shutdown: shutdown) }

@@ -8,6 +8,9 @@ import Synchronization
 public final class AWSClock: Sendable {
     private let wallClock: @Sendable () -> Int64
     private let skewSeconds = Mutex<Int64>(0)
+    /// The last `Date` header seen: responses within one second repeat it, and re-parsing it cannot
+    /// change a correction that only moves in steps of `skewThreshold` (60 s).
+    private let lastHeader = Mutex<String?>(nil)
     /// Below this the difference is noise (network latency, second rounding): not corrected.
     public static let skewThreshold: Int64 = 60
 
@@ -22,7 +25,9 @@ public final class AWSClock: Sendable {
     /// Records the server's time from a `Date` header; returns true when the correction changed.
     @discardableResult
     public func observe(serverDate header: String?) -> Bool {
-        guard let header, let server = Self.parseHTTPDate(header) else { return false }
+        guard let header else { return false }
+        if lastHeader.withLock({ last in defer { last = header }; return last == header }) { return false }
+        guard let server = Self.parseHTTPDate(header) else { return false }
         let measured = server - wallClock()
         return skewSeconds.withLock { skew in
             let newSkew = abs(measured) >= Self.skewThreshold ? measured : 0

@@ -1,0 +1,143 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import Pismo
+
+/// The processor's and deliver's load-shaping rules: the batch visibility heartbeat, the bounded
+/// direct-dispatch pool, and adaptive stream polling.
+@Suite struct ProcessorLoadShapingTests {
+    /// A store whose single put takes `delay`: one long attempt, no failure, no retry.
+    final class SlowStore: EventStore {
+        let delay: Duration
+        init(delay: Duration) { self.delay = delay }
+        func putIfAbsent(_ item: EventItem) async throws -> StoreOutcome {
+            try await Task.sleep(for: delay)
+            return .stored
+        }
+    }
+
+    @Test func aLongSingleAttemptKeepsTheMessageInvisible() async throws {
+        let queue = MemoryQueue([QueueMessage(messageID: "m1", receiptHandle: "rh1", body: Array(#"{"c":"acme"}"#.utf8))])
+        let handler = MessageHandler(validator: StubValidator(), store: SlowStore(delay: .milliseconds(400)),
+                                     invalidEvents: MemoryDLQ(), queue: queue, visibilityTimeoutSeconds: 30,
+                                     heartbeat: .milliseconds(50))
+        let service = ProcessorService(queue: queue, handler: handler, pollers: 1, metrics: ProcessorMetrics(registry: MetricsRegistry()))
+        let shutdown = ShutdownSignal()
+        let running = Task { await service.run(until: shutdown) }
+        while queue.deleted.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
+        shutdown.trigger()
+        await running.value
+        let extensions = queue.visibilityChanges.withLock { $0 }
+        #expect(extensions.count >= 2, "the heartbeat runs during the attempt, not only between retries")
+        #expect(extensions.allSatisfy { $0 == ("rh1", 30) })
+        #expect(queue.deleted.withLock { $0 } == ["rh1"])
+    }
+
+    /// Holds every dispatch until `open()`; records what was dispatched and what handed over.
+    final class GatedDispatcher: DirectDispatcher {
+        let dispatched = Mutex<[String]>([])
+        let handedOver = Mutex<[String]>([])
+        let finished = Mutex<[String]>([])
+        let gate = ShutdownSignal()
+        func dispatch(_ items: [EventItem]) async {
+            dispatched.withLock { $0 += items.map(\.eventID) }
+            await gate.wait()
+            finished.withLock { $0 += items.map(\.eventID) }
+        }
+        func handOver(_ items: [EventItem]) async { handedOver.withLock { $0 += items.map(\.eventID) } }
+        func open() { gate.trigger() }
+    }
+
+    func items(_ range: Range<Int>) -> [EventItem] {
+        range.map { EventItem(clientID: "c", eventKey: "k\($0)", eventID: "e\($0)", eventType: "t", eventTime: "t",
+                              payload: [], receivedAt: "t", directDispatch: true) }
+    }
+
+    @Test func directDispatchIsBoundedAndItsGroupWaitsForStartedDispatches() async throws {
+        let dispatcher = GatedDispatcher()
+        let pool = DirectDispatchPool(dispatcher: dispatcher, capacity: 10)
+        let groupDone = Mutex(false)
+        let running = Task {
+            await withDiscardingTaskGroup { group in
+                for item in items(0..<15) { pool.start(item, in: &group) }   // only 10 fit: 5 go to the stream path
+            }
+            groupDone.withLock { $0 = true }
+        }
+        while dispatcher.dispatched.withLock({ $0.count }) < 10 || dispatcher.handedOver.withLock({ $0.count }) < 5 {
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        #expect(pool.dispatching == 10)
+        #expect(Set(dispatcher.handedOver.withLock { $0 }) == Set((10..<15).map { "e\($0)" }))
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(groupDone.withLock { $0 } == false, "the group waits for dispatches still at the gate")
+        dispatcher.open()
+        await running.value
+        #expect(dispatcher.finished.withLock { $0.count } == 10)
+        #expect(pool.dispatching == 0)
+    }
+
+    @Test func anIdleShardIsPolledLessAndLessOften() async throws {
+        let stream = MemoryStream()
+        let leases = MemoryLeases()
+        _ = try await leases.acquire(shardID: "shard-0", owner: "me", expiresAtMillis: .max, observed: nil)
+        var options = ShardWorker.Options()
+        options.emptyPollInterval = .milliseconds(10)
+        options.idleBackoffLimit = 8   // idle cap 80 ms
+        let engine = DeliveryEngine(routes: FixedRoutes(routes: [:]), sender: WebhookSender(http: StubWebhookHTTP([:]), timeout: .seconds(1)),
+                                    deadLetters: RecordingDLQ(), policy: DeliveryPolicy(maxAttempts: 1))
+        let worker = ShardWorker(shardID: "shard-0", owner: "me", checkpoint: nil, source: stream, engine: engine,
+                                 leases: leases, options: options)
+        let shutdown = ShutdownSignal()
+        let running = Task { await worker.run(until: shutdown) }
+        try await Task.sleep(for: .milliseconds(600))
+        shutdown.trigger()
+        _ = await running.value
+        // A fixed 10 ms interval would read ~60 times in 600 ms; backing off 10, 20, 40, 80, 80... reads
+        // about 10 times. The bound leaves room for a slow machine and still fails without backoff.
+        let reads = stream.state.withLock { $0.reads }
+        #expect(reads >= 2)
+        #expect(reads <= 25)
+    }
+
+    final class CountingRoutes: RouteStore {
+        let reads = Mutex(0)
+        func route(for clientID: String) async throws -> Route? {
+            reads.withLock { $0 += 1 }
+            try await Task.sleep(for: .milliseconds(30))
+            return Route(url: "http://sink/\(clientID)")
+        }
+    }
+
+    @Test func concurrentRouteMissesShareOneRead() async throws {
+        let store = CountingRoutes()
+        let cache = RouteCache(store: store)
+        let urls = await withTaskGroup(of: String?.self) { group in
+            for _ in 0..<8 { group.addTask { try? await cache.route(for: "acme")?.url } }
+            return await group.reduce(into: [String?]()) { $0.append($1) }
+        }
+        #expect(urls == Array(repeating: "http://sink/acme", count: 8))
+        #expect(store.reads.withLock { $0 } == 1)
+        _ = try await cache.route(for: "acme")
+        #expect(store.reads.withLock { $0 } == 1, "then served from the cache")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func directAttemptsForABackedUpClientGoToTheStreamPathInsteadOfPilingUp() async throws {
+        // One lane per client and an endpoint that never answers (until the attempt is cancelled).
+        let engine = DeliveryEngine(routes: FixedRoutes(routes: ["slow": Route(url: "http://sink/slow")]),
+                                    sender: WebhookSender(http: StubWebhookHTTP(["http://sink/slow": [.hang]]), timeout: .seconds(30)),
+                                    deadLetters: RecordingDLQ(), policy: DeliveryPolicy(maxAttempts: 1), perClientConcurrency: 1)
+        let job = DeliveryJob(clientID: "slow", eventID: "e", eventType: "t", payload: [])
+        let stuck = Task {
+            async let first = engine.attemptOnce(job)        // holds the lane
+            try? await Task.sleep(for: .milliseconds(30))
+            async let second = engine.attemptOnce(job)       // waits for it: one queued is allowed
+            return await [first, second]
+        }
+        try await Task.sleep(for: .milliseconds(80))
+        // Lane busy and one already queued: not attempted, answered at once.
+        #expect(await engine.attemptOnce(job) == false)
+        stuck.cancel()
+        #expect(await stuck.value == [false, false])
+    }
+}
