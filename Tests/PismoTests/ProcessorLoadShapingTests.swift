@@ -89,14 +89,25 @@ import Testing
                                  leases: leases, options: options)
         let shutdown = ShutdownSignal()
         let running = Task { await worker.run(until: shutdown) }
-        try await Task.sleep(for: .milliseconds(600))
+        // Lower bounds on the gaps only: a loaded machine makes gaps longer, never shorter, so
+        // this cannot fail for slowness, and a fixed 10 ms interval fails it.
+        try await waitUntil { stream.state.withLock { $0.reads } >= 7 }
         shutdown.trigger()
         _ = await running.value
-        // A fixed 10 ms interval would read ~60 times in 600 ms; backing off 10, 20, 40, 80, 80... reads
-        // about 10 times. The bound leaves room for a slow machine and still fails without backoff.
-        let reads = stream.state.withLock { $0.reads }
-        #expect(reads >= 2)
-        #expect(reads <= 25)
+        let times = stream.state.withLock { $0.readTimes }
+        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+        // Backoff 10, 20, 40, 80, 80, 80 ms: from the fourth gap on, each is at the 80 ms cap.
+        for (index, gap) in gaps.enumerated().dropFirst(3).prefix(3) {
+            #expect(gap >= .milliseconds(70), "gap \(index) was \(gap)")
+        }
+    }
+
+    private func waitUntil(_ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     final class CountingRoutes: RouteStore {
@@ -128,16 +139,15 @@ import Testing
                                     sender: WebhookSender(http: StubWebhookHTTP(["http://sink/slow": [.hang]]), timeout: .seconds(30)),
                                     deadLetters: RecordingDLQ(), policy: DeliveryPolicy(maxAttempts: 1), perClientConcurrency: 1)
         let job = DeliveryJob(clientID: "slow", eventID: "e", eventType: "t", payload: [])
-        let stuck = Task {
-            async let first = engine.attemptOnce(job)        // holds the lane
-            try? await Task.sleep(for: .milliseconds(30))
-            async let second = engine.attemptOnce(job)       // waits for it: one queued is allowed
-            return await [first, second]
-        }
-        try await Task.sleep(for: .milliseconds(80))
+        let first = Task { await engine.attemptOnce(job) }           // holds the lane
+        try await waitUntil { await engine.lanes.running("slow") == 1 }
+        let second = Task { await engine.attemptOnce(job) }          // waits for it: one queued is allowed
+        try await waitUntil { await engine.lanes.waiting("slow") == 1 }
         // Lane busy and one already queued: not attempted, answered at once.
         #expect(await engine.attemptOnce(job) == false)
-        stuck.cancel()
-        #expect(await stuck.value == [false, false])
+        first.cancel()
+        second.cancel()
+        #expect(await first.value == false)
+        #expect(await second.value == false)
     }
 }

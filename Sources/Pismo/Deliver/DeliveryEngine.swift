@@ -12,7 +12,8 @@ public final class DeliveryEngine: Sendable {
     private let sender: WebhookSender
     private let deadLetters: any DeadLetterPublisher
     private let policy: DeliveryPolicy
-    private let lanes: KeyedLimiter
+    /// Internal (not private) so tests can observe lanes instead of sleeping.
+    let lanes: KeyedLimiter
     private let perClientConcurrency: Int
     private let metrics: DeliveryMetrics?
     private let sleep: @Sendable (Duration) async throws -> Void

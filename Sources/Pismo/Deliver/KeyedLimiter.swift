@@ -53,4 +53,7 @@ actor KeyedLimiter {
     }
 
     func running(_ key: String) -> Int { lanes[key]?.running ?? 0 }
+
+    /// Callers queued for a slot of `key` (tests and diagnostics).
+    func waiting(_ key: String) -> Int { lanes[key].map { $0.waiters.count - $0.head } ?? 0 }
 }

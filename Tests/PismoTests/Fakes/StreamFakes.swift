@@ -10,6 +10,7 @@ final class MemoryStream: StreamShardSource {
         var closed = false
         var expireNext = false
         var reads = 0
+        var readTimes: [ContinuousClock.Instant] = []
     }
     let state = Mutex(State())
     let pageSize: Int
@@ -33,6 +34,7 @@ final class MemoryStream: StreamShardSource {
         let start = Int(iterator.split(separator: "@")[1])!
         return try state.withLock { s in
             s.reads += 1
+            s.readTimes.append(.now)
             if s.expireNext { s.expireNext = false; throw StreamReadError.expiredIterator }
             let page = Array(s.records[min(start, s.records.count)..<min(start + pageSize, s.records.count)])
             let end = start + page.count
