@@ -39,6 +39,24 @@ import Testing
         #expect(fired.withLock { $0 } == ["10", "10b", "30"])
     }
 
+    /// A cancelled timer lets go of what its closure captured at once, not at its old deadline
+    /// (closed connections' buffers used to live on for the whole connect timeout).
+    @Test func cancellingATimerReleasesItsClosureAtOnce() {
+        final class Payload {}
+        var heap = TimerHeap()
+        weak var released: Payload?
+        let id: TimerID = {
+            let payload = Payload()
+            released = payload
+            return heap.schedule(at: .max) { _ = payload }
+        }()
+        #expect(released != nil, "a pending timer keeps its closure")
+        heap.cancel(id)
+        #expect(released == nil, "cancel drops the closure and what it captured")
+        #expect(heap.pendingCount == 0)
+        #expect(heap.nextDeadline() == nil)
+    }
+
     @Test func timerDoesNotFireEarly() async throws {
         let group = try EventLoopGroup(threads: 1)
         defer { group.syncShutdown() }

@@ -3,39 +3,46 @@ public struct TimerID: Hashable, Sendable {
     let raw: UInt64
 }
 
-/// Min-heap of deadlines (monotonic nanoseconds). Cancellation is lazy: cancelled ids are left in
-/// the heap and skipped when they surface, so cancel is O(1) (connections cancel far more timers
-/// than ever fire). Loop-confined.
+/// Min-heap of deadlines (monotonic nanoseconds). Cancellation is lazy for the heap: a cancelled
+/// id is left in it and skipped when it surfaces, so cancel is O(1) (connections cancel far more
+/// timers than ever fire). The closure, though, is released at once: bodies live beside the heap,
+/// and a cancelled timer's body is dropped on cancel. Keeping it until its deadline surfaced kept
+/// whatever it captured alive too — every closed connection's channel and buffers for the 10 s of
+/// its cancelled connect timeout, ~15 MB of RSS per 1,000 events against moto, which closes every
+/// connection. Loop-confined.
 struct TimerHeap {
     private struct Entry {
         let deadline: UInt64
         let id: UInt64
-        let body: () -> Void
     }
 
     private var heap: [Entry] = []
-    private var live: Set<UInt64> = []
+    /// Bodies of the timers not yet fired or cancelled, by id.
+    private var bodies: [UInt64: () -> Void] = [:]
     private var nextID: UInt64 = 1
 
-    var isEmpty: Bool { live.isEmpty }
+    var isEmpty: Bool { bodies.isEmpty }
+
+    /// Timers scheduled and neither fired nor cancelled (tests).
+    var pendingCount: Int { bodies.count }
 
     mutating func schedule(at deadline: UInt64, _ body: @escaping () -> Void) -> TimerID {
         let id = nextID
         nextID += 1
-        live.insert(id)
-        heap.append(Entry(deadline: deadline, id: id, body: body))
+        bodies[id] = body
+        heap.append(Entry(deadline: deadline, id: id))
         siftUp(heap.count - 1)
         return TimerID(raw: id)
     }
 
     mutating func cancel(_ id: TimerID) {
-        live.remove(id.raw)
+        bodies[id.raw] = nil
     }
 
     /// The earliest live deadline, dropping cancelled entries found on the way.
     mutating func nextDeadline() -> UInt64? {
         while let top = heap.first {
-            if live.contains(top.id) { return top.deadline }
+            if bodies[top.id] != nil { return top.deadline }
             popTop()
         }
         return nil
@@ -46,8 +53,7 @@ struct TimerHeap {
         guard let deadline = nextDeadline(), deadline <= now else { return nil }
         let top = heap[0]
         popTop()
-        live.remove(top.id)
-        return top.body
+        return bodies.removeValue(forKey: top.id)
     }
 
     private mutating func popTop() {
