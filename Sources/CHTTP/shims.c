@@ -1,7 +1,9 @@
 // shims.c — bodies of the epoll, CPU-count and zlib shims declared in chttp_shims.h.
 #define _GNU_SOURCE
 #include "chttp_shims.h"
+#include <pthread.h>
 #include <sched.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -41,4 +43,11 @@ int chttp_usable_cpu_count(void) {
     }
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     return online > 0 ? (int)online : 1;
+}
+
+void chttp_set_thread_name(const char *name) {
+    char truncated[16];
+    strncpy(truncated, name, sizeof(truncated) - 1);
+    truncated[sizeof(truncated) - 1] = 0;
+    pthread_setname_np(pthread_self(), truncated);
 }

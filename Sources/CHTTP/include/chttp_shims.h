@@ -31,6 +31,11 @@ int chttp_accept_nonblocking(int fd);
 /// falls back to the online CPU count. CPU_COUNT is a macro Swift cannot call.
 int chttp_usable_cpu_count(void);
 
+/// Names the calling thread (at most 15 bytes are kept), so top and perf show "pismo-loop-0"
+/// instead of the name inherited from whichever thread created it. pthread_setname_np is a GNU
+/// extension Swift's Glibc hides.
+void chttp_set_thread_name(const char *name);
+
 // zlib's init functions are macros over *_ ( ..., ZLIB_VERSION, sizeof(z_stream) ).
 
 /// inflateInit2: window_bits 31 decodes gzip, 47 auto-detects gzip or zlib.

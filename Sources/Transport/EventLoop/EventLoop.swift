@@ -188,6 +188,7 @@ public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor 
 extension EventLoop {
     private func run() {
         threadID.store(pthread_self(), ordering: .releasing)
+        chttp_set_thread_name("pismo-loop-\(index)")
         while true {
             let stop = runSubmittedWork()
             if stop { break }
