@@ -141,15 +141,18 @@ func withMotoPipeline<T>(routes: [String: String], configure: (inout PismoSettin
     }
 }
 
-/// Polls `condition` every 50 ms until it holds; records an issue and throws after `limit`.
+/// Polls `condition` every 50 ms until it holds; throws `NotWithin` (naming `what`) after `limit`.
 func eventually(_ what: String, within limit: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + limit
     while ContinuousClock.now < deadline {
         if try await condition() { return }
         try await Task.sleep(for: .milliseconds(50))
     }
-    Issue.record("not within \(limit): \(what)")
-    throw CancellationError()
+    throw NotWithin(description: "not within \(limit): \(what)")
+}
+
+struct NotWithin: Error, CustomStringConvertible {
+    let description: String
 }
 
 extension String {
