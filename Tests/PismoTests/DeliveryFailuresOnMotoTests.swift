@@ -7,7 +7,8 @@ import Transport
 /// a real socket sink): each kind of failure lands in deliver-dlq with the payload byte-identical and
 /// the contract's attributes — `pismo-last-status` only when an HTTP status was actually received.
 /// (PipelineOnMotoTests covers the no-route letter against an in-memory endpoint; this suite adds the
-/// failures that need a real endpoint: permanent 4xx, hangs past the timeout, refused connections.)
+/// failures that need a real endpoint: permanent 4xx, hangs past the timeout, refused and reset
+/// connections.)
 @Suite("Delivery failures against moto", .timeLimit(.minutes(3)))
 struct DeliveryFailuresOnMotoTests {
     /// What the dead letters of one client must say.
@@ -18,6 +19,17 @@ struct DeliveryFailuresOnMotoTests {
     }
 
     @Test func permanentAndExhaustedFailuresAreDeadLetteredWithTheirAttributes() async throws {
+        let resetting = try ResettingEndpoint()
+        do {
+            try await deadLetterEveryKindOfFailure(resetting)
+            await resetting.stop()
+        } catch {
+            await resetting.stop()
+            throw error
+        }
+    }
+
+    func deadLetterEveryKindOfFailure(_ resetting: ResettingEndpoint) async throws {
         try await withLoopbackSink { sink in
             let refused = "http://127.0.0.1:\(try MotoServer.freeLoopbackPort())/refused"  // nothing listens there
             let routes = [
@@ -27,6 +39,7 @@ struct DeliveryFailuresOnMotoTests {
                 "client-4": sink.on("/hang", sink.holding(until: sink.releaseAll)),
                 "client-5": refused,
                 "client-6": sink.on("/ok", LoopbackSink.always(200)),
+                "client-7": resetting.url("/reset"),
             ]
             let expected: [String: Expected] = [
                 "client-1": Expected(attempts: "1", lastStatus: "404", reasonMentions: "404"),
@@ -34,6 +47,7 @@ struct DeliveryFailuresOnMotoTests {
                 "client-3": Expected(attempts: "0", lastStatus: nil, reasonMentions: "no route"),
                 "client-4": Expected(attempts: "2", lastStatus: nil, reasonMentions: "attempts exhausted"),
                 "client-5": Expected(attempts: "2", lastStatus: nil, reasonMentions: "attempts exhausted"),
+                "client-7": Expected(attempts: "2", lastStatus: nil, reasonMentions: "attempts exhausted"),
             ]
             try await withMotoPipeline(routes: routes, configure: {
                 $0.maxAttempts = 2
@@ -41,10 +55,10 @@ struct DeliveryFailuresOnMotoTests {
                 $0.retryMaxMilliseconds = 100
                 $0.deliveryTimeoutMilliseconds = 400
             }) { pipeline in
-                let events = EventGenerator(clients: 6, seed: UInt64(pipeline.tag)).events(18)  // 3 per client
+                let events = EventGenerator(clients: 7, seed: UInt64(pipeline.tag)).events(21)  // 3 per client
                 try await pipeline.send(events)
 
-                let letters = try await pipeline.deadLetters(15)
+                let letters = try await pipeline.deadLetters(18)
                 let undeliverable = events.filter { $0.clientID != "client-6" }
                 #expect(letters.map(\.body).sorted() == undeliverable.sorted(),
                         "exactly one letter per undeliverable event, body byte-identical to the payload")
@@ -52,6 +66,8 @@ struct DeliveryFailuresOnMotoTests {
                     try check(letter, against: expected)
                 }
                 try checkWhatTheSinkSaw(sink, events)
+                #expect(resetting.requestHeads.load(ordering: .relaxed) == 6,
+                        "a resetting endpoint is attempted PISMO_MAX_ATTEMPTS times per event, no hidden re-sends")
                 try await checkpointCoversEverything(pipeline)
             }
         }
@@ -93,7 +109,7 @@ struct DeliveryFailuresOnMotoTests {
     /// Dead-lettered records are resolved records: the checkpoint reaches the end of the stream.
     func checkpointCoversEverything(_ pipeline: MotoPipeline) async throws {
         let inserts = try await pipeline.streamInserts()
-        #expect(inserts.count == 18)
+        #expect(inserts.count == 21)
         let last = try #require(inserts.last)
         try await eventually("the checkpoint reaches the last record") {
             try await pipeline.leases.leases().first { $0.shardID == last.shardID }?.checkpoint == last.sequence
