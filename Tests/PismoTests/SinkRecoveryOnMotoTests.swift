@@ -29,7 +29,7 @@ struct SinkRecoveryOnMotoTests {
                 }
                 try await eventually("the checkpoint covers every record") { try await checkpointAtEnd(pipeline) }
 
-                #expect(sink.delivered(to: "/flaky").sorted() == flaky, "each event accepted exactly once, byte-identical")
+                #expect(sink.delivered(to: "/flaky").sorted() == flaky, "each event accepted exactly once, byte-identical; duplicates: \(sink.duplicateAcceptances())")
                 #expect(sink.delivered(to: "/steady").sorted() == steady)
                 let seen = sink.requests(to: "/flaky")
                 #expect(seen.count > flaky.count, "the sink saw retries")

@@ -42,8 +42,17 @@ struct TenantIsolationOnMotoTests {
 
                 releaseA.trigger()
                 try await eventually("A's events are delivered once released") { Set(sink.delivered(to: "/a")) == Set(eventsOfA) }
-                try await eventually("the checkpoint reaches the end of the stream") { try await checkpointAtEnd(pipeline) }
-                #expect(sink.delivered(to: "/a").sorted() == eventsOfA.sorted(), "each of A's events delivered exactly once")
+                do {
+                    try await eventually("the checkpoint reaches the end of the stream") { try await checkpointAtEnd(pipeline) }
+                } catch {
+                    let inserts = try await pipeline.streamInserts()
+                    let persisted = try await checkpoint(pipeline, inserts.last?.shardID ?? "") ?? "nil"
+                    let detail = "checkpoint \(persisted), \(inserts.count) inserts, last \(inserts.last?.sequence ?? "-"), "
+                        + "A's requests \(sink.requests(to: "/a").map { ($0.status ?? 0, $0.bodyText.eventID) })"
+                    Issue.record(Comment(rawValue: detail))
+                    throw error
+                }
+                #expect(sink.delivered(to: "/a").sorted() == eventsOfA.sorted(), "each of A's events delivered exactly once; duplicates: \(sink.duplicateAcceptances())")
                 #expect(sink.requests(to: "/a").filter { $0.bodyText == firstA }.count == 1,
                         "A's first event was delivered by the very request that had been held, not by a retry")
                 #expect(try await pipeline.deadLetters(0).isEmpty, "nothing lost, nothing dead-lettered")
@@ -65,7 +74,7 @@ struct TenantIsolationOnMotoTests {
         for n in 2...11 {
             let path = "/c\(n)"
             #expect(sink.delivered(to: path).sorted() == others.filter { $0.clientID == "client-\(n)" }.sorted(),
-                    "\(path): every event delivered once, byte-identical")
+                    "\(path): every event delivered once, byte-identical; duplicates: \(sink.duplicateAcceptances())")
         }
     }
 

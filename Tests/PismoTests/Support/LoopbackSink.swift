@@ -17,6 +17,8 @@ final class LoopbackSink: Sendable {
         let path: String
         let body: [UInt8]
         let headers: HTTPHeaders
+        /// The client's address: which connection carried the request.
+        let remoteAddress: String
         let receivedAt: ContinuousClock.Instant
         var answeredAt: ContinuousClock.Instant?
         var status: Int?
@@ -50,7 +52,7 @@ final class LoopbackSink: Sendable {
             let (index, nth) = state.log.withLock { entries -> (Int, Int) in
                 let nth = entries.lazy.filter { $0.path == path }.count
                 entries.append(Received(index: entries.count, path: path, body: request.body, headers: request.headers,
-                                        receivedAt: .now))
+                                        remoteAddress: request.remoteAddress, receivedAt: .now))
                 return (entries.count - 1, nth)
             }
             let script = state.scripts.withLock { $0[path] }
@@ -80,6 +82,21 @@ final class LoopbackSink: Sendable {
     /// Bodies that this path accepted with a 2xx, in receipt order.
     func delivered(to path: String) -> [String] {
         requests(to: path).filter { ($0.status ?? 0) / 100 == 2 }.map(\.bodyText)
+    }
+
+    /// Diagnostics for a failed exactly-once expectation: every body accepted more than once, with
+    /// the connection and instant of each acceptance (same connection within microseconds would point
+    /// at the server; different connections at the sender).
+    func duplicateAcceptances() -> String {
+        let all = requests
+        guard let start = all.first?.receivedAt else { return "no requests" }
+        let accepted = all.filter { ($0.status ?? 0) / 100 == 2 }
+        let counts = Dictionary(grouping: accepted, by: \.bodyText).filter { $0.value.count > 1 }
+        if counts.isEmpty { return "no duplicate acceptances" }
+        return counts.map { body, hits in
+            "\(body.eventID): " + hits.map { "#\($0.index) \($0.path) from \($0.remoteAddress) at \($0.receivedAt - start)" }
+                .joined(separator: ", ")
+        }.joined(separator: "; ")
     }
 
     /// Releases every held request, then closes the server (also after a failed test).
