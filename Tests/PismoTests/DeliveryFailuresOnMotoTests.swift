@@ -20,18 +20,20 @@ struct DeliveryFailuresOnMotoTests {
 
     @Test func permanentAndExhaustedFailuresAreDeadLetteredWithTheirAttributes() async throws {
         let resetting = try ResettingEndpoint()
+        let refusing = try RefusingPort()
         do {
-            try await deadLetterEveryKindOfFailure(resetting)
+            try await deadLetterEveryKindOfFailure(resetting, refused: refusing.url("/refused"))
             await resetting.stop()
+            refusing.release()
         } catch {
             await resetting.stop()
+            refusing.release()
             throw error
         }
     }
 
-    func deadLetterEveryKindOfFailure(_ resetting: ResettingEndpoint) async throws {
+    func deadLetterEveryKindOfFailure(_ resetting: ResettingEndpoint, refused: String) async throws {
         try await withLoopbackSink { sink in
-            let refused = "http://127.0.0.1:\(try MotoServer.freeLoopbackPort())/refused"  // nothing listens there
             let routes = [
                 "client-1": sink.on("/not-found", LoopbackSink.always(404)),
                 "client-2": sink.on("/bad-request", LoopbackSink.always(400)),

@@ -47,7 +47,7 @@ struct TenantIsolationOnMotoTests {
                 } catch {
                     let inserts = try await pipeline.streamInserts()
                     let persisted = try await checkpoint(pipeline, inserts.last?.shardID ?? "") ?? "nil"
-                    let detail = "checkpoint \(persisted), \(inserts.count) inserts, last \(inserts.last?.sequence ?? "-"), "
+                    let detail = "checkpoint \(persisted), \(inserts.count) inserts (\(Set(inserts.map(\.sequence)).count) distinct sequence numbers), last \(inserts.last?.sequence ?? "-"), "
                         + "A's requests \(sink.requests(to: "/a").map { ($0.status ?? 0, $0.bodyText.eventID) })"
                     Issue.record(Comment(rawValue: detail))
                     throw error
