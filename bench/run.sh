@@ -3,7 +3,11 @@
 # server pinned to CPU 1.
 #   - pismo-bench (our client) and wrk against nginx (1 worker, `return 200`): plain HTTP at 1, 16
 #     and 64 connections, TLS at 16;
-#   - wrk against `pismo sink` and against nginx at 16 and 64 connections.
+#   - wrk against `pismo sink` and against nginx at 16 and 64 connections;
+#   - pismo-bench on its async API (a task per connection awaiting `execute`) at 16 and 64;
+#   - bench/rss.sh: RSS of pismo-bench and the sink over a 60 s run (RSS_SECS=0 skips it).
+# pismo-bench's default API is the loop-level one (completion callbacks, request formatted once),
+# which is how wrk drives its connections.
 # Keep-alive POSTs of 512 bytes. Prints a table and writes it into bench/RESULTS.md.
 # Usage: bench/run.sh [SECONDS]   (default 10 per measurement)
 set -euo pipefail
@@ -15,7 +19,7 @@ command -v wrk >/dev/null || need+=(wrk)
 command -v openssl >/dev/null || need+=(openssl)
 if ((${#need[@]})); then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; fi
 bash scripts/setup.sh
-swift build -c release --product pismo --product pismo-bench 2>&1 | tail -n 1
+for product in pismo pismo-bench; do swift build -c release --product "$product" 2>&1 | tail -n 1; done
 bin="$(swift build -c release --show-bin-path)"
 
 work=$(mktemp -d /tmp/pismo-bench.XXXXXX)
@@ -70,8 +74,8 @@ print(f"{rps:.0f} {us('50')} {us('99')}")
 PY
 }
 ours_run() {
-    local url=$1 conns=$2
-    taskset -c 0 "$bin/pismo-bench" --url "$url" --conns "$conns" --secs "$secs" --body-bytes 512 --cacert "$work/cert.pem" \
+    local url=$1 conns=$2; shift 2
+    taskset -c 0 "$bin/pismo-bench" --url "$url" --conns "$conns" --secs "$secs" --body-bytes 512 --cacert "$work/cert.pem" "$@" \
         | tail -n 1 | sed -E 's/rps=([0-9.]+) p50_us=([0-9]+) p99_us=([0-9]+)/\1 \2 \3/' | awk '{printf "%.0f %s %s\n", $1, $2, $3}'
 }
 
@@ -88,11 +92,23 @@ for c in 16 64; do
     read -r r a b < <(wrk_run http://127.0.0.1:18080/ "$c"); row "wrk -> nginx (again)" "http" "$c" "$r" "$a / $b"
 done
 
+for c in 16 64; do
+    read -r r a b < <(ours_run http://127.0.0.1:18080/ "$c" --api async); row "pismo-bench --api async -> nginx" "http" "$c" "$r" "$a / $b"
+done
+rss_line="RSS over a 60 s run: skipped (RSS_SECS=0)"
+if [ "${RSS_SECS:-60}" != 0 ]; then
+    rss_out=$(bash bench/rss.sh "${RSS_SECS:-60}") || true
+    echo "$rss_out"
+    rss_line="RSS over a ${RSS_SECS:-60} s run of pismo-bench -> pismo sink at 64 connections (\`bench/rss.sh\`): $(echo "$rss_out" | tail -n 1)"
+fi
+
 table=$(printf '%s\n' "| client -> server | scheme | conns | req/s | p50 / p99 µs |" "|---|---|---:|---:|---|" "${rows[@]}")
 section="<!-- bench/run.sh -->
 ## Transport — \`bash bench/run.sh $secs\`, $(date -u +%Y-%m-%d), $(nproc) cores, client on CPU 0, server on CPU 1, 512-byte keep-alive POSTs
 
 $table
+
+$rss_line
 <!-- /bench/run.sh -->"
 python3 - "$section" <<'PY'
 import re, sys

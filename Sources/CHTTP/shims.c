@@ -1,6 +1,9 @@
-// shims.c — bodies of the epoll and zlib shims declared in chttp_shims.h.
+// shims.c — bodies of the epoll, CPU-count and zlib shims declared in chttp_shims.h.
+#define _GNU_SOURCE
 #include "chttp_shims.h"
+#include <sched.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 int chttp_epoll_ctl(int epfd, int op, int fd, uint32_t events) {
     struct epoll_event ev;
@@ -27,4 +30,15 @@ int chttp_inflate_init2(z_stream *stream, int window_bits) { return inflateInit2
 
 int chttp_deflate_init2(z_stream *stream, int level, int window_bits) {
     return deflateInit2(stream, level, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY);
+}
+
+int chttp_usable_cpu_count(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n > 0) return n;
+    }
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? (int)online : 1;
 }

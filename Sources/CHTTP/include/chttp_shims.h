@@ -27,6 +27,10 @@ int chttp_epoll_wait(int epfd, int32_t *fds, uint32_t *events, int max_events, i
 /// accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC): accept4 is a GNU extension Swift's Glibc hides.
 int chttp_accept_nonblocking(int fd);
 
+/// CPUs this process may run on (sched_getaffinity, so taskset and container cpusets count);
+/// falls back to the online CPU count. CPU_COUNT is a macro Swift cannot call.
+int chttp_usable_cpu_count(void);
+
 // zlib's init functions are macros over *_ ( ..., ZLIB_VERSION, sizeof(z_stream) ).
 
 /// inflateInit2: window_bits 31 decodes gzip, 47 auto-detects gzip or zlib.

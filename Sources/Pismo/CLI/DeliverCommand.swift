@@ -22,6 +22,10 @@ struct DeliverCommand: AsyncParsableCommand {
     @Option(help: "Concurrent deliveries per client.") var perClientConcurrency: Int = 8
 
     func run() async throws {
+        try await Runtime.onEventLoop { try await serve() }
+    }
+
+    private func serve() async throws {
         let settings = try settingsOptions.resolve()
         let (http, aws) = Runtime.start(settings)
         let logger = Logger(label: "pismo.deliver")

@@ -22,6 +22,10 @@ struct ProcessorCommand: AsyncParsableCommand {
     @Flag(help: "Deliver right after storing (env DIRECT_DISPATCH).") var directDispatch = false
 
     func run() async throws {
+        try await Runtime.onEventLoop { try await serve() }
+    }
+
+    private func serve() async throws {
         var settings = try settingsOptions.resolve()
         if directDispatch { settings.directDispatch = true }
         let validator: EventValidator

@@ -1,3 +1,4 @@
+import CHTTP
 import Glibc
 import Synchronization
 
@@ -12,8 +13,9 @@ public final class EventLoopGroup: Sendable {
         loops = try (0..<threads).map { try EventLoop(index: $0) }
     }
 
-    /// Online processors (sched affinity aware via sysconf).
-    public static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+    /// CPUs this process may run on: a server pinned with `taskset -c 1` (or given one CPU by its
+    /// container) gets one loop, not one per machine core fighting over that CPU.
+    public static var coreCount: Int { max(1, Int(chttp_usable_cpu_count())) }
 
     /// A process-wide group sized to the cores, never shut down; for code that has no group of its own.
     public static let shared: EventLoopGroup = {

@@ -9,6 +9,11 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
         self.entries = entries.map { (name: $0.0, value: $0.1) }
     }
 
+    /// For parsers: takes the list as built, without the relabelling copy of `init(_:)`.
+    init(parsed entries: [(name: String, value: String)]) {
+        self.entries = entries
+    }
+
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.entries.elementsEqual(rhs.entries) { $0.name == $1.name && $0.value == $1.value }
     }
@@ -45,6 +50,8 @@ extension String {
     /// ASCII case-insensitive comparison (header names are ASCII tokens).
     @inlinable
     public func caseInsensitiveEquals(_ other: String) -> Bool {
+        // O(1) for native strings, and most header names differ in length.
+        guard utf8.count == other.utf8.count else { return false }
         var a = self.utf8.makeIterator()
         var b = other.utf8.makeIterator()
         while true {

@@ -27,7 +27,11 @@ final class Channel: Selectable, @unchecked Sendable {
 
     let fd: Int32
     let loop: EventLoop
-    weak var delegate: ChannelDelegate?
+    /// Strong, not weak: a weak reference gives the delegate (the client connection) a side table
+    /// and sends every retain of it down the slow path. The cycle it makes with the delegate's own
+    /// reference to this channel ends in `close`, which every channel reaches (the loop holds an
+    /// open channel anyway, through its registration).
+    var delegate: ChannelDelegate?
     let inbound = ByteBuffer()
     let outbound = ByteBuffer()
     /// Slot for TLS: when set, every byte passes through it (see ByteStreamFilter).
@@ -42,8 +46,7 @@ final class Channel: Selectable, @unchecked Sendable {
     private func startFilter() {
         guard let filter else { return }
         do {
-            try filter.start()
-            enqueueRaw(filter.takeOutput())
+            try filter.start(wire: outbound)
             flush()
         } catch {
             close(error: error)
@@ -140,12 +143,9 @@ final class Channel: Selectable, @unchecked Sendable {
             let scratch = filterScratch
             guard case .bytes(let n) = try Socket.read(fd, into: scratch) else { return -1 }
             if n > 0 {
-                try filter.receive(UnsafeRawBufferPointer(rebasing: scratch[0..<n]), into: inbound)
-                let out = filter.takeOutput()
-                if !out.isEmpty {
-                    enqueueRaw(out)
-                    flush()
-                }
+                let pending = outbound.readableCount
+                try filter.receive(UnsafeRawBufferPointer(rebasing: scratch[0..<n]), into: inbound, wire: outbound)
+                if outbound.readableCount > pending { flush() }
             }
             return n
         }
@@ -165,23 +165,27 @@ final class Channel: Selectable, @unchecked Sendable {
 
     /// Queues `bytes` behind whatever is pending; call `flush()` (or let the caller batch several).
     func enqueue(_ bytes: UnsafeRawBufferPointer) {
-        if let filter {
-            guard let sealed = try? filter.send([UInt8](bytes)) else { return close(error: SystemError(call: "tls", errno: EPROTO)) }
-            enqueueRaw(sealed)
+        if filter != nil {
+            seal(head: bytes, body: UnsafeRawBufferPointer(start: nil, count: 0))
         } else {
             outbound.append(bytes)
         }
     }
 
-    private func enqueueRaw(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { outbound.append($0) }
+    private func seal(head: UnsafeRawBufferPointer, body: UnsafeRawBufferPointer) {
+        do { try filter?.send(head: head, body: body, wire: outbound) } catch { close(error: error) }
     }
 
     /// Writes the queued head and then `body` with one writev when possible, copying only what the
     /// kernel did not take (large bodies skip the outbound buffer entirely on a fast peer).
     func write(head: UnsafeRawBufferPointer?, body: [UInt8]) {
+        if filter != nil {
+            body.withUnsafeBytes { seal(head: head ?? UnsafeRawBufferPointer(start: nil, count: 0), body: $0) }
+            flush()
+            return
+        }
         if let head { enqueue(head) }
-        if filter != nil || state != .open || outbound.readableCount > lowWater || body.count < 16 * 1024 {
+        if state != .open || outbound.readableCount > lowWater || body.count < 16 * 1024 {
             body.withUnsafeBytes { enqueue($0) }
             flush()
             return

@@ -33,8 +33,11 @@ public struct TLSError: Error, Sendable, Equatable, CustomStringConvertible {
 /// clears it first (a stale entry from an unrelated call would otherwise be blamed on this one)
 /// and drains it into text on failure.
 enum OpenSSLErrorQueue {
+    /// SSL_get_error needs an empty queue before each I/O call. Peeking first is much cheaper
+    /// than clearing an already empty queue, and the queue is empty on every call of a healthy
+    /// connection (failures drain it).
     static func clear() {
-        ERR_clear_error()
+        if ERR_peek_error() != 0 { ERR_clear_error() }
     }
 
     /// Reason strings of every queued error, oldest first, e.g. "certificate verify failed".

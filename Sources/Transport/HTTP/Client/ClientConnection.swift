@@ -38,7 +38,8 @@ final class ClientConnection: ChannelDelegate {
         request.connection = self
         phase = .awaitingHead
         sentBeforeRequest = channel.bytesSent
-        request.head.withUnsafeBytes { channel.write(head: $0, body: request.body) }
+        let encoded = request.encoded
+        encoded.head.withUnsafeBytes { channel.write(head: $0, body: encoded.body) }
     }
 
     func channelDidConnect(_ channel: Channel) {
@@ -106,8 +107,10 @@ final class ClientConnection: ChannelDelegate {
         current = nil
         phase = .idle
         completedRequests += 1
-        request.succeed(result.0)
+        // Back to the pool first: a loop-level caller that sends its next request from inside
+        // the completion then finds this connection idle instead of queueing behind it.
         pool.release(self, reusable: result.1)
+        request.succeed(result.0)
     }
 
     func channelDidClose(_ channel: Channel, error: Error?) {
@@ -115,6 +118,7 @@ final class ClientConnection: ChannelDelegate {
         connectTimer = nil
         let request = current
         current = nil
+        request?.connection = nil
         if let request, !request.isFinished {
             if case .body(let status, let headers, _, let gzip, var decoder) = phase, decoder.readsUntilClose, error == nil {
                 do { request.succeed(try makeResponse(status, headers, gzip, decoder.takeBody(), request)) } catch { request.fail(error) }

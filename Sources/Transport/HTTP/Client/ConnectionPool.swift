@@ -21,6 +21,8 @@ final class ConnectionPool: @unchecked Sendable {
     private var establishing = 0
     private var resolving = 0
     private var sweepTimer: LoopTimer?
+    private var deadlineTimer: LoopTimer?
+    private var deadlineTimerAt = UInt64.max
     private var isShutDown = false
     /// Total TCP connections ever opened (tests use it to prove reuse).
     private(set) var connectionsOpened = 0
@@ -38,11 +40,36 @@ final class ConnectionPool: @unchecked Sendable {
     func submit(_ request: PendingRequest) {
         guard !isShutDown else { return request.fail(HTTPClientError.shutdown) }
         guard !request.isCancelled else { return request.fail(CancellationError()) }
-        request.timer = loop.scheduleOnLoop(deadline: request.deadline) { [self] in
-            self.abort(request, HTTPClientError.requestTimeout(host: self.target.host))
-        }
+        armDeadlineTimer(request.deadline)
         waiters.append(request)
         serviceWaiters()
+    }
+
+    /// One timer per pool instead of one per request (a timer per request cost a heap insert, a
+    /// closure and a cancel on the hot path): it fires at the earliest deadline armed so far, fails
+    /// whatever has expired and re-arms for the earliest remaining. Requests of a pool mostly share
+    /// one timeout, so while they succeed it fires about once per timeout period.
+    private func armDeadlineTimer(_ deadline: UInt64) {
+        guard deadline < deadlineTimerAt else { return }
+        deadlineTimer?.cancel()
+        deadlineTimerAt = deadline
+        deadlineTimer = loop.scheduleOnLoop(deadline: deadline) { [self] in self.expireOverdueRequests() }
+    }
+
+    private func expireOverdueRequests() {
+        deadlineTimer = nil
+        deadlineTimerAt = .max
+        let now = monotonicNanos()
+        var overdue: [PendingRequest] = []
+        var nextDeadline = UInt64.max
+        func check(_ request: PendingRequest) {
+            if request.isFinished { return }
+            if request.deadline <= now { overdue.append(request) } else { nextDeadline = min(nextDeadline, request.deadline) }
+        }
+        waiters.forEach(check)
+        for connection in connections.values { if let request = connection.current { check(request) } }
+        for request in overdue { abort(request, HTTPClientError.requestTimeout(host: target.host)) }
+        if nextDeadline != .max { armDeadlineTimer(nextDeadline) }
     }
 
     /// Times out or cancels a request wherever it is: queued, or on a connection (which is closed,

@@ -2,10 +2,12 @@ import Synchronization
 
 /// HTTP/1.1 client with keep-alive pools, on our event loops. Thread-safe; share one per process.
 ///
-/// Each (scheme, host, port) gets one pool pinned to one loop; requests for it are queued there.
-/// Redirects are never followed. https runs through `TLSClientFilter` (peer verified against
-/// `configuration.tls`; failures are `HTTPClientError.tls` naming the host). `execute` may be called from any task; a task running on
-/// the pool's loop (see `EventLoop` as executor) resumes without a thread hop.
+/// Pools are per (scheme, host, port) and per loop. A caller running on one of the group's loops
+/// (a task whose executor preference is that loop, or loop code) uses that loop's pool, so its
+/// requests never leave its thread; callers anywhere else share one "home" pool per origin on a
+/// loop picked at first use, and pay one hop each way. `maxConnectionsPerHost` therefore caps
+/// each loop's pool. Redirects are never followed. https runs through `TLSClientFilter` (peer
+/// verified against `configuration.tls`; failures are `HTTPClientError.tls` naming the host).
 public final class HTTPClient: HTTPExecuting {
     public struct Configuration: Sendable {
         public var maxConnectionsPerHost = 64
@@ -27,7 +29,16 @@ public final class HTTPClient: HTTPExecuting {
     public let configuration: Configuration
     private let group: EventLoopGroup
     private let resolver: Resolver
-    private let pools = Mutex<[RequestTarget: ConnectionPool]>([:])
+    private struct Pools {
+        var byKey: [PoolKey: ConnectionPool] = [:]
+        /// The loop whose pool serves callers that are not on a loop of this group.
+        var home: [RequestTarget: Int] = [:]
+    }
+    private struct PoolKey: Hashable {
+        let origin: RequestTarget
+        let loop: Int
+    }
+    private let pools = Mutex(Pools())
     /// Created on the first https request (loading the trust store costs milliseconds).
     private let tlsContext = Mutex<TLSContext?>(nil)
 
@@ -39,6 +50,30 @@ public final class HTTPClient: HTTPExecuting {
     }
 
     public func execute(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        let (pool, pending) = try prepare(request, timeout: timeout)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                pending.attach(continuation)
+                submit(pending, to: pool)
+            }
+        } onCancel: {
+            pool.loop.execute { pool.abort(pending, CancellationError()) }
+        }
+    }
+
+    /// Loop-level variant for callers that live on an event loop (the load generator): no task,
+    /// no continuation. `completion` runs exactly once, on the loop of the origin's pool; a caller
+    /// already on that loop (for instance inside a previous completion) sends without a hop.
+    public func execute(_ request: PreparedRequest, timeout: Duration,
+                        completion: @escaping @Sendable (Result<HTTPResponse, Error>) -> Void) {
+        let pending = PendingRequest(request.encoded, deadline: monotonicNanos() &+ timeout.nanoseconds)
+        pending.attach(completion)
+        submit(pending, to: request.pool)
+    }
+
+    /// Validates and encodes `request` once, for callers that send the same request many times
+    /// (wrk formats its request once too). Throws what `execute` would for a bad URL or header.
+    public func prepare(_ request: HTTPRequest) throws(HTTPClientError) -> PreparedRequest {
         let target = try RequestTarget(url: request.url)
         try RequestEncoder.validateMethod(request.method)
         try RequestEncoder.validate(request.headers)
@@ -48,26 +83,42 @@ public final class HTTPClient: HTTPExecuting {
         let head = RequestEncoder.head(method: request.method, target: target, headers: request.headers,
                                        bodyCount: body.count, acceptGzip: configuration.decompressResponses,
                                        gzippedBody: gzipBody)
-        let pool = try self.pool(for: target)
-        let pending = PendingRequest(method: request.method, target: target, head: head, body: body,
-                                     deadline: monotonicNanos() &+ timeout.nanoseconds)
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                pending.attach(continuation)
-                pool.loop.execute { pool.submit(pending) }
-            }
-        } onCancel: {
-            pool.loop.execute { pool.abort(pending, CancellationError()) }
+        return PreparedRequest(pool: try pool(for: target),
+                               encoded: EncodedRequest(method: request.method, target: target, head: head, body: body))
+    }
+
+    private func prepare(_ request: HTTPRequest, timeout: Duration) throws(HTTPClientError) -> (ConnectionPool, PendingRequest) {
+        let prepared = try prepare(request)
+        let pending = PendingRequest(prepared.encoded, deadline: monotonicNanos() &+ timeout.nanoseconds)
+        return (prepared.pool, pending)
+    }
+
+    private func submit(_ pending: PendingRequest, to pool: ConnectionPool) {
+        if pool.loop.inEventLoop {
+            pool.submit(pending)
+        } else {
+            pool.loop.execute { pool.submit(pending) }
         }
     }
 
     private func pool(for target: RequestTarget) throws(HTTPClientError) -> ConnectionPool {
-        let key = RequestTarget(scheme: target.scheme, host: target.host, port: target.port)
-        let tls = key.scheme == "https" ? try sharedTLSContext() : nil
-        return pools.withLock { pools in
-            if let pool = pools[key] { return pool }
-            let pool = ConnectionPool(target: key, loop: group.next(), config: configuration, resolver: resolver, tls: tls)
-            pools[key] = pool
+        let origin = RequestTarget(scheme: target.scheme, host: target.host, port: target.port)
+        let tls = origin.scheme == "https" ? try sharedTLSContext() : nil
+        let callerLoop = group.loops.firstIndex { $0.inEventLoop }
+        return pools.withLock { state in
+            let loop: Int
+            if let callerLoop {
+                loop = callerLoop
+            } else if let home = state.home[origin] {
+                loop = home
+            } else {
+                loop = group.next().index
+                state.home[origin] = loop
+            }
+            let key = PoolKey(origin: origin, loop: loop)
+            if let pool = state.byKey[key] { return pool }
+            let pool = ConnectionPool(target: origin, loop: group.loops[loop], config: configuration, resolver: resolver, tls: tls)
+            state.byKey[key] = pool
             return pool
         }
     }
@@ -88,8 +139,12 @@ public final class HTTPClient: HTTPExecuting {
 
     /// Number of TCP connections opened so far to `url`'s origin (diagnostics and tests).
     public func connectionsOpened(to url: String) async throws -> Int {
-        let pool = try self.pool(for: try RequestTarget(url: url))
-        return try await pool.loop.submit { pool.connectionsOpened }
+        let target = try RequestTarget(url: url)
+        let origin = RequestTarget(scheme: target.scheme, host: target.host, port: target.port)
+        let matching = pools.withLock { state in state.byKey.filter { $0.key.origin == origin }.map(\.value) }
+        var total = 0
+        for pool in matching { total += try await pool.loop.submit { pool.connectionsOpened } }
+        return total
     }
 
     /// Idle connections close when the last reference to the client goes; requests still in
@@ -98,17 +153,21 @@ public final class HTTPClient: HTTPExecuting {
 
     /// Closes idle connections and fails queued requests; in-flight requests finish or time out.
     public func shutdown() {
-        let all = pools.withLock { Array($0.values) }
+        let all = pools.withLock { Array($0.byKey.values) }
         for pool in all { pool.loop.execute { pool.shutdown() } }
     }
+}
+
+/// A request validated and encoded for one client (see `HTTPClient.prepare`): its head bytes and
+/// the pool of its origin. Immutable; send it as often as you like.
+public struct PreparedRequest: Sendable {
+    let pool: ConnectionPool
+    let encoded: EncodedRequest
 }
 
 extension RequestTarget {
     /// The pool key: origin only.
     init(scheme: String, host: String, port: Int) {
-        self.scheme = scheme
-        self.host = host
-        self.port = port
-        self.path = "/"
+        self.init(scheme: scheme, host: host, port: port, path: "/")
     }
 }

@@ -1,5 +1,8 @@
 /// The parts of an absolute http(s) URL the client needs. Userinfo and fragments are rejected /
 /// dropped; IPv6 literals keep their brackets in `hostHeader` but not in `host`.
+///
+/// Parsed on every request, so it works on the URL's UTF-8 bytes (Character indexing cost more
+/// than the rest of request preparation together).
 struct RequestTarget: Hashable, Sendable {
     let scheme: String
     let host: String
@@ -7,39 +10,69 @@ struct RequestTarget: Hashable, Sendable {
     /// origin-form: path plus "?query", never empty.
     let path: String
 
-    var hostHeader: String {
-        let h = host.contains(":") ? "[\(host)]" : host
-        return port == (scheme == "https" ? 443 : 80) ? h : "\(h):\(port)"
-    }
+    /// The Host header value, formatted once (requests are encoded far more often than parsed URLs change).
+    let hostHeader: String
 
     init(url: String) throws(HTTPClientError) {
-        guard let colon = url.firstIndex(of: ":"), url[colon...].hasPrefix("://") else { throw .invalidURL(url) }
-        let scheme = url[..<colon].lowercased()
-        guard scheme == "http" || scheme == "https" else { throw .unsupportedScheme(scheme) }
-        var rest = url[url.index(colon, offsetBy: 3)...]
-        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-        let pathStart = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-        let authority = rest[..<pathStart]
-        var path = String(rest[pathStart...])
-        if path.isEmpty { path = "/" } else if path.hasPrefix("?") { path = "/" + path }
-        guard !authority.isEmpty, !authority.contains("@") else { throw .invalidURL(url) }
-        var host = Substring(authority)
-        var port = scheme == "https" ? 443 : 80
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw .invalidURL(url) }
-            host = authority[authority.index(after: authority.startIndex)..<close]
-            let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") { guard let p = Int(after.dropFirst()) else { throw .invalidURL(url) }; port = p }
-        } else if let colon = authority.lastIndex(of: ":") {
-            host = authority[..<colon]
-            guard let p = Int(authority[authority.index(after: colon)...]) else { throw .invalidURL(url) }
-            port = p
+        var url = url
+        let parsed = url.withUTF8 { Self.parse($0) }
+        guard let parsed else { throw .invalidURL(url) }
+        self = try parsed.get()
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<RequestTarget, HTTPClientError>? {
+        let colon = bytes.firstIndex(of: UInt8(ascii: ":")) ?? bytes.count
+        guard colon + 3 <= bytes.count, bytes[colon + 1] == UInt8(ascii: "/"), bytes[colon + 2] == UInt8(ascii: "/") else { return nil }
+        let scheme = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self).lowercased()
+        guard scheme == "http" || scheme == "https" else { return .failure(.unsupportedScheme(scheme)) }
+        let end = bytes[(colon + 3)...].firstIndex(of: UInt8(ascii: "#")) ?? bytes.count
+        let rest = bytes[(colon + 3)..<end]
+        let pathStart = rest.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? end
+        let authority = bytes[(colon + 3)..<pathStart]
+        guard !authority.isEmpty, !authority.contains(UInt8(ascii: "@")) else { return nil }
+        guard let (host, port) = splitAuthority(authority, defaultPort: scheme == "https" ? 443 : 80) else { return nil }
+        let pathBytes = bytes[pathStart..<end]
+        guard !pathBytes.contains(where: { $0 <= 0x20 || $0 == 0x7f }) else { return nil }
+        var path = String(decoding: UnsafeBufferPointer(rebasing: pathBytes), as: UTF8.self)
+        if path.isEmpty { path = "/" } else if pathBytes.first == UInt8(ascii: "?") { path = "/" + path }
+        return .success(RequestTarget(scheme: scheme, host: host, port: port, path: path))
+    }
+
+    /// "host", "host:port", "[v6]" or "[v6]:port" -> lowercased host without brackets, port.
+    private static func splitAuthority(_ authority: Slice<UnsafeBufferPointer<UInt8>>, defaultPort: Int) -> (String, Int)? {
+        var hostBytes = authority
+        var portBytes = authority[authority.endIndex...]
+        if authority.first == UInt8(ascii: "[") {
+            guard let close = authority.firstIndex(of: UInt8(ascii: "]")) else { return nil }
+            hostBytes = authority[(authority.startIndex + 1)..<close]
+            let after = authority[(close + 1)...]
+            if !after.isEmpty {
+                guard after.first == UInt8(ascii: ":") else { return nil }
+                portBytes = after.dropFirst()
+                if portBytes.isEmpty { return nil }
+            }
+        } else if let colon = authority.lastIndex(of: UInt8(ascii: ":")) {
+            hostBytes = authority[..<colon]
+            portBytes = authority[(colon + 1)...]
+            if portBytes.isEmpty { return nil }
         }
-        guard !host.isEmpty, (1...65535).contains(port) else { throw .invalidURL(url) }
-        guard !path.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7f }) else { throw .invalidURL(url) }
+        var port = defaultPort
+        if !portBytes.isEmpty {
+            guard portBytes.count <= 5, portBytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+            port = portBytes.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        }
+        guard !hostBytes.isEmpty, (1...65535).contains(port) else { return nil }
+        let host = String(decoding: UnsafeBufferPointer(rebasing: hostBytes), as: UTF8.self)
+        let hasUpper = hostBytes.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+        return (hasUpper ? host.lowercased() : host, port)
+    }
+
+    init(scheme: String, host: String, port: Int, path: String) {
         self.scheme = scheme
-        self.host = host.lowercased()
+        self.host = host
         self.port = port
         self.path = path
+        let bracketed = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
+        hostHeader = port == (scheme == "https" ? 443 : 80) ? bracketed : "\(bracketed):\(port)"
     }
 }

@@ -49,13 +49,13 @@ final class ResponseHeadParser {
 
     /// Copies the parsed headers out of `buf` (the buffer the message was parsed from).
     func headers(of msg: chttp_message, in buf: UnsafeRawBufferPointer) -> HTTPHeaders {
-        var list: [(String, String)] = []
+        var list: [(name: String, value: String)] = []
         list.reserveCapacity(msg.num_headers)
         for i in 0..<msg.num_headers {
             let h = headers[i]
             list.append((string(buf, h.name_off, h.name_len), string(buf, h.value_off, h.value_len)))
         }
-        return HTTPHeaders(list)
+        return HTTPHeaders(parsed: list)
     }
 
     func string(_ buf: UnsafeRawBufferPointer, _ off: UInt32, _ len: UInt32) -> String {

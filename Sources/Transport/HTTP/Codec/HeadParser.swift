@@ -65,13 +65,13 @@ final class HeadParser {
     }
 
     func headerList(_ bytes: UnsafeRawBufferPointer) -> HTTPHeaders {
-        var list: [(String, String)] = []
+        var list: [(name: String, value: String)] = []
         list.reserveCapacity(message.num_headers)
         for i in 0..<message.num_headers {
             let h = headers[i]
             list.append((Self.string(bytes, h.name_off, h.name_len), Self.string(bytes, h.value_off, h.value_len)))
         }
-        return HTTPHeaders(list)
+        return HTTPHeaders(parsed: list)
     }
 
     var errorName: String { String(cString: chttp_error_name(message.error)) }

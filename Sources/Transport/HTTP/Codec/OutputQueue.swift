@@ -9,6 +9,9 @@ struct OutputQueue {
     private var offset = 0
     private(set) var count = 0
     private static let coalesceLimit = 16 * 1024
+    /// The last fully written small chunk, emptied and kept for the next response: a keep-alive
+    /// connection then encodes every response into the same memory instead of a fresh array.
+    private var spare: [UInt8] = []
 
     var isEmpty: Bool { count == 0 }
 
@@ -28,6 +31,7 @@ struct OutputQueue {
     mutating func appendInPlace(_ build: (inout [UInt8]) -> Void) {
         if chunks.isEmpty || (chunks.count == 1 && offset > 0) || chunks[chunks.count - 1].count >= Self.coalesceLimit {
             var fresh: [UInt8] = []
+            swap(&fresh, &spare)
             fresh.reserveCapacity(512)
             chunks.append(fresh)
         }
@@ -73,7 +77,11 @@ struct OutputQueue {
             let available = chunks[0].count - offset
             if left >= available {
                 left -= available
-                chunks.removeFirst()
+                var done = chunks.removeFirst()
+                if done.capacity <= Self.coalesceLimit * 2 {
+                    done.removeAll(keepingCapacity: true)
+                    spare = done
+                }
                 offset = 0
             } else {
                 offset += left

@@ -114,7 +114,9 @@ final class ServerConnection: Selectable, @unchecked Sendable {
                 if headStartedAt == 0 { headStartedAt = context.now }
                 guard parseHead() else { break }
             }
-            guard var current = pending else { continue }
+            // Taken out of `pending` so its body array is uniquely referenced: appending to a
+            // copy still shared with `pending` would copy the whole body once per request.
+            guard var current = pending.take() else { continue }
             do {
                 let complete = try current.body.consume(buffer)
                 guard complete else {
@@ -122,11 +124,9 @@ final class ServerConnection: Selectable, @unchecked Sendable {
                     break
                 }
             } catch {
-                pending = nil
                 respondWithError(error.status, error.name)
                 break
             }
-            pending = nil
             current.request.body = current.body.body
             dispatch(current.request, keepAlive: current.keepAlive, isHead: current.isHead)
         }

@@ -105,8 +105,11 @@ final class ServerLoopContext: Selectable, @unchecked Sendable {
     }
 
     private func scheduleSweep() {
-        sweepTimer = loop.scheduleTimer(after: .seconds(1)) { [weak self] in
-            guard let self else { return }
+        // Strong, not weak: a weak reference gives the context a side table, which sends every
+        // retain of it (one per request through `ServerConnection.context`) down the slow path.
+        // The timer keeps the context at most one period longer; it stops re-arming once the
+        // listener and every connection are closed.
+        sweepTimer = loop.scheduleTimer(after: .seconds(1)) { [self] in
             self.date = HTTPDate.now()
             self.enforceTimeouts()
             if self.listenerFD >= 0 || !self.connections.isEmpty { self.scheduleSweep() }

@@ -4,6 +4,8 @@
 // arrives. With --rate the load is open loop, like wrk2: request k of a worker is *due* at
 // start + k * conns / rate whatever happened before, and latency is measured from that due time, so
 // a stall is charged to every request it delayed (no coordinated omission).
+// --api picks the client API the workers use: `loop` (completion callbacks on the event loop, the
+// way wrk drives its connections) or `async` (one task per worker awaiting `execute`).
 // The last line is exactly `rps=<float> p50_us=<int> p99_us=<int>`.
 import ArgumentParser
 import Foundation
@@ -23,7 +25,11 @@ struct PismoBench: AsyncParsableCommand {
     @Option(help: "Duration in seconds.") var secs: Double = 10
     @Option(help: "POST body size in bytes.") var bodyBytes: Int = 512
     @Option(help: "Open-loop total request rate per second (omit for closed loop).") var rate: Double?
+    @Option(help: "Client API the workers use: loop (completion callbacks on the event loop) or async (a task per worker).")
+    var api: API = .loop
     @Option(help: "Extra CA file to trust for https (the system store and SSL_CERT_FILE/SSL_CERT_DIR apply too).") var cacert: String?
+
+    enum API: String, ExpressibleByArgument, CaseIterable { case loop, async }
 
     func validate() throws {
         guard conns >= 1, secs > 0, bodyBytes >= 0 else { throw ValidationError("--conns >= 1, --secs > 0, --body-bytes >= 0") }
@@ -43,6 +49,7 @@ struct PismoBench: AsyncParsableCommand {
         let client = HTTPClient(group: group, configuration: config)
         let body = Array(repeating: UInt8(ascii: "x"), count: bodyBytes)
         let request = HTTPRequest(method: "POST", url: url, headers: HTTPHeaders([("content-type", "application/json")]), body: body)
+        let prepared = try client.prepare(request)   // formatted once, as wrk does
 
         // Warm up: open every connection before the clock starts.
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -53,11 +60,16 @@ struct PismoBench: AsyncParsableCommand {
         let start = ContinuousClock.now
         let end = start.advanced(by: .seconds(secs))
         let interval: Duration? = rate.map { .seconds(Double(conns) / $0) }
+        let api = self.api
         let results = await withTaskGroup(of: WorkerResult.self) { group in
             for worker in 0..<conns {
+                let offset = interval.map { $0 * Double(worker) / Double(conns) } ?? .zero
+                let schedule = Schedule(end: end, interval: interval, due: start.advanced(by: offset))
                 group.addTask(executorPreference: loop) {
-                    await Self.work(client: client, request: request, start: start, end: end, interval: interval,
-                                    offset: interval.map { $0 * Double(worker) / Double(conns) } ?? .zero)
+                    switch api {
+                    case .loop: await LoopWorker(client: client, request: prepared, loop: loop, schedule: schedule).run()
+                    case .async: await AsyncWorker.run(client: client, request: request, schedule: schedule)
+                    }
                 }
             }
             var total = WorkerResult()
@@ -72,52 +84,5 @@ struct PismoBench: AsyncParsableCommand {
         print(String(format: "rps=%.1f p50_us=%d p99_us=%d", rps,
                      Int(results.latency.valueAtPercentile(50)), Int(results.latency.valueAtPercentile(99))))
         client.shutdown()
-    }
-
-    struct WorkerResult: Sendable {
-        var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
-        var completed = 0, errors = 0, non2xx = 0
-        var firstError: String?
-
-        mutating func merge(_ other: WorkerResult) {
-            latency.add(other.latency)
-            completed += other.completed
-            errors += other.errors
-            non2xx += other.non2xx
-            firstError = firstError ?? other.firstError
-        }
-    }
-
-    static func work(client: HTTPClient, request: HTTPRequest, start: ContinuousClock.Instant, end: ContinuousClock.Instant,
-                     interval: Duration?, offset: Duration) async -> WorkerResult {
-        var result = WorkerResult()
-        var due = start.advanced(by: offset)
-        while true {
-            if interval != nil {
-                if due >= end { break }
-                if due > .now { try? await Task.sleep(until: due, clock: .continuous) }
-            } else if ContinuousClock.now >= end {
-                break
-            }
-            let sent = interval == nil ? ContinuousClock.now : due
-            do {
-                let response = try await client.execute(request, timeout: .seconds(30))
-                if !(200..<300).contains(response.status) { result.non2xx += 1 }
-                result.completed += 1
-                _ = result.latency.record(UInt64(max(0, (ContinuousClock.now - sent).seconds * 1_000_000)))
-            } catch {
-                result.errors += 1
-                result.firstError = result.firstError ?? "\(error)"
-            }
-            if let interval { due = due.advanced(by: interval) }
-        }
-        return result
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        let (s, atto) = components
-        return Double(s) + Double(atto) / 1e18
     }
 }
