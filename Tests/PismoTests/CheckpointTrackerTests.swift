@@ -32,6 +32,22 @@ import Testing
         #expect(tracker.checkpoint == "5000")
     }
 
+    /// A record read twice while an earlier record is still unresolved (the hanging-tenant case):
+    /// each copy's resolution must count, or the checkpoint never passes that record again.
+    @Test func aRecordTrackedTwiceIsResolvedOncePerCopy() {
+        var tracker = CheckpointTracker()
+        for seq in ["100", "200", "300", "300", "400"] { tracker.track(seq) }
+        tracker.resolve("300")
+        tracker.resolve("300")
+        tracker.resolve("400")
+        tracker.resolve("200")
+        #expect(tracker.checkpoint == nil, "100 is still unresolved")
+        let moved = tracker.resolve("100")
+        #expect(moved)
+        #expect(tracker.checkpoint == "400")
+        #expect(tracker.outstanding == 0)
+    }
+
     @Test func sequenceNumbersCompareNumerically() {
         #expect(sequenceNumberPrecedes("99", "100"))
         #expect(!sequenceNumberPrecedes("100", "99"))

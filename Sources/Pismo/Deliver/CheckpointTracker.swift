@@ -28,7 +28,10 @@ public struct CheckpointTracker: Sendable {
     /// Marks a record resolved. Returns true when the checkpoint moved.
     @discardableResult
     public mutating func resolve(_ sequence: String) -> Bool {
-        guard let index = pending[head...].firstIndex(where: { $0.sequence == sequence }) else { return false }
+        // The first *unresolved* entry: a record read twice (an emulator's stream replaying a record,
+        // a re-read after an iterator reset) is tracked twice and resolved twice; matching an entry
+        // that is already resolved would leave the other copy pending and the checkpoint stuck for good.
+        guard let index = pending[head...].firstIndex(where: { $0.sequence == sequence && !$0.resolved }) else { return false }
         pending[index].resolved = true
         var moved = false
         while head < pending.count, pending[head].resolved {

@@ -1,0 +1,169 @@
+import Foundation
+import Synchronization
+import Testing
+import Transport
+@testable import Pismo
+
+/// The whole pipeline on the shared moto, wired as `pismo processor` and `pismo deliver` wire it
+/// (production adapters, engine built from `PismoSettings` the way DeliverCommand builds it), with
+/// queues and tables named after a per-test tag. Webhooks go over our HTTP client to real sockets.
+///
+/// Lifecycle: `withMotoPipeline` starts both services and always stops them (also when the test
+/// body throws); the deliver drain is short so that a sink still holding requests cannot stall it.
+final class MotoPipeline: Sendable {
+    let aws: PismoAWS
+    let settings: PismoSettings
+    let tag: UInt32
+    let registry: MetricsRegistry
+    let leases: DynamoDBLeaseStore
+    let streamARN: String
+    let deliverDLQ: String
+    private let eventsQueue: String
+    private let stopSignal = ShutdownSignal()
+    private let running = Mutex<Task<Void, Never>?>(nil)
+
+    private init(aws: PismoAWS, settings: PismoSettings, tag: UInt32) async throws {
+        self.aws = aws
+        self.settings = settings
+        self.tag = tag
+        self.registry = MetricsRegistry()
+        self.leases = DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable)
+        self.streamARN = try await aws.streamARN(table: settings.eventsTable)
+        self.deliverDLQ = try await aws.queueURL(settings.deliverDLQ)
+        self.eventsQueue = try await aws.queueURL(settings.eventsQueue)
+    }
+
+    /// Provisions, seeds `routes` (client -> URL), then starts processor and deliver.
+    static func start(routes: [String: String], configure: (inout PismoSettings) -> Void) async throws -> MotoPipeline {
+        let moto = try await MotoServer.shared()
+        let aws = PismoAWS(context: moto.context())
+        let tag = UInt32.random(in: 0...UInt32.max)
+        var settings = PismoSettings.unique(tag)
+        configure(&settings)
+        try await Provisioning(aws: aws, settings: settings, log: { _ in }).run()
+        let admin = RouteAdmin(aws: aws, table: settings.routesTable)
+        for (client, url) in routes { try await admin.set(client: client, url: url, secret: nil) }
+        let pipeline = try await MotoPipeline(aws: aws, settings: settings, tag: tag)
+        try await pipeline.launch()
+        return pipeline
+    }
+
+    private func launch() async throws {
+        let queue = SQSEventQueue(sqs: aws.sqs, queueURL: eventsQueue)
+        let handler = MessageHandler(
+            validator: try EventValidator(schemaDirectory: "schema", strictEventTypes: false),
+            store: DynamoDBEventStore(dynamo: aws.dynamo, table: settings.eventsTable),
+            invalidEvents: SQSInvalidEventPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.eventsDLQ)),
+            queue: queue)
+        let processor = ProcessorService(queue: queue, handler: handler, pollers: 2, waitTimeSeconds: 1,
+                                         drainTimeout: .seconds(2), metrics: ProcessorMetrics(registry: registry))
+        let engine = DeliveryEngine(
+            routes: RouteCache(store: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)),
+            sender: WebhookSender(http: IntegrationHTTP.client, timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
+            deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: deliverDLQ),
+            policy: settings.deliveryPolicy, metrics: DeliveryMetrics(registry: registry))
+        var options = DeliverService.Options()
+        options.leaseScanInterval = .milliseconds(200)
+        options.worker.emptyPollInterval = .milliseconds(50)
+        options.worker.checkpointInterval = .milliseconds(100)
+        options.worker.drainTimeout = .seconds(1)
+        let deliver = DeliverService(source: DynamoDBStreamSource(streams: aws.streams, streamARN: streamARN),
+                                     leases: leases, engine: engine, owner: "e2e-\(tag)", options: options)
+        let stop = stopSignal
+        let task = Task {
+            async let p: Void = processor.run(until: stop)
+            async let d: Void = deliver.run(until: stop)
+            _ = await (p, d)
+        }
+        running.withLock { $0 = task }
+    }
+
+    /// Sends events to the events queue, as `pismo send` does.
+    func send(_ events: [String]) async throws {
+        let report = try await EventSender(aws: aws, queueURL: eventsQueue).send(events)
+        #expect(report.sent == events.count && report.failed.isEmpty, "every event accepted by the events queue")
+    }
+
+    /// Stops both services and waits for them (each drains briefly).
+    func stop() async {
+        stopSignal.trigger()
+        await running.withLock { $0 }?.value
+    }
+
+    func metric(_ line: String) -> Bool { registry.render().contains(line + "\n") }
+
+    /// Receives the deliver-dlq until `count` distinct messages are in hand (each is kept invisible so
+    /// it is seen once), then listens once more so that an unexpected extra letter shows up too.
+    func deadLetters(_ count: Int, within limit: Duration = .seconds(60)) async throws -> [SQSMessage] {
+        var seen: [String: SQSMessage] = [:]
+        let deadline = ContinuousClock.now + limit
+        while seen.count < count, ContinuousClock.now < deadline {
+            for message in try await aws.sqs.receiveMessage(queueURL: deliverDLQ, maxMessages: 10, waitSeconds: 1, visibilityTimeout: 600) {
+                seen[message.messageID] = message
+            }
+        }
+        for message in try await aws.sqs.receiveMessage(queueURL: deliverDLQ, maxMessages: 10, waitSeconds: 1, visibilityTimeout: 600) {
+            seen[message.messageID] = message
+        }
+        return Array(seen.values)
+    }
+
+    /// Every INSERT of the table's stream, in stream order, with the event id it carries.
+    func streamInserts() async throws -> [(shardID: String, sequence: String, eventID: String)] {
+        let source = DynamoDBStreamSource(streams: aws.streams, streamARN: streamARN)
+        var found: [(String, String, String)] = []
+        for shard in try await source.listShards() {
+            var iterator: String? = try await source.iterator(shardID: shard.shardID, after: nil)
+            while let current = iterator {
+                let page = try await source.records(iterator: current)
+                for record in page.records {
+                    if case let .inserted(job, _) = record.kind { found.append((shard.shardID, record.sequenceNumber, job.eventID)) }
+                }
+                // An open shard never ends: an empty page means we have read what exists.
+                iterator = page.records.isEmpty ? nil : page.next
+            }
+        }
+        return found
+    }
+}
+
+/// Runs `body` with a started pipeline and always stops it afterwards.
+func withMotoPipeline<T>(routes: [String: String], configure: (inout PismoSettings) -> Void = { _ in },
+                         _ body: (MotoPipeline) async throws -> T) async throws -> T {
+    let pipeline = try await MotoPipeline.start(routes: routes, configure: configure)
+    do {
+        let result = try await body(pipeline)
+        await pipeline.stop()
+        return result
+    } catch {
+        await pipeline.stop()
+        throw error
+    }
+}
+
+/// Polls `condition` every 50 ms until it holds; throws `NotWithin` (naming `what`) after `limit`.
+func eventually(_ what: String, within limit: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw NotWithin(description: "not within \(limit): \(what)")
+}
+
+struct NotWithin: Error, CustomStringConvertible {
+    let description: String
+}
+
+extension String {
+    /// The `event_id` of a generated event (the tests' events come from `EventGenerator`).
+    var eventID: String {
+        guard let range = range(of: #""event_id":""#) else { return "" }
+        return String(self[range.upperBound...].prefix { $0 != "\"" })
+    }
+
+    var clientID: String {
+        guard let range = range(of: #""client_id":""#) else { return "" }
+        return String(self[range.upperBound...].prefix { $0 != "\"" })
+    }
+}
