@@ -70,7 +70,9 @@ final class MotoPipeline: Sendable {
         let deliver = DeliverService(source: DynamoDBStreamSource(streams: aws.streams, streamARN: streamARN),
                                      leases: leases, engine: engine, owner: "e2e-\(tag)", options: options)
         let stop = stopSignal
-        let task = Task {
+        // As `pismo processor` / `pismo deliver` run (Runtime.onEventLoop): every task prefers the
+        // shared group's first loop, so the tests exercise the services' production threading.
+        let task = Task(executorPreference: EventLoopGroup.shared.loops[0]) {
             async let p: Void = processor.run(until: stop)
             async let d: Void = deliver.run(until: stop)
             _ = await (p, d)
