@@ -7,7 +7,12 @@ import Transport
 enum Runtime {
     static func start(_ settings: PismoSettings) -> (http: HTTPClient, aws: PismoAWS) {
         JSONLogHandler.bootstrap(level: settings.logLevel)
-        let http = HTTPClient()
+        // Tenant isolation holds on a shared webhook host only while hanging clients x their
+        // per-client concurrency (8) stay under the per-host connection cap: 256 keeps 31 hung
+        // clients behind one host from starving the rest (the client default, 64, kept 7).
+        var configuration = HTTPClient.Configuration()
+        configuration.maxConnectionsPerHost = 256
+        let http = HTTPClient(configuration: configuration)
         return (http, PismoAWS(http: http))
     }
 
