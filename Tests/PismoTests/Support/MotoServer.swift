@@ -101,8 +101,15 @@ final class MotoServer: Sendable {
     }
 
     static func freeLoopbackPort() throws -> Int {
+        let (fd, port) = try bindLoopbackEphemeral()
+        close(fd)
+        return port
+    }
+
+    /// A TCP socket bound to 127.0.0.1 on a port the kernel picks: (descriptor, port). The caller
+    /// owns the descriptor (listen on it, keep it bound, or close it).
+    static func bindLoopbackEphemeral() throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -111,8 +118,11 @@ final class MotoServer: Sendable {
         let ok = withUnsafeMutablePointer(to: &addr) { p in
             p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
         }
-        guard ok else { throw MotoError.noPort }
-        return Int(UInt16(bigEndian: addr.sin_port))
+        guard ok else {
+            close(fd)
+            throw MotoError.noPort
+        }
+        return (fd, Int(UInt16(bigEndian: addr.sin_port)))
     }
 
     /// Polls with plain TCP connects (an HTTP probe would spend one of the unauthenticated actions).
