@@ -13,6 +13,9 @@ export MOTO_PORT="${MOTO_PORT:-5055}"
 source scripts/env.sh
 work=$(mktemp -d "${TMPDIR:-/tmp}/pismo-demo.XXXXXX")
 sink_port="${PISMO_DEMO_SINK_PORT:-8089}"
+# Background services run the binary itself, not the `pismo` shell function: `$!` of a function
+# run with `&` is a subshell's pid, and killing that subshell left the services running.
+pismo_bin="$PISMO_ROOT/.build/${PISMO_BUILD:-debug}/pismo"
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -22,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 
 bash scripts/moto.sh start
-pismo sink --addr "127.0.0.1:$sink_port" --log "$work/sink.jsonl" 2>"$work/sink.log" &
+"$pismo_bin" sink --addr "127.0.0.1:$sink_port" --log "$work/sink.jsonl" 2>"$work/sink.log" &
 pids+=($!)
 
 routes=()
@@ -30,9 +33,9 @@ for i in 1 2 3 4; do routes+=(--route "client-$i=http://127.0.0.1:$sink_port/hoo
 pismo init "${routes[@]}"
 pismo routes set client-5 "http://127.0.0.1:$sink_port/hooks/client-5" --secret "whsec_$(head -c 32 /dev/urandom | base64)"
 
-PISMO_METRICS_ADDR=127.0.0.1:9101 pismo processor 2>"$work/processor.log" &
+PISMO_METRICS_ADDR=127.0.0.1:9101 "$pismo_bin" processor 2>"$work/processor.log" &
 pids+=($!)
-PISMO_METRICS_ADDR=127.0.0.1:9102 pismo deliver 2>"$work/deliver.log" &
+PISMO_METRICS_ADDR=127.0.0.1:9102 "$pismo_bin" deliver 2>"$work/deliver.log" &
 pids+=($!)
 
 echo "== sending $events generated events (5 clients), one for a client without a route, one invalid"

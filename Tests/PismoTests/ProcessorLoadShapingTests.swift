@@ -6,19 +6,24 @@ import Testing
 /// The processor's and deliver's load-shaping rules: the batch visibility heartbeat, the bounded
 /// direct-dispatch pool, and adaptive stream polling.
 @Suite struct ProcessorLoadShapingTests {
-    /// A store whose single put takes `delay`: one long attempt, no failure, no retry.
-    final class SlowStore: EventStore {
-        let delay: Duration
-        init(delay: Duration) { self.delay = delay }
+    /// A store whose single put lasts until `done()` says so (or 20 s pass): one long attempt
+    /// whose length is set by what the test observes, not by a guess at timings.
+    final class StoreHeldUntil: EventStore {
+        let done: @Sendable () -> Bool
+        init(_ done: @escaping @Sendable () -> Bool) { self.done = done }
         func putIfAbsent(_ item: EventItem) async throws -> StoreOutcome {
-            try await Task.sleep(for: delay)
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !done() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
             return .stored
         }
     }
 
     @Test func aLongSingleAttemptKeepsTheMessageInvisible() async throws {
         let queue = MemoryQueue([QueueMessage(messageID: "m1", receiptHandle: "rh1", body: Array(#"{"c":"acme"}"#.utf8))])
-        let handler = MessageHandler(validator: StubValidator(), store: SlowStore(delay: .milliseconds(400)),
+        // The attempt lasts until the heartbeat has extended visibility twice: with a heartbeat
+        // that only ran between retries it would last the full 20 s and the count would stay 0.
+        let store = StoreHeldUntil { queue.visibilityChanges.withLock { $0.count } >= 2 }
+        let handler = MessageHandler(validator: StubValidator(), store: store,
                                      invalidEvents: MemoryDLQ(), queue: queue, visibilityTimeoutSeconds: 30,
                                      heartbeat: .milliseconds(50))
         let service = ProcessorService(queue: queue, handler: handler, pollers: 1, metrics: ProcessorMetrics(registry: MetricsRegistry()))
