@@ -3,7 +3,8 @@
 # what is claimed). Prints "N passed, N failed" for the claimed set; exits 1 on any claimed failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-suite="../shared/conformance/json-schema-test-suite"
+source scripts/conformance-dir.sh
+suite="$conformance/json-schema-test-suite"
 if [ ! -d "$suite/tests/draft2020-12" ]; then
     echo "json-schema-test-suite not found at $suite"
     echo "0 passed, 1 failed"
