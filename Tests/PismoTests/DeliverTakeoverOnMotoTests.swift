@@ -67,7 +67,7 @@ struct DeliverTakeoverOnMotoTests {
         let stopA = ShutdownSignal(), stopB = ShutdownSignal()
         let runA = Task { await a.run(until: stopA) }
         try await put(0..<10)
-        try await waitUntil { httpA.requests.withLock { $0.count } >= 10 }
+        try await eventually("instance A delivered 10", within: .seconds(30)) { httpA.requests.withLock { $0.count } >= 10 }
         let runB = Task { await b.run(until: stopB) }
         try await Task.sleep(for: .milliseconds(600))
         #expect(b.runningShards.isEmpty, "the live instance keeps its shard")
@@ -76,7 +76,7 @@ struct DeliverTakeoverOnMotoTests {
         leasesA.dead.store(true, ordering: .relaxed)      // A "crashes": no renewals, no hand-over
         runA.cancel()
         try await put(10..<15)
-        try await waitUntil { httpB.requests.withLock { $0.count } >= 5 }
+        try await eventually("instance B delivered 5", within: .seconds(30)) { httpB.requests.withLock { $0.count } >= 5 }
         let bBodies = Set(httpB.requests.withLock { $0.map { String(decoding: $0.body, as: UTF8.self) } })
         #expect(bBodies.isSuperset(of: (10..<15).map { "{\"n\":\($0)}" }), "B delivers what arrived after A died")
         #expect(!bBodies.contains("{\"n\":0}"), "B resumes from A's checkpoint instead of the start")
@@ -86,12 +86,4 @@ struct DeliverTakeoverOnMotoTests {
         await runB.value
     }
 
-    func waitUntil(_ condition: () async throws -> Bool) async throws {
-        for _ in 0..<600 {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("condition not met within 30 s")
-        throw CancellationError()
-    }
 }

@@ -42,7 +42,7 @@ struct PipelineOnMotoTests {
                                          metrics: ProcessorMetrics(registry: registry))
         let stopProcessor = ShutdownSignal()
         let processing = Task { await processor.run(until: stopProcessor) }
-        try await waitUntil { registry.render().contains("pismo_stored_total 30\n") && registry.render().contains("pismo_invalid_total 2\n") }
+        try await eventually("processor stored 30 and rejected 2") { registry.render().contains("pismo_stored_total 30\n") && registry.render().contains("pismo_invalid_total 2\n") }
         stopProcessor.trigger()
         await processing.value
 
@@ -68,8 +68,8 @@ struct PipelineOnMotoTests {
                                      leases: leases, engine: engine, owner: "test-\(tag)", options: options)
         let stopDeliver = ShutdownSignal()
         let delivering = Task { await deliver.run(until: stopDeliver) }
-        try await waitUntil { webhooks.requests.withLock { $0.count } >= 20 }
-        try await waitUntil { try await QueueTools(aws: aws).peek(queueURL: deliverDLQ).messages.count >= 10 }
+        try await eventually("20 webhook requests") { webhooks.requests.withLock { $0.count } >= 20 }
+        try await eventually("10 dead letters") { try await QueueTools(aws: aws).peek(queueURL: deliverDLQ).messages.count >= 10 }
         try await Task.sleep(for: .milliseconds(300))
         stopDeliver.trigger()
         await delivering.value
@@ -98,12 +98,4 @@ struct PipelineOnMotoTests {
     }
 
     /// Polls `condition` every 50 ms for up to 60 s.
-    func waitUntil(_ condition: () async throws -> Bool) async throws {
-        for _ in 0..<1200 {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("condition not met within 60 s")
-        throw CancellationError()
-    }
 }

@@ -96,7 +96,7 @@ import Testing
         let running = Task { await worker.run(until: shutdown) }
         // Lower bounds on the gaps only: a loaded machine makes gaps longer, never shorter, so
         // this cannot fail for slowness, and a fixed 10 ms interval fails it.
-        try await waitUntil { stream.state.withLock { $0.reads } >= 7 }
+        try await eventually("7 stream reads", within: .seconds(30)) { stream.state.withLock { $0.reads } >= 7 }
         shutdown.trigger()
         _ = await running.value
         let times = stream.state.withLock { $0.readTimes }
@@ -104,14 +104,6 @@ import Testing
         // Backoff 10, 20, 40, 80, 80, 80 ms: from the fourth gap on, each is at the 80 ms cap.
         for (index, gap) in gaps.enumerated().dropFirst(3).prefix(3) {
             #expect(gap >= .milliseconds(70), "gap \(index) was \(gap)")
-        }
-    }
-
-    private func waitUntil(_ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw CancellationError() }
-            try await Task.sleep(for: .milliseconds(5))
         }
     }
 
@@ -145,9 +137,9 @@ import Testing
                                     deadLetters: RecordingDLQ(), policy: DeliveryPolicy(maxAttempts: 1), perClientConcurrency: 1)
         let job = DeliveryJob(clientID: "slow", eventID: "e", eventType: "t", payload: [])
         let first = Task { await engine.attemptOnce(job) }           // holds the lane
-        try await waitUntil { await engine.lanes.running("slow") == 1 }
+        try await eventually("the first attempt holds the lane", within: .seconds(30)) { await engine.lanes.running("slow") == 1 }
         let second = Task { await engine.attemptOnce(job) }          // waits for it: one queued is allowed
-        try await waitUntil { await engine.lanes.waiting("slow") == 1 }
+        try await eventually("the second attempt is queued", within: .seconds(30)) { await engine.lanes.waiting("slow") == 1 }
         // Lane busy and one already queued: not attempted, answered at once.
         #expect(await engine.attemptOnce(job) == false)
         first.cancel()

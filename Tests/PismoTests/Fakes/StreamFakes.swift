@@ -9,8 +9,8 @@ final class MemoryStream: StreamShardSource {
         var records: [ChangeRecord] = []
         var closed = false
         var expireNext = false
-        var reads = 0
         var readTimes: [ContinuousClock.Instant] = []
+        var reads: Int { readTimes.count }
     }
     let state = Mutex(State())
     let pageSize: Int
@@ -33,7 +33,6 @@ final class MemoryStream: StreamShardSource {
     func records(iterator: String) async throws -> (records: [ChangeRecord], next: String?) {
         let start = Int(iterator.split(separator: "@")[1])!
         return try state.withLock { s in
-            s.reads += 1
             s.readTimes.append(.now)
             if s.expireNext { s.expireNext = false; throw StreamReadError.expiredIterator }
             let page = Array(s.records[min(start, s.records.count)..<min(start + pageSize, s.records.count)])

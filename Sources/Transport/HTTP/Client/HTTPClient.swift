@@ -50,7 +50,9 @@ public final class HTTPClient: HTTPExecuting {
     }
 
     public func execute(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
-        let (pool, pending) = try prepare(request, timeout: timeout)
+        let prepared = try prepare(request)
+        let pool = prepared.pool
+        let pending = PendingRequest(prepared.encoded, timeout: timeout)
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 pending.attach(continuation)
@@ -66,7 +68,7 @@ public final class HTTPClient: HTTPExecuting {
     /// already on that loop (for instance inside a previous completion) sends without a hop.
     public func execute(_ request: PreparedRequest, timeout: Duration,
                         completion: @escaping @Sendable (Result<HTTPResponse, Error>) -> Void) {
-        let pending = PendingRequest(request.encoded, deadline: monotonicNanos() &+ timeout.nanoseconds)
+        let pending = PendingRequest(request.encoded, timeout: timeout)
         pending.attach(completion)
         submit(pending, to: request.pool)
     }
@@ -87,12 +89,6 @@ public final class HTTPClient: HTTPExecuting {
                                encoded: EncodedRequest(method: request.method, target: target, head: head, body: body))
     }
 
-    private func prepare(_ request: HTTPRequest, timeout: Duration) throws(HTTPClientError) -> (ConnectionPool, PendingRequest) {
-        let prepared = try prepare(request)
-        let pending = PendingRequest(prepared.encoded, deadline: monotonicNanos() &+ timeout.nanoseconds)
-        return (prepared.pool, pending)
-    }
-
     private func submit(_ pending: PendingRequest, to pool: ConnectionPool) {
         if pool.loop.inEventLoop {
             pool.submit(pending)
@@ -102,7 +98,7 @@ public final class HTTPClient: HTTPExecuting {
     }
 
     private func pool(for target: RequestTarget) throws(HTTPClientError) -> ConnectionPool {
-        let origin = RequestTarget(scheme: target.scheme, host: target.host, port: target.port)
+        let origin = target.origin
         let tls = origin.scheme == "https" ? try sharedTLSContext() : nil
         let callerLoop = group.loops.firstIndex { $0.inEventLoop }
         return pools.withLock { state in
@@ -139,8 +135,7 @@ public final class HTTPClient: HTTPExecuting {
 
     /// Number of TCP connections opened so far to `url`'s origin (diagnostics and tests).
     public func connectionsOpened(to url: String) async throws -> Int {
-        let target = try RequestTarget(url: url)
-        let origin = RequestTarget(scheme: target.scheme, host: target.host, port: target.port)
+        let origin = try RequestTarget(url: url).origin
         let matching = pools.withLock { state in state.byKey.filter { $0.key.origin == origin }.map(\.value) }
         var total = 0
         for pool in matching { total += try await pool.loop.submit { pool.connectionsOpened } }
@@ -163,11 +158,4 @@ public final class HTTPClient: HTTPExecuting {
 public struct PreparedRequest: Sendable {
     let pool: ConnectionPool
     let encoded: EncodedRequest
-}
-
-extension RequestTarget {
-    /// The pool key: origin only.
-    init(scheme: String, host: String, port: Int) {
-        self.init(scheme: scheme, host: host, port: port, path: "/")
-    }
 }

@@ -27,9 +27,10 @@ final class PendingRequest: @unchecked Sendable {
     /// so nothing on the loop may complete the request.
     var isSubmitted = false
 
-    init(_ encoded: EncodedRequest, deadline: UInt64) {
+    /// `timeout` bounds the whole exchange from now: queueing, connecting, writing, reading.
+    init(_ encoded: EncodedRequest, timeout: Duration) {
         self.encoded = encoded
-        self.deadline = deadline
+        self.deadline = monotonicNanos() &+ timeout.nanoseconds
     }
 
     /// Called once, synchronously inside `withCheckedThrowingContinuation`, before the hand-off.

@@ -67,6 +67,9 @@ struct RequestTarget: Hashable, Sendable {
         return (hasUpper ? host.lowercased() : host, port)
     }
 
+    /// The pool key: scheme, host and port only.
+    var origin: RequestTarget { RequestTarget(scheme: scheme, host: host, port: port, path: "/") }
+
     init(scheme: String, host: String, port: Int, path: String) {
         self.scheme = scheme
         self.host = host
