@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Scores the CHTTP parser against the llhttp vectors in the shared conformance/http (scripts/conformance-dir.sh).
+# Scores the CHTTP parser against the llhttp vectors in the shared conformance/http (scripts/shared-suites.sh).
 # Builds the parser's C files into a throwaway shared library and drives it from Python (ctypes).
 # Prints per-group counts and a final "N passed, N failed"; exits 1 on any failure in the scored set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-source scripts/conformance-dir.sh
+source scripts/shared-suites.sh
 vectors="${HTTP_VECTORS:-$conformance/http}"
 if [ ! -f "$vectors/llhttp_vectors.jsonl" ]; then
     echo "conformance-http: vectors not found at $vectors"

@@ -3,7 +3,7 @@
 # what is claimed). Prints "N passed, N failed" for the claimed set; exits 1 on any claimed failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/conformance-dir.sh
+source scripts/shared-suites.sh
 suite="$conformance/json-schema-test-suite"
 if [ ! -d "$suite/tests/draft2020-12" ]; then
     echo "json-schema-test-suite not found at $suite"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test Pismo has: unit and integration tests (swift test; the integration tests start
 # their own moto_server and sinks on loopback), the official conformance suites from
-# the shared conformance suites (scripts/conformance-dir.sh), and bounded fuzz runs. Exits non-zero on the first failure.
+# the shared directory (found by scripts/shared-suites.sh), and bounded fuzz runs. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

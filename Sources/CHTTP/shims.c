@@ -1,5 +1,7 @@
-// shims.c — bodies of the epoll, CPU-count and zlib shims declared in chttp_shims.h.
+// shims.c — bodies of the epoll, CPU-count, thread-name and zlib shims declared in chttp_shims.h.
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "chttp_shims.h"
 #include <pthread.h>
 #include <sched.h>
