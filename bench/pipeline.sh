@@ -6,6 +6,8 @@
 # (µs per second, measured before any event is sent), and the AWS requests per event by operation
 # (from each service's pismo_aws_requests_total), so moto's share stays visible.
 # Usage: bench/pipeline.sh [N] [RATE] [stream|direct]     (default 2000 100 stream)
+# PROXY=keepalive puts bench/keepalive_proxy.py between the services and moto: moto closes every
+# connection, real AWS keeps them open, and the proxy (its CPU on its own line) separates the two.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-2000}"; rate="${2:-100}"; mode="${3:-stream}"
@@ -28,6 +30,14 @@ trap cleanup EXIT
 bash scripts/moto.sh start >/dev/null
 moto_pid=$(cat "${TMPDIR:-/tmp}/pismo-moto-$MOTO_PORT.pid")
 "$bin" sink --addr "127.0.0.1:$sink_port" --log "$work/sink.jsonl" 2>/dev/null & pids+=($!)
+if [ "${PROXY:-}" = keepalive ]; then
+    proxy_port=$((MOTO_PORT + 1))
+    python3 bench/keepalive_proxy.py "$proxy_port" "$MOTO_PORT" & pids+=($!); proxy_pid=$!
+    export AWS_ENDPOINT_URL="http://127.0.0.1:$proxy_port"
+    sleep 0.5
+else
+    proxy_pid=$$   # no proxy: the column then shows this shell's (negligible) CPU
+fi
 routes=(); for i in 1 2 3 4 5; do routes+=(--route "client-$i=http://127.0.0.1:$sink_port/c$i"); done
 pismo init "${routes[@]}" >/dev/null
 
@@ -43,7 +53,7 @@ for p in $proc_pid $deliver_pid; do
 done
 
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, clock ticks
-snapshot() { echo "$(date +%s.%N) $(cpu $proc_pid) $(cpu $deliver_pid) $(cpu $moto_pid)"; }
+snapshot() { echo "$(date +%s.%N) $(cpu $proc_pid) $(cpu $deliver_pid) $(cpu $moto_pid) $(cpu $proxy_pid)"; }
 requests() {  # "operation count" lines from one service's /metrics
     python3 - "$1" <<'PY'
 import re, sys, urllib.request
@@ -74,7 +84,7 @@ for p in "${perf_pids[@]}"; do kill -INT "$p" 2>/dev/null || true; wait "$p" 2>/
 requests 9191 >"$work/proc1.req"; requests 9192 >"$work/deliver1.req"
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)   # the machine is shared: say how busy it was
-python3 - "$work" "$n" "$ticks" "$mode" "$rate" "$idle0" "$idle1" "$run0" "$run1" "$load" <<'PY'
+python3 - "$work" "$n" "$ticks" "$mode" "$rate" "$idle0" "$idle1" "$run0" "$run1" "$load" "${PROXY:-}" <<'PY'
 import json, sys, datetime
 work, n, ticks, mode, rate = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 idle0, idle1, run0, run1 = ([float(x) for x in a.split()] for a in sys.argv[6:10])
@@ -93,7 +103,8 @@ us = lambda i: (run1[i] - run0[i]) / ticks * 1e6 / events
 idle = lambda i: (idle1[i] - idle0[i]) / ticks * 1e6 / (idle1[0] - idle0[0])
 print(f"mode={mode} rate={rate}/s delivered={len(seen)}/{n} events/s={len(seen)/(run1[0]-run0[0]):.1f} "
       f"p50_ms={pct(0.50):.1f} p99_ms={pct(0.99):.1f}   (load average {sys.argv[10]})")
-print(f"cpu_us_per_event processor={us(1):.0f} deliver={us(2):.0f} moto={us(3):.0f}   "
+proxy = f" keepalive_proxy={us(4):.0f}" if len(sys.argv) > 11 and sys.argv[11] == "keepalive" else ""
+print(f"cpu_us_per_event processor={us(1):.0f} deliver={us(2):.0f} moto={us(3):.0f}{proxy}   "
       f"idle_cpu_us_per_s processor={idle(1):.0f} deliver={idle(2):.0f} moto={idle(3):.0f}")
 for svc in ("proc", "deliver"):
     def load(name):

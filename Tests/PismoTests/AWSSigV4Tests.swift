@@ -59,6 +59,25 @@ struct AWSSigV4Tests {
         #expect(Digests.crc32(Array("{}".utf8)) == 2_745_614_147)
         #expect(Hex.encode(Digests.md5(Array("my mesage".utf8))) == "f543352d5773ba2530f769bc8edcf94a")
         #expect(Hex.encode(Digests.sha256([UInt8]())) == SigV4Signer.emptyPayloadHash)
+        #expect(Hex.encode(Digests.sha256(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")  // FIPS 180-2, two blocks
+        #expect(Hex.encode(Digests.md5([UInt8](repeating: 0x61, count: 1000))) == "cabe45dcc9ae5b66ba86600cca6b8ba8")
+    }
+
+    /// RFC 4231 test cases 1, 2 and 6 (a key longer than the block is hashed first), plus a key of
+    /// exactly one block, which is used as it is: our HMAC is built on the low-level digest API.
+    @Test(arguments: [
+        ([UInt8](repeating: 0x0B, count: 20), "Hi There",
+         "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+        (Array("Jefe".utf8), "what do ya want for nothing?",
+         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+        ([UInt8](repeating: 0xAA, count: 131), "Test Using Larger Than Block-Size Key - Hash Key First",
+         "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
+        ([UInt8](repeating: 0xAA, count: 64), "exactly one block of key",
+         "6b86dff4b91fe689c94291f9648c1f7cea871c24c0aaee8b7b0f295528e85fe3"),
+    ])
+    func hmacMatchesPublishedVectors(key: [UInt8], message: String, expected: String) {
+        #expect(Hex.encode(Digests.hmacSHA256(key: key, message: Array(message.utf8))) == expected)
     }
 
     @Test func signingAJSONRequestSetsHeadersAndSignsTheToken() {

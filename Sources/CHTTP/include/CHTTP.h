@@ -5,4 +5,5 @@
 #include "chttp_parser.h"
 #include "chttp_shims.h"
 #include "chttp_tls.h"
+#include "chttp_digest.h"
 #endif

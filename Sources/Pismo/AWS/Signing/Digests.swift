@@ -1,13 +1,14 @@
 import Foundation
 import CHTTP
 
-/// The hashes the AWS wire needs, all from OpenSSL libcrypto / zlib (never hand-rolled).
+/// The hashes the AWS wire needs, all from OpenSSL libcrypto / zlib (never hand-rolled; the
+/// digests go through `chttp_digest.h`, which says why not through EVP).
 /// Stateless and thread-safe: every call works on its own output buffer.
 public enum Digests {
     /// SHA-256 of `bytes` (32 bytes).
     public static func sha256(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: 32) { out, count in
-            _ = SHA256(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, out.baseAddress)
+            chttp_sha256(bytes.baseAddress, bytes.count, out.baseAddress)
             count = 32
         }
     }
@@ -19,11 +20,8 @@ public enum Digests {
     /// HMAC-SHA256 of `message` under `key` (32 bytes).
     public static func hmacSHA256(key: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: 32) { out, count in
-            var length: UInt32 = 32
-            _ = HMAC(EVP_sha256(), key.baseAddress, Int32(key.count),
-                     message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count,
-                     out.baseAddress, &length)
-            count = Int(length)
+            chttp_hmac_sha256(key.baseAddress, key.count, message.baseAddress, message.count, out.baseAddress)
+            count = 32
         }
     }
 
@@ -31,12 +29,11 @@ public enum Digests {
         key.withUnsafeBytes { k in message.withUnsafeBytes { m in hmacSHA256(key: k, message: m) } }
     }
 
-    /// MD5 through EVP (the one-shot `MD5()` is deprecated in OpenSSL 3). SQS uses it as a checksum only.
+    /// MD5. SQS uses it as a checksum only.
     public static func md5(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: 16) { out, count in
-            var length: UInt32 = 16
-            _ = EVP_Digest(bytes.baseAddress, bytes.count, out.baseAddress, &length, EVP_md5(), nil)
-            count = Int(length)
+            chttp_md5(bytes.baseAddress, bytes.count, out.baseAddress)
+            count = 16
         }
     }
 

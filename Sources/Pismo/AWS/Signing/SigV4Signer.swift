@@ -3,7 +3,9 @@ import Transport
 /// Everything one signature computation produced; the intermediate strings are kept so the
 /// conformance runner and tests can compare them with the published suite.
 public struct SigV4Signature: Sendable, Equatable {
-    public var canonicalRequest: String
+    /// Kept as bytes: every request is signed, and only the conformance runner and tests read it.
+    public var canonicalRequestBytes: [UInt8]
+    public var canonicalRequest: String { String(decoding: canonicalRequestBytes, as: UTF8.self) }
     public var stringToSign: String
     public var signature: String
     public var signedHeaders: String
@@ -124,7 +126,7 @@ public struct SigV4Signer: Sendable {
         let sts = "\(Self.algorithm)\n\(time.amzDate)\n\(scope)\n" + Hex.encode(Digests.sha256(creq))
         let key = keys.signingKey(secret: credentials.secretAccessKey, date: time.scopeDate, region: region, service: service)
         let sig = Hex.encode(Digests.hmacSHA256(key: key, message: Array(sts.utf8)))
-        return SigV4Signature(canonicalRequest: String(decoding: creq, as: UTF8.self), stringToSign: sts, signature: sig, signedHeaders: signedHeaders,
+        return SigV4Signature(canonicalRequestBytes: creq, stringToSign: sts, signature: sig, signedHeaders: signedHeaders,
                               credentialScope: scope, authorization: authorization(scope, sig))
     }
 }
