@@ -5,6 +5,7 @@
 # /proc/<pid>/stat of the processes themselves, never a wrapper shell), each service's idle CPU
 # (µs per second, measured before any event is sent), and the AWS requests per event by operation
 # (from each service's pismo_aws_requests_total), so moto's share stays visible.
+# It also prints the floor: the CPU a bare C client spends per moto request (bench/floor/).
 # Usage: bench/pipeline.sh [N] [RATE] [stream|direct]     (default 2000 100 stream)
 # PROXY=keepalive puts bench/keepalive_proxy.py between the services and moto: moto closes every
 # connection, real AWS keeps them open, and the proxy (its CPU on its own line) separates the two.
@@ -29,6 +30,10 @@ trap cleanup EXIT
 
 bash scripts/moto.sh start >/dev/null
 moto_pid=$(cat "${TMPDIR:-/tmp}/pismo-moto-$MOTO_PORT.pid")
+# The kernel's share of one request to moto (connect, send, read to EOF, close) for a client that
+# does nothing else: no client of moto can spend less per request. Measured before the services start.
+cc -O2 -o "$work/moto_request_floor" bench/floor/moto_request_floor.c
+floor=$("$work/moto_request_floor" "$MOTO_PORT" 500)
 "$bin" sink --addr "127.0.0.1:$sink_port" --log "$work/sink.jsonl" 2>/dev/null & pids+=($!)
 if [ "${PROXY:-}" = keepalive ]; then
     proxy_port=$((MOTO_PORT + 1))
@@ -84,7 +89,7 @@ for p in "${perf_pids[@]}"; do kill -INT "$p" 2>/dev/null || true; wait "$p" 2>/
 requests 9191 >"$work/proc1.req"; requests 9192 >"$work/deliver1.req"
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)   # the machine is shared: say how busy it was
-python3 - "$work" "$n" "$ticks" "$mode" "$rate" "$idle0" "$idle1" "$run0" "$run1" "$load" "${PROXY:-}" <<'PY'
+python3 - "$work" "$n" "$ticks" "$mode" "$rate" "$idle0" "$idle1" "$run0" "$run1" "$load" "${PROXY:-}" "$floor" <<'PY'
 import json, sys, datetime
 work, n, ticks, mode, rate = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 idle0, idle1, run0, run1 = ([float(x) for x in a.split()] for a in sys.argv[6:10])
@@ -106,6 +111,8 @@ print(f"mode={mode} rate={rate}/s delivered={len(seen)}/{n} events/s={len(seen)/
 proxy = f" keepalive_proxy={us(4):.0f}" if len(sys.argv) > 11 and sys.argv[11] == "keepalive" else ""
 print(f"cpu_us_per_event processor={us(1):.0f} deliver={us(2):.0f} moto={us(3):.0f}{proxy}   "
       f"idle_cpu_us_per_s processor={idle(1):.0f} deliver={idle(2):.0f} moto={idle(3):.0f}")
+floor_us = float(sys.argv[12].rsplit("total=", 1)[1])
+print(f"moto_request_floor_us={floor_us:.0f} (bench/floor/moto_request_floor.c: a bare C client's CPU per connect, request, close)")
 for svc in ("proc", "deliver"):
     def load(name):
         return {op: (int(c), float(t)) for op, c, t in (l.split() for l in open(f"{work}/{name}.req") if l.strip())}
@@ -114,6 +121,8 @@ for svc in ("proc", "deliver"):
     delta = {op: v for op, v in delta.items() if v[0]}
     total = sum(c for c, _ in delta.values())
     parts = " ".join(f"{op}={c / events:.3f}({t / c * 1000:.0f}ms)" for op, (c, t) in sorted(delta.items(), key=lambda kv: -kv[1][0]))
-    print(f"aws_requests_per_event(mean latency) {'processor' if svc == 'proc' else 'deliver'} total={total / events:.2f}: {parts}")
+    # Through the keep-alive proxy the connections are the proxy's, so there is no floor to show.
+    floor = "" if sys.argv[11] == "keepalive" else f" (kernel floor {total / events * floor_us:.0f} µs/event)"
+    print(f"aws_requests_per_event(mean latency) {'processor' if svc == 'proc' else 'deliver'} total={total / events:.2f}{floor}: {parts}")
 PY
 echo "logs in $work"
