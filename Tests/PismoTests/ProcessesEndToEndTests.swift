@@ -40,7 +40,6 @@ struct ProcessesEndToEndTests {
         let tag = UInt32.random(in: 0...UInt32.max)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pismo-e2e-\(tag)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let sinkPort = try MotoServer.freeLoopbackPort()
         var env = ProcessInfo.processInfo.environment
         env["AWS_ENDPOINT_URL"] = moto.endpoint
         env["AWS_REGION"] = "us-east-1"
@@ -53,6 +52,10 @@ struct ProcessesEndToEndTests {
         env["PISMO_METRICS_ADDR"] = "127.0.0.1:0"
         env["PISMO_RETRY_BASE_MS"] = "50"
 
+        // Port 0: the sink binds a port the kernel picks and reports it. Probing a free port first and
+        // passing it in would race another test's SO_REUSEPORT listener for the same port.
+        let sink = try Child(["sink", "--addr", "127.0.0.1:0", "--log", "\(dir)/sink.jsonl"], env: env, log: "\(dir)/sink.log")
+        let sinkPort = try await listeningPort(in: "\(dir)/sink.log")
         let secrets = (1...20).map { _ in "whsec_" + Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString() }
         let initArgs = ["init"] + (1...20).flatMap { ["--route", "client-\($0)=http://127.0.0.1:\(sinkPort)/c\($0)"] }
         let initRun = try Child(initArgs, env: env, log: "\(dir)/init.log")
@@ -64,7 +67,6 @@ struct ProcessesEndToEndTests {
             set.process.waitUntilExit()
         }
 
-        let sink = try Child(["sink", "--addr", "127.0.0.1:\(sinkPort)", "--log", "\(dir)/sink.jsonl"], env: env, log: "\(dir)/sink.log")
         var processor = try Child(["processor", "--pollers", "4"], env: env, log: "\(dir)/processor-1.log")
         var deliver = try Child(["deliver", "--lease-seconds", "6"], env: env, log: "\(dir)/deliver-1.log")
 
@@ -120,6 +122,19 @@ struct ProcessesEndToEndTests {
         return data.split(separator: UInt8(ascii: "\n")).compactMap {
             try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any]
         }
+    }
+
+    /// The port in the sink's "pismo sink listening on HOST:PORT" line.
+    func listeningPort(in log: String) async throws -> Int {
+        var port: Int?
+        try await eventually("the sink reports its port", within: .seconds(30)) {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            guard let line = text.split(separator: "\n").first(where: { $0.contains("listening on") }),
+                  let last = line.split(separator: ":").last else { return false }
+            port = Int(last.trimmingCharacters(in: .whitespaces))
+            return port != nil
+        }
+        return port!
     }
 
     func waitForSinkLines(_ dir: String, atLeast n: Int) async throws {
