@@ -21,7 +21,7 @@ public struct EventGenerator: Sendable {
     /// measures end-to-end latency from it).
     public func events(_ range: Range<Int>, now: Date = Date()) -> [String] {
         var rng = SplitMix64(seed: seed &+ UInt64(range.lowerBound))
-        let time = now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let time = UTCTime.iso8601(now)
         return range.map { i in
             let client = "client-\(i % clients + 1)"
             let id = "evt-\(seed)-\(i)-\(rng.next() % 1_000_000)"

@@ -108,6 +108,6 @@ public final class MessageHandler: Sendable {
     }
 
     static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        UTCTime.iso8601(date)
     }
 }

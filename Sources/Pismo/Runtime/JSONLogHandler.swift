@@ -24,7 +24,7 @@ public struct JSONLogHandler: LogHandler {
         let (level, message, explicit) = (event.level, event.message, event.metadata)
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
-        writer.key("time"); writer.string(Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        writer.key("time"); writer.string(UTCTime.iso8601(Date()))
         writer.key("level"); writer.string(level.rawValue)
         writer.key("logger"); writer.string(label)
         writer.key("msg"); writer.string(message.description)

@@ -106,7 +106,7 @@ final class LogFile: Sendable {
         let now = Date()
         var writer = JSONWriter(capacity: 256 + request.body.count)
         writer.beginObject()
-        writer.key("time"); writer.string(now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        writer.key("time"); writer.string(UTCTime.iso8601(now))
         writer.key("time_unix"); writer.double(now.timeIntervalSince1970)
         writer.key("method"); writer.string(request.method)
         writer.key("path"); writer.string(String(request.path))

@@ -15,13 +15,20 @@ public struct AWSTimestamp: Sendable, Equatable {
     public var amzDate: String {
         let (y, m, d) = civilDate
         let secs = Int(((secondsSince1970 % 86_400) + 86_400) % 86_400)
-        return pad(y, 4) + pad(m, 2) + pad(d, 2) + "T" + pad(secs / 3600, 2) + pad(secs / 60 % 60, 2) + pad(secs % 60, 2) + "Z"
+        return Self.spell(16) { out, i in
+            Self.digits(y, 4, &out, &i); Self.digits(m, 2, &out, &i); Self.digits(d, 2, &out, &i)
+            out[i] = UInt8(ascii: "T"); i += 1
+            Self.digits(secs / 3600, 2, &out, &i); Self.digits(secs / 60 % 60, 2, &out, &i); Self.digits(secs % 60, 2, &out, &i)
+            out[i] = UInt8(ascii: "Z"); i += 1
+        }
     }
 
     /// `20150830`, the credential-scope date.
     public var scopeDate: String {
         let (y, m, d) = civilDate
-        return pad(y, 4) + pad(m, 2) + pad(d, 2)
+        return Self.spell(8) { out, i in
+            Self.digits(y, 4, &out, &i); Self.digits(m, 2, &out, &i); Self.digits(d, 2, &out, &i)
+        }
     }
 
     /// Parses `20150830T123600Z` or ISO 8601 `2015-08-30T12:36:00Z` (optionally with fractional seconds).
@@ -61,8 +68,24 @@ public struct AWSTimestamp: Sendable, Equatable {
         return era * 146_097 + doe - 719_468
     }
 
-    private func pad(_ value: Int, _ width: Int) -> String {
-        let s = String(value)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    /// A String of exactly `count` ASCII bytes written by `write` (every request is signed: one
+    /// allocation per spelling instead of one per field).
+    static func spell(_ count: Int, _ write: (inout UnsafeMutableBufferPointer<UInt8>, inout Int) -> Void) -> String {
+        String(unsafeUninitializedCapacity: count) { buffer in
+            var out = buffer
+            var i = 0
+            write(&out, &i)
+            return i
+        }
+    }
+
+    /// `value` in decimal, zero-padded to `width` digits (values here are never negative or wider).
+    static func digits(_ value: Int, _ width: Int, _ out: inout UnsafeMutableBufferPointer<UInt8>, _ i: inout Int) {
+        var rest = value
+        for position in stride(from: i + width - 1, through: i, by: -1) {
+            out[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        i += width
     }
 }
