@@ -39,6 +39,32 @@ import Testing
         #expect(fired.withLock { $0 } == ["10", "10b", "30"])
     }
 
+    /// Submitted work that keeps submitting more runs in rounds, but only up to a bound between I/O
+    /// polls: a chain that never ends must not starve the loop's timers.
+    @Test func endlessChainOfSubmittedWorkDoesNotStarveTimers() async throws {
+        let group = try EventLoopGroup(threads: 1)
+        defer { group.syncShutdown() }
+        let loop = group.next()
+        let timerFired = Atomic<Bool>(false)
+        let hops = Atomic<Int>(0)
+        try await loop.submit {
+            func hop() {
+                hops.add(1, ordering: .relaxed)
+                if !timerFired.load(ordering: .relaxed) { loop.defer_(hop) }
+            }
+            loop.scheduleTimer(after: .milliseconds(5)) { timerFired.store(true, ordering: .relaxed) }
+            hop()
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !timerFired.load(ordering: .relaxed), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        let fired = timerFired.load(ordering: .relaxed)
+        let hopCount = hops.load(ordering: .relaxed)
+        #expect(fired, "the timer fired while the chain was running")
+        #expect(hopCount > EventLoop.submittedWorkRounds, "the chain ran past one round bound")
+    }
+
     /// A cancelled timer lets go of what its closure captured at once, not at its old deadline
     /// (closed connections' buffers used to live on for the whole connect timeout).
     @Test func cancellingATimerReleasesItsClosureAtOnce() {
