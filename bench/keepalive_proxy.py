@@ -19,6 +19,9 @@ HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", 
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"   # keep-alive towards Pismo
+    # Buffered, flushed once per response: head and body in one segment, as a real server sends
+    # them, so the client is not woken twice per response.
+    wbufsize = 1 << 16
     upstream_port = 0
 
     def forward(self):
