@@ -51,6 +51,20 @@ struct DescriptorIO: TLSStreamIO {
         #expect(clientDone && serverDone)
     }
 
+    /// A handshaken client/server pair for `body`; afterwards both descriptors are closed and the
+    /// PKI removed. `closesClient`: the body closes the client descriptor itself.
+    static func withHandshakenPair(closesClient: Bool = false, _ body: (Stream, Stream) throws -> Void) throws {
+        let pki = try TLSTestPKI()
+        defer { pki.remove() }
+        let (client, server) = try streams(pki)
+        defer {
+            if !closesClient { close(client.io.fd) }
+            close(server.io.fd)
+        }
+        try handshake(client, server)
+        try body(client, server)
+    }
+
     /// Writes `payload` from one stream while reading it on the other, both non-blocking.
     static func transfer(_ payload: [UInt8], from sender: Stream, to receiver: Stream) throws -> [UInt8] {
         var sent = 0
@@ -72,61 +86,40 @@ struct DescriptorIO: TLSStreamIO {
     }
 
     @Test func requestAndLargeResponseThroughTheStream() throws {
-        let pki = try TLSTestPKI()
-        defer { pki.remove() }
-        let (client, server) = try Self.streams(pki)
-        defer {
-            close(client.io.fd)
-            close(server.io.fd)
+        try Self.withHandshakenPair { client, server throws in
+            #expect(client.engine.negotiatedALPN == "http/1.1")
+            let request = Array("GET /big HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
+            #expect(try Self.transfer(request, from: client, to: server) == request)
+            let body = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 8) }
+            #expect(try Self.transfer(body, from: server, to: client) == body)
         }
-        try Self.handshake(client, server)
-        #expect(client.engine.negotiatedALPN == "http/1.1")
-        let request = Array("GET /big HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
-        #expect(try Self.transfer(request, from: client, to: server) == request)
-        let body = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 8) }
-        #expect(try Self.transfer(body, from: server, to: client) == body)
     }
 
     @Test func closeReachesThePeerAsClosed() throws {
-        let pki = try TLSTestPKI()
-        defer { pki.remove() }
-        let (client, server) = try Self.streams(pki)
-        defer { close(server.io.fd) }
-        try Self.handshake(client, server)
-        try client.close()
-        close(client.io.fd)
-        var buffer = [UInt8](repeating: 0, count: 64)
-        #expect(try buffer.withUnsafeMutableBytes { try server.read(into: $0) } == .closed)
+        try Self.withHandshakenPair(closesClient: true) { client, server throws in
+            try client.close()
+            close(client.io.fd)
+            var buffer = [UInt8](repeating: 0, count: 64)
+            #expect(try buffer.withUnsafeMutableBytes { try server.read(into: $0) } == .closed)
+        }
     }
 
     @Test func socketEOFWithoutCloseNotifyThrows() throws {
-        let pki = try TLSTestPKI()
-        defer { pki.remove() }
-        let (client, server) = try Self.streams(pki)
-        defer {
-            close(client.io.fd)
-            close(server.io.fd)
+        try Self.withHandshakenPair { client, server throws in
+            // A half-close, not close(): closing with unread tickets would make the kernel reset the pair.
+            shutdown(client.io.fd, Int32(SHUT_WR))
+            var buffer = [UInt8](repeating: 0, count: 64)
+            let error = #expect(throws: TLSError.self) { try buffer.withUnsafeMutableBytes { try server.read(into: $0) } }
+            #expect(error?.kind == .unexpectedEOF)
         }
-        try Self.handshake(client, server)
-        // A half-close, not close(): closing with unread tickets would make the kernel reset the pair.
-        shutdown(client.io.fd, Int32(SHUT_WR))
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let error = #expect(throws: TLSError.self) { try buffer.withUnsafeMutableBytes { try server.read(into: $0) } }
-        #expect(error?.kind == .unexpectedEOF)
     }
 
     @Test func readWithNothingToReadAsksToWaitForReadable() throws {
-        let pki = try TLSTestPKI()
-        defer { pki.remove() }
-        let (client, server) = try Self.streams(pki)
-        defer {
-            close(client.io.fd)
-            close(server.io.fd)
+        try Self.withHandshakenPair { client, server throws in
+            var buffer = [UInt8](repeating: 0, count: 64)
+            // The client first consumes the server's session tickets, then finds nothing more.
+            #expect(try buffer.withUnsafeMutableBytes { try client.read(into: $0) } == .waitReadable)
+            #expect(try buffer.withUnsafeMutableBytes { try server.read(into: $0) } == .waitReadable)
         }
-        try Self.handshake(client, server)
-        var buffer = [UInt8](repeating: 0, count: 64)
-        // The client first consumes the server's session tickets, then finds nothing more.
-        #expect(try buffer.withUnsafeMutableBytes { try client.read(into: $0) } == .waitReadable)
-        #expect(try buffer.withUnsafeMutableBytes { try server.read(into: $0) } == .waitReadable)
     }
 }

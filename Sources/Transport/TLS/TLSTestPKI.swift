@@ -43,32 +43,28 @@ public struct TLSTestPKI: Sendable {
         defer { X509_free(ca) }
         try Self.write(certificate: ca, to: caFile)
 
-        let serverKey = try Self.newKey()
-        defer { EVP_PKEY_free(serverKey) }
-        let server = try Self.certificate(
-            subject: "localhost", key: serverKey, issuer: ca, issuerKey: caKey,
-            extensions: Self.leafExtensions(names: "DNS:localhost,IP:127.0.0.1,IP:::1") + [(NID_authority_key_identifier, "keyid:always")])
-        defer { X509_free(server) }
-        try Self.write(certificate: server, to: serverCertificateFile)
-        try Self.write(key: serverKey, to: serverKeyFile)
+        let localhost = "DNS:localhost,IP:127.0.0.1,IP:::1"
+        try Self.writeLeaf(subject: "localhost", names: localhost, issuer: (ca, caKey),
+                           certificateFile: serverCertificateFile, keyFile: serverKeyFile)
+        try Self.writeLeaf(subject: "other.example", names: "DNS:other.example", issuer: (ca, caKey),
+                           certificateFile: otherHostCertificateFile, keyFile: otherHostKeyFile)
+        try Self.writeLeaf(subject: "localhost", names: localhost, issuer: nil,
+                           certificateFile: selfSignedCertificateFile, keyFile: selfSignedKeyFile)
+    }
 
-        let otherKey = try Self.newKey()
-        defer { EVP_PKEY_free(otherKey) }
-        let other = try Self.certificate(
-            subject: "other.example", key: otherKey, issuer: ca, issuerKey: caKey,
-            extensions: Self.leafExtensions(names: "DNS:other.example") + [(NID_authority_key_identifier, "keyid:always")])
-        defer { X509_free(other) }
-        try Self.write(certificate: other, to: otherHostCertificateFile)
-        try Self.write(key: otherKey, to: otherHostKeyFile)
-
-        let selfKey = try Self.newKey()
-        defer { EVP_PKEY_free(selfKey) }
-        let selfSigned = try Self.certificate(
-            subject: "localhost", key: selfKey, issuer: nil, issuerKey: selfKey,
-            extensions: Self.leafExtensions(names: "DNS:localhost,IP:127.0.0.1,IP:::1"))
-        defer { X509_free(selfSigned) }
-        try Self.write(certificate: selfSigned, to: selfSignedCertificateFile)
-        try Self.write(key: selfKey, to: selfSignedKeyFile)
+    /// A fresh key and a leaf certificate for `names`, written to the two files; signed by
+    /// `issuer`, or self-signed when it is nil.
+    private static func writeLeaf(subject: String, names: String, issuer: (certificate: OpaquePointer, key: OpaquePointer)?,
+                                  certificateFile: String, keyFile: String) throws {
+        let key = try newKey()
+        defer { EVP_PKEY_free(key) }
+        var extensions = leafExtensions(names: names)
+        if issuer != nil { extensions.append((NID_authority_key_identifier, "keyid:always")) }
+        let leaf = try certificate(subject: subject, key: key, issuer: issuer?.certificate, issuerKey: issuer?.key ?? key,
+                                   extensions: extensions)
+        defer { X509_free(leaf) }
+        try write(certificate: leaf, to: certificateFile)
+        try write(key: key, to: keyFile)
     }
 
     public func remove() {
