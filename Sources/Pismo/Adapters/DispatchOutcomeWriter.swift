@@ -34,7 +34,7 @@ public final class DispatchOutcomeWriter: Sendable {
         }
         guard becomeWriter else { return }
         while true {
-            try? await Task.sleep(for: linger)
+            try? await ServiceSleep.sleep(for: linger)
             let batch = state.withLock { s -> [(item: EventItem, delivered: Bool)] in
                 let batch = Array(s.pending.prefix(25))
                 s.pending.removeFirst(batch.count)
@@ -50,7 +50,7 @@ public final class DispatchOutcomeWriter: Sendable {
     /// delivered event may then arrive twice): at least once, never lost.
     private func write(_ batch: [(item: EventItem, delivered: Bool)]) async {
         for attempt in 0..<2 {
-            if attempt > 0 { try? await Task.sleep(for: .milliseconds(200)) }
+            if attempt > 0 { try? await ServiceSleep.sleep(for: .milliseconds(200)) }
             if (try? await store.markDispatch(batch)) == 0 { return }
         }
     }

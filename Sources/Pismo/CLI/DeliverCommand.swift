@@ -40,7 +40,6 @@ struct DeliverCommand: AsyncParsableCommand {
             deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.deliverDLQ)),
             policy: settings.deliveryPolicy, perClientConcurrency: perClientConcurrency, metrics: DeliveryMetrics(registry: registry))
         var options = DeliverService.Options()
-        options.worker.pollSleep = Self.sleepOnLoop
         options.worker.leaseDuration = .seconds(max(3, leaseSeconds))
         options.leaseScanInterval = .seconds(max(1, leaseSeconds / 6))
         let me = owner ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
@@ -53,13 +52,5 @@ struct DeliverCommand: AsyncParsableCommand {
         logger.info("deliver started", metadata: ["owner": "\(me)", "table": "\(settings.eventsTable)"])
         await service.run(until: shutdown)
         await metricsServer.shutdown()
-    }
-
-    /// Sleeps on the timer of the loop the service runs on (`Runtime.onEventLoop`): the wake-up is
-    /// the loop's own epoll timeout, with no Dispatch timer thread in between.
-    @Sendable private static func sleepOnLoop(_ duration: Duration) async {
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            EventLoopGroup.shared.loops[0].schedule(after: duration) { done.resume() }
-        }
     }
 }

@@ -20,7 +20,7 @@ public final class DeliveryEngine: Sendable {
 
     public init(routes: any RouteStore, sender: WebhookSender, deadLetters: any DeadLetterPublisher,
                 policy: DeliveryPolicy, perClientConcurrency: Int = 8, metrics: DeliveryMetrics? = nil,
-                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) }) {
         self.routes = routes
         self.sender = sender
         self.deadLetters = deadLetters

@@ -36,7 +36,7 @@ public final class MessageHandler: Sendable {
     public init(validator: any EventValidating, store: any EventStore, invalidEvents: any InvalidEventPublisher,
                 queue: any EventQueue, retry: DeliveryPolicy = DeliveryPolicy(maxAttempts: .max, baseDelay: .milliseconds(100), maxDelay: .seconds(20)),
                 visibilityTimeoutSeconds: Int = 30, heartbeat: Duration? = nil, directDispatch: Bool = false,
-                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) },
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.validator = validator
         self.store = store

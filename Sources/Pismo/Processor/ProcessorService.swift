@@ -76,7 +76,7 @@ public final class ProcessorService: Sendable {
                 failures += 1
                 logger.warning("receive failed", metadata: ["poller": "\(index)", "error": "\(error)"])
                 // Consumption slows down during an outage instead of spinning.
-                try? await Task.sleep(for: .milliseconds(min(20_000, 100 << min(failures, 8))))
+                try? await ServiceSleep.sleep(for: .milliseconds(min(20_000, 100 << min(failures, 8))))
                 continue
             }
             if messages.isEmpty { continue }
@@ -135,7 +135,7 @@ public final class ProcessorService: Sendable {
             }
             group.addTask {
                 await shutdown.wait()
-                do { try await Task.sleep(for: self.drainTimeout) } catch { return .stopped }
+                do { try await ServiceSleep.sleep(for: self.drainTimeout) } catch { return .stopped }
                 return .drainDeadline
             }
             var resolved: [(QueueMessage, MessageHandler.Disposition?)] = []
@@ -159,7 +159,7 @@ public final class ProcessorService: Sendable {
 
     private func heartbeat(_ unresolved: UnresolvedHandles) async {
         while true {
-            do { try await Task.sleep(for: handler.heartbeat) } catch { return }
+            do { try await ServiceSleep.sleep(for: handler.heartbeat) } catch { return }
             let handles = unresolved.current
             if handles.isEmpty { return }
             do {
@@ -178,7 +178,7 @@ public final class ProcessorService: Sendable {
                 pending = try await queue.delete(pending)
             } catch {
                 logger.warning("delete failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(100 << attempt))
+                try? await ServiceSleep.sleep(for: .milliseconds(100 << attempt))
             }
         }
         // A message we failed to delete is redelivered later and then found already stored (or

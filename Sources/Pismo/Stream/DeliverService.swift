@@ -82,7 +82,7 @@ public final class DeliverService: Sendable {
 
     private func sleepUnlessShutdown(_ duration: Duration, _ shutdown: ShutdownSignal) async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: duration) }
+            group.addTask { try? await ServiceSleep.sleep(for: duration) }
             group.addTask { await shutdown.wait() }
             await group.next()
             group.cancelAll()

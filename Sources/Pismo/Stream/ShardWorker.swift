@@ -31,9 +31,8 @@ public actor ShardWorker {
         public var idleBackoffLimit = 2
         /// A page at least this large means we are behind: read the next one at once.
         public var catchUpPageSize = 100
-        /// How the read loop waits between polls. `pismo deliver` sleeps on its event loop's timer:
-        /// `Task.sleep` goes through Dispatch's timer thread, one more thread woken per poll.
-        public var pollSleep: @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }
+        /// How the read loop waits between polls (tests inject their own clock).
+        public var pollSleep: @Sendable (Duration) async -> Void = { try? await ServiceSleep.sleep(for: $0) }
         public var checkpointInterval: Duration = .seconds(1)
         public var leaseDuration: Duration = .seconds(30)
         public var directGrace: Duration = .seconds(30)
@@ -103,7 +102,7 @@ public actor ShardWorker {
             await housekeeping(&group)
             if leaseLost { return .leaseLost }
             if tracker.outstanding >= options.maxOutstanding {
-                try? await Task.sleep(for: .milliseconds(10))
+                try? await ServiceSleep.sleep(for: .milliseconds(10))
                 continue
             }
             do {
@@ -125,7 +124,7 @@ public actor ShardWorker {
             } catch {
                 failures += 1
                 logger.warning("GetRecords failed", metadata: ["shard": "\(shardID)", "error": "\(error)"])
-                try? await Task.sleep(for: .milliseconds(min(10_000, 50 << min(failures, 8))))
+                try? await ServiceSleep.sleep(for: .milliseconds(min(10_000, 50 << min(failures, 8))))
             }
         }
         return .stopped
@@ -206,7 +205,7 @@ public actor ShardWorker {
     private func finishShard(_ group: inout DiscardingTaskGroup) async -> Exit {
         while tracker.outstanding > 0, !leaseLost {
             await housekeeping(&group)
-            try? await Task.sleep(for: .milliseconds(20))
+            try? await ServiceSleep.sleep(for: .milliseconds(20))
         }
         return .shardEnd
     }
@@ -214,7 +213,7 @@ public actor ShardWorker {
     private func drain(_ group: inout DiscardingTaskGroup) async {
         let deadline = ContinuousClock.now.advanced(by: options.drainTimeout)
         while deliveriesInFlight > 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
+            try? await ServiceSleep.sleep(for: .milliseconds(10))
         }
         group.cancelAll()
     }

@@ -38,7 +38,7 @@ public struct AWSClientContext: Sendable {
     public init(config: AWSConfig, http: any HTTPExecuting, credentials: CachedCredentialProvider,
                 clock: AWSClock = AWSClock(), retry: RetryPolicy? = nil, quota: RetryQuota = RetryQuota(),
                 keyCache: SigningKeyCache = SigningKeyCache(), timeout: Duration = .seconds(10),
-                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) },
                 userAgent: String = "pismo") {
         self.config = config
         self.http = http

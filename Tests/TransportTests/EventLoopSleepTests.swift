@@ -1,0 +1,70 @@
+import Synchronization
+import Testing
+@testable import Transport
+
+/// `EventLoop.sleep(for:)`: `Task.sleep` on the loop's own timer.
+@Suite struct EventLoopSleepTests {
+    @Test func sleepsAtLeastTheDurationAndResumesOnTheLoopForALoopTask() async throws {
+        let group = try EventLoopGroup(threads: 1)
+        defer { group.syncShutdown() }
+        let loop = group.loops[0]
+        let (elapsed, onLoop) = try await Task(executorPreference: loop) {
+            let start = ContinuousClock.now
+            try await loop.sleep(for: .milliseconds(30))
+            return (ContinuousClock.now - start, loop.inEventLoop)
+        }.value
+        #expect(elapsed >= .milliseconds(30))
+        #expect(onLoop)
+    }
+
+    @Test func sleepingFromAnotherThreadWorksToo() async throws {
+        let group = try EventLoopGroup(threads: 1)
+        defer { group.syncShutdown() }
+        let start = ContinuousClock.now
+        try await group.loops[0].sleep(for: .milliseconds(20))
+        #expect(ContinuousClock.now - start >= .milliseconds(20))
+    }
+
+    @Test func cancellationDuringTheSleepEndsItWithCancellationError() async throws {
+        let group = try EventLoopGroup(threads: 1)
+        defer { group.syncShutdown() }
+        let loop = group.loops[0]
+        let started = Atomic<Bool>(false)
+        let ended = Atomic<Bool>(false)
+        let sleeper = Task(executorPreference: loop) { () async -> (any Error)? in
+            started.store(true, ordering: .releasing)
+            defer { ended.store(true, ordering: .releasing) }
+            do { try await loop.sleep(for: .seconds(600)) } catch { return error }
+            return nil
+        }
+        while !started.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
+        try await Task.sleep(for: .milliseconds(20))
+        sleeper.cancel()
+        // Bounded: a sleep that ignored cancellation fails here instead of hanging the run.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !ended.load(ordering: .acquiring), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        let finished = ended.load(ordering: .acquiring)
+        #expect(finished, "the sleep ended within 10 s of the cancellation")
+        if finished { #expect(await sleeper.value is CancellationError) }
+    }
+
+    @Test func anAlreadyCancelledTaskDoesNotSleep() async throws {
+        let group = try EventLoopGroup(threads: 1)
+        defer { group.syncShutdown() }
+        let loop = group.loops[0]
+        let gate = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        let task = Task { () async -> (any Error)? in
+            // Wait until cancelled, so the sleep starts with cancellation already requested.
+            await withCheckedContinuation { continuation in gate.withLock { $0 = continuation } }
+            // 30 s: long enough that a sleep ignoring the cancellation fails the bound below.
+            do { try await loop.sleep(for: .seconds(30)) } catch { return error }
+            return nil
+        }
+        while gate.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(1)) }
+        let start = ContinuousClock.now
+        task.cancel()
+        gate.withLock { $0?.resume() }
+        #expect(await task.value is CancellationError)
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+}
