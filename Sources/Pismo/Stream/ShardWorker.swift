@@ -17,18 +17,18 @@ public actor ShardWorker {
     public struct Options: Sendable {
         public var maxOutstanding = 10_000
         /// Pause before the next GetRecords while the shard is active (the last page had records but
-        /// fewer than `catchUpPageSize`): a busy shard is read within ~100 ms of a write. Doubles after
+        /// fewer than `catchUpPageSize`): a busy shard is read within ~50 ms of a write. Doubles after
         /// each empty page, up to `emptyPollInterval × idleBackoffLimit`.
         ///
-        /// 100 ms rather than 50: at 100 events/s it cut GetRecords from 0.13 to 0.09 per event and
-        /// deliver's CPU by about 10 µs per event, for about 25 ms more median latency (p99 still
-        /// under 180 ms of the 300 ms aim). Every read is a request the stream's host must serve.
+        /// 100 ms was tried: 0.13 -> 0.09 GetRecords per event and about 10 µs less deliver CPU per
+        /// event at 100 events/s, but on a busy machine an empty page then waited 200 ms and the
+        /// stream path's p99 went from 210-250 ms to 330-360 ms, past the 300 ms aim.
         ///
         /// The idle cap is the worst-case extra latency of the first event after a quiet spell, so it
         /// stays at 200 ms (five reads a second, as a fixed 200 ms interval cost): a 1 s cap cut idle
         /// reads to one a second but put the first batch after idleness past 300 ms end to end.
-        public var emptyPollInterval: Duration = .milliseconds(100)
-        public var idleBackoffLimit = 2
+        public var emptyPollInterval: Duration = .milliseconds(50)
+        public var idleBackoffLimit = 4
         /// A page at least this large means we are behind: read the next one at once.
         public var catchUpPageSize = 100
         /// How the read loop waits between polls (tests inject their own clock).
