@@ -67,4 +67,28 @@ import Testing
         #expect(await task.value is CancellationError)
         #expect(ContinuousClock.now - start < .seconds(10))
     }
+
+    /// A stopped loop's timers never fire: a sleep pending on it, or started after it stopped, ends
+    /// with CancellationError instead of never returning.
+    @Test func sleepsEndWhenTheirLoopStops() async throws {
+        let group = try EventLoopGroup(threads: 1)
+        let loop = group.loops[0]
+        let ended = Atomic<Bool>(false)
+        let pending = Task { () async -> (any Error)? in
+            defer { ended.store(true, ordering: .releasing) }
+            do { try await loop.sleep(for: .seconds(30)) } catch { return error }
+            return nil
+        }
+        try await Task.sleep(for: .milliseconds(50))   // lets the sleep arm its timer first
+        group.syncShutdown()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !ended.load(ordering: .acquiring), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        let finished = ended.load(ordering: .acquiring)
+        #expect(finished, "the pending sleep ended when its loop stopped")
+        if finished { #expect(await pending.value is CancellationError) }
+
+        let start = ContinuousClock.now
+        await #expect(throws: CancellationError.self) { try await loop.sleep(for: .seconds(30)) }
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
 }

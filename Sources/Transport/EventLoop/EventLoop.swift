@@ -53,6 +53,10 @@ public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor 
     private var handlers: [Selectable?] = []
     private var timers = TimerHeap()
     private var draining: [Work] = []
+    /// Called once when the loop stops, after the work that raced with the stop (loop thread only):
+    /// what waits on this loop's timers (`sleep(for:)`) is told its timer will never fire.
+    private var stopObservers: [UInt64: () -> Void] = [:]
+    private var nextStopObserver: UInt64 = 0
     public let index: Int
 
     /// Starts a loop on a new thread.
@@ -110,7 +114,13 @@ public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor 
         preconditionInEventLoop()
     }
 
-    private func submit(_ work: Work) {
+    /// `execute`, unless the loop has stopped: then `body` is dropped and the answer is false.
+    func executeIfRunning(_ body: @escaping @Sendable () -> Void) -> Bool {
+        submit(.closure(body))
+    }
+
+    @discardableResult
+    private func submit(_ work: Work) -> Bool {
         let (wake, stopped) = submissions.withLock { state -> (Bool, Bool) in
             if state.stopped { return (false, true) }
             state.work.append(work)
@@ -122,9 +132,10 @@ public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor 
             // The loop is gone. A Swift job must still run or its task would hang forever; a
             // closure is dropped (its resources belonged to the stopped loop).
             if case .job(let job) = work { job.runSynchronously(on: asUnownedSerialExecutor()) }
-            return
+            return false
         }
         if wake && !inEventLoop { selector.wake() }
+        return true
     }
 
     /// Asks the loop to stop after its current iteration; registered handlers get `loopStopped()`.
@@ -180,6 +191,21 @@ public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor 
         timers.cancel(id)
     }
 
+    /// Registers `body` to run once if the loop stops while it is registered; nil (and `body` is
+    /// never called) when the loop is already stopping.
+    func addStopObserver(_ body: @escaping () -> Void) -> UInt64? {
+        preconditionInEventLoop()
+        if submissions.withLock({ $0.stopped }) { return nil }
+        nextStopObserver &+= 1
+        stopObservers[nextStopObserver] = body
+        return nextStopObserver
+    }
+
+    func removeStopObserver(_ id: UInt64) {
+        preconditionInEventLoop()
+        stopObservers[id] = nil
+    }
+
     /// Schedules `body` from any thread.
     public func schedule(after delay: Duration, _ body: @escaping @Sendable () -> Void) {
         execute { [self] in _ = scheduleTimer(after: delay, body) }
@@ -206,6 +232,9 @@ extension EventLoop {
             return state.work
         }
         for work in rest { runWork(work) }
+        let observers = stopObservers.values
+        stopObservers = [:]
+        for observer in observers { observer() }
     }
 
     /// Work that submits work (every `await` resumed on this loop is a job that enqueues the next)
