@@ -8,7 +8,9 @@ public enum CanonicalRequest {
     /// exactly the "encode twice" rule for every service but S3. `normalize` removes `.`/`..`
     /// segments and empty segments (again: everything but S3).
     public static func canonicalURI(path: String, normalize: Bool) -> String {
-        let raw = path.isEmpty ? "/" : path
+        // Every JSON-protocol request (SQS, DynamoDB, Streams) posts to "/": nothing to normalise or encode.
+        if path.isEmpty || path == "/" { return "/" }
+        let raw = path
         let effective = normalize ? normalizedPath(raw) : raw
         var out: [UInt8] = []
         out.reserveCapacity(effective.utf8.count + 8)
