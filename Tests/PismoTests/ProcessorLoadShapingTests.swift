@@ -44,12 +44,12 @@ import Testing
         let handedOver = Mutex<[String]>([])
         let finished = Mutex<[String]>([])
         let gate = ShutdownSignal()
-        func dispatch(_ items: [EventItem]) async {
-            dispatched.withLock { $0 += items.map(\.eventID) }
+        func dispatch(_ item: EventItem) async {
+            dispatched.withLock { $0.append(item.eventID) }
             await gate.wait()
-            finished.withLock { $0 += items.map(\.eventID) }
+            finished.withLock { $0.append(item.eventID) }
         }
-        func handOver(_ items: [EventItem]) async { handedOver.withLock { $0 += items.map(\.eventID) } }
+        func handOver(_ item: EventItem) async { handedOver.withLock { $0.append(item.eventID) } }
         func open() { gate.trigger() }
     }
 

@@ -10,28 +10,13 @@ public struct StoreMarkingDispatcher: DirectDispatcher {
         self.outcomes = DispatchOutcomeWriter(store: store, linger: linger)
     }
 
-    public func dispatch(_ items: [EventItem]) async {
-        if items.count == 1 {  // the processor submits each event as soon as it is stored
-            await outcomes.record([(items[0], await attempt(items[0]))])
-            return
-        }
-        let outcomes = await withTaskGroup(of: (item: EventItem, delivered: Bool).self) { group in
-            for item in items {
-                group.addTask { (item, await attempt(item)) }
-            }
-            var outcomes: [(item: EventItem, delivered: Bool)] = []
-            for await outcome in group { outcomes.append(outcome) }
-            return outcomes
-        }
-        await self.outcomes.record(outcomes)
+    public func dispatch(_ item: EventItem) async {
+        let delivered = await engine.attemptOnce(DeliveryJob(clientID: item.clientID, eventID: item.eventID,
+                                                             eventType: item.eventType, payload: item.payload))
+        await outcomes.record([(item, delivered)])
     }
 
-    private func attempt(_ item: EventItem) async -> Bool {
-        await engine.attemptOnce(DeliveryJob(clientID: item.clientID, eventID: item.eventID, eventType: item.eventType,
-                                             payload: item.payload))
-    }
-
-    public func handOver(_ items: [EventItem]) async {
-        await outcomes.record(items.map { ($0, false) })
+    public func handOver(_ item: EventItem) async {
+        await outcomes.record([(item, false)])
     }
 }

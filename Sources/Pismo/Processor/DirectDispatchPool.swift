@@ -4,10 +4,10 @@ import Synchronization
 /// path neither delivers it a second time (delivered) nor waits for it (left to the stream).
 /// Failures are silent here by design — the stream path takes over.
 public protocol DirectDispatcher: Sendable {
-    /// One attempt per item, then every outcome recorded (batched: one write for the whole set).
-    func dispatch(_ items: [EventItem]) async
-    /// No attempt: record at once that the stream path delivers these (the pool is full).
-    func handOver(_ items: [EventItem]) async
+    /// One attempt, then its outcome recorded (the recorder batches outcomes across events).
+    func dispatch(_ item: EventItem) async
+    /// No attempt: record at once that the stream path delivers this one (the pool is full).
+    func handOver(_ item: EventItem) async
 }
 
 /// Bounds direct dispatch and keeps it structured.
@@ -36,12 +36,12 @@ public final class DirectDispatchPool: Sendable {
     public func start(_ item: EventItem, in group: inout DiscardingTaskGroup) {
         if inFlight.wrappingAdd(1, ordering: .relaxed).newValue <= capacity {
             group.addTask {
-                await self.dispatcher.dispatch([item])
+                await self.dispatcher.dispatch(item)
                 self.inFlight.wrappingSubtract(1, ordering: .relaxed)
             }
         } else {
             inFlight.wrappingSubtract(1, ordering: .relaxed)
-            group.addTask { await self.dispatcher.handOver([item]) }
+            group.addTask { await self.dispatcher.handOver(item) }
         }
     }
 }
