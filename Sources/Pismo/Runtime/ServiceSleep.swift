@@ -6,7 +6,7 @@ import Transport
 /// Throws `CancellationError` when the task is cancelled, like `Task.sleep`.
 public enum ServiceSleep {
     public static func sleep(for duration: Duration) async throws {
-        if let loop = EventLoopGroup.shared.loops.first(where: { $0.inEventLoop }) {
+        if let loop = EventLoopGroup.shared.currentLoop {
             try await loop.sleep(for: duration)
         } else {
             try await Task.sleep(for: duration)

@@ -31,8 +31,6 @@ public actor ShardWorker {
         public var idleBackoffLimit = 4
         /// A page at least this large means we are behind: read the next one at once.
         public var catchUpPageSize = 100
-        /// How the read loop waits between polls (tests inject their own clock).
-        public var pollSleep: @Sendable (Duration) async -> Void = { try? await ServiceSleep.sleep(for: $0) }
         public var checkpointInterval: Duration = .seconds(1)
         public var leaseDuration: Duration = .seconds(30)
         public var directGrace: Duration = .seconds(30)
@@ -113,7 +111,7 @@ public actor ShardWorker {
                 guard let next = batch.next else { return await finishShard(&group) }
                 iterator = next
                 pause = nextPause(after: batch.records.count, previous: pause)
-                if pause > .zero { await options.pollSleep(pause) }
+                if pause > .zero { try? await ServiceSleep.sleep(for: pause) }
             } catch StreamReadError.expiredIterator {
                 iterator = nil
             } catch StreamReadError.trimmedData {

@@ -22,6 +22,10 @@ public final class EventLoopGroup: Sendable {
         do { return try EventLoopGroup() } catch { fatalError("cannot start the shared event loops: \(error)") }
     }()
 
+    /// The loop of this group whose thread is running the caller, if any (loop code, or a task whose
+    /// executor preference is one of these loops).
+    public var currentLoop: EventLoop? { loops.first { $0.inEventLoop } }
+
     public func next() -> EventLoop {
         loops[cursor.wrappingAdd(1, ordering: .relaxed).oldValue % loops.count]
     }

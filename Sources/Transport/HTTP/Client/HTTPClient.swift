@@ -100,7 +100,7 @@ public final class HTTPClient: HTTPExecuting {
     private func pool(for target: RequestTarget) throws(HTTPClientError) -> ConnectionPool {
         let origin = target.origin
         let tls = origin.scheme == "https" ? try sharedTLSContext() : nil
-        let callerLoop = group.loops.firstIndex { $0.inEventLoop }
+        let callerLoop = group.currentLoop?.index
         return pools.withLock { state in
             let loop: Int
             if let callerLoop {
