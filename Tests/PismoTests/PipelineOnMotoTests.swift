@@ -32,14 +32,7 @@ struct PipelineOnMotoTests {
 
         // Processor.
         let registry = MetricsRegistry()
-        let queue = SQSEventQueue(sqs: aws.sqs, queueURL: eventsURL)
-        let handler = MessageHandler(
-            validator: try EventValidator(schemaDirectory: "schema", strictEventTypes: false),
-            store: DynamoDBEventStore(dynamo: aws.dynamo, table: settings.eventsTable),
-            invalidEvents: SQSInvalidEventPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.eventsDLQ)),
-            queue: queue)
-        let processor = ProcessorService(queue: queue, handler: handler, pollers: 2, waitTimeSeconds: 1,
-                                         metrics: ProcessorMetrics(registry: registry))
+        let processor = try await MotoPipeline.processor(aws: aws, settings: settings, registry: registry)
         let stopProcessor = ShutdownSignal()
         let processing = Task { await processor.run(until: stopProcessor) }
         try await eventually("processor stored 30 and rejected 2") { registry.render().contains("pismo_stored_total 30\n") && registry.render().contains("pismo_invalid_total 2\n") }

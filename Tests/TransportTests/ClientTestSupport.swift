@@ -97,3 +97,11 @@ final class Locked<T: Sendable>: Sendable {
     init(_ value: T) { mutex = Mutex(value) }
     func withLock<R: Sendable>(_ body: (inout T) -> R) -> R { mutex.withLock { body(&$0) } }
 }
+
+/// Polls `condition` every 5 ms for up to `limit`; returns whether it came to hold. Bounds a wait
+/// that would otherwise hang the run when the code under test is broken.
+func holds(within limit: Duration, _ condition: () -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+    return condition()
+}

@@ -41,9 +41,7 @@ import Testing
         try await Task.sleep(for: .milliseconds(20))
         sleeper.cancel()
         // Bounded: a sleep that ignored cancellation fails here instead of hanging the run.
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !ended.load(ordering: .acquiring), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        let finished = ended.load(ordering: .acquiring)
+        let finished = try await holds(within: .seconds(10)) { ended.load(ordering: .acquiring) }
         #expect(finished, "the sleep ended within 10 s of the cancellation")
         if finished { #expect(await sleeper.value is CancellationError) }
     }
@@ -81,9 +79,7 @@ import Testing
         }
         try await Task.sleep(for: .milliseconds(50))   // lets the sleep arm its timer first
         group.syncShutdown()
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !ended.load(ordering: .acquiring), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-        let finished = ended.load(ordering: .acquiring)
+        let finished = try await holds(within: .seconds(10)) { ended.load(ordering: .acquiring) }
         #expect(finished, "the pending sleep ended when its loop stopped")
         if finished { #expect(await pending.value is CancellationError) }
 

@@ -55,11 +55,7 @@ import Testing
             loop.scheduleTimer(after: .milliseconds(5)) { timerFired.store(true, ordering: .relaxed) }
             hop()
         }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !timerFired.load(ordering: .relaxed), ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        let fired = timerFired.load(ordering: .relaxed)
+        let fired = try await holds(within: .seconds(10)) { timerFired.load(ordering: .relaxed) }
         let hopCount = hops.load(ordering: .relaxed)
         #expect(fired, "the timer fired while the chain was running")
         #expect(hopCount > EventLoop.submittedWorkRounds, "the chain ran past one round bound")

@@ -132,13 +132,5 @@ final class LoopbackSink: Sendable {
 
 /// Runs `body` with a started sink and stops the sink afterwards, also when `body` throws.
 func withLoopbackSink<T>(_ body: (LoopbackSink) async throws -> T) async throws -> T {
-    let sink = try await LoopbackSink.start()
-    do {
-        let result = try await body(sink)
-        await sink.stop()
-        return result
-    } catch {
-        await sink.stop()
-        throw error
-    }
+    try await usingThenStopping(try await LoopbackSink.start(), stop: { await $0.stop() }, body)
 }

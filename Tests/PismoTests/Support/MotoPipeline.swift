@@ -48,15 +48,21 @@ final class MotoPipeline: Sendable {
         return pipeline
     }
 
-    private func launch() async throws {
-        let queue = SQSEventQueue(sqs: aws.sqs, queueURL: eventsQueue)
+    /// A processor wired as `pismo processor` wires it (production adapters), with two short polls.
+    static func processor(aws: PismoAWS, settings: PismoSettings, registry: MetricsRegistry,
+                          drainTimeout: Duration = .seconds(20)) async throws -> ProcessorService {
+        let queue = SQSEventQueue(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.eventsQueue))
         let handler = MessageHandler(
             validator: try EventValidator(schemaDirectory: "schema", strictEventTypes: false),
             store: DynamoDBEventStore(dynamo: aws.dynamo, table: settings.eventsTable),
             invalidEvents: SQSInvalidEventPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.eventsDLQ)),
             queue: queue)
-        let processor = ProcessorService(queue: queue, handler: handler, pollers: 2, waitTimeSeconds: 1,
-                                         drainTimeout: .seconds(2), metrics: ProcessorMetrics(registry: registry))
+        return ProcessorService(queue: queue, handler: handler, pollers: 2, waitTimeSeconds: 1,
+                                drainTimeout: drainTimeout, metrics: ProcessorMetrics(registry: registry))
+    }
+
+    private func launch() async throws {
+        let processor = try await Self.processor(aws: aws, settings: settings, registry: registry, drainTimeout: .seconds(2))
         let engine = DeliveryEngine(
             routes: RouteCache(store: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)),
             sender: WebhookSender(http: IntegrationHTTP.client, timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
@@ -132,13 +138,17 @@ final class MotoPipeline: Sendable {
 /// Runs `body` with a started pipeline and always stops it afterwards.
 func withMotoPipeline<T>(routes: [String: String], configure: (inout PismoSettings) -> Void = { _ in },
                          _ body: (MotoPipeline) async throws -> T) async throws -> T {
-    let pipeline = try await MotoPipeline.start(routes: routes, configure: configure)
+    try await usingThenStopping(try await MotoPipeline.start(routes: routes, configure: configure), stop: { await $0.stop() }, body)
+}
+
+/// Runs `body` with `resource`, then `stop`s it, also when `body` throws.
+func usingThenStopping<R, T>(_ resource: R, stop: (R) async -> Void, _ body: (R) async throws -> T) async throws -> T {
     do {
-        let result = try await body(pipeline)
-        await pipeline.stop()
+        let result = try await body(resource)
+        await stop(resource)
         return result
     } catch {
-        await pipeline.stop()
+        await stop(resource)
         throw error
     }
 }
