@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Logging
 import Pismo
-import Transport
 
 struct DeliverCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
