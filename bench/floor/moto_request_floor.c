@@ -6,7 +6,12 @@
 // teardown, loopback delivery, the wake-ups) that any client of moto pays. bench/pipeline.sh
 // prints it beside Pismo's own CPU per event.
 //
-// Usage: moto_request_floor PORT [REQUESTS]   -> "floor_us_per_request user=U sys=S total=T"
+// PAUSE_MS spaces the requests out. A request after an idle gap costs more than one in a tight
+// loop (the CPU has gone idle, caches have gone cold): on this VM about twice as much when nothing
+// else runs. Deliver's shard polls are spaced like that, so the pipeline benchmark measures this
+// paced floor too, while the pipeline runs.
+//
+// Usage: moto_request_floor PORT [REQUESTS] [PAUSE_MS]   -> "floor_us_per_request user=U sys=S total=T"
 #include <arpa/inet.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -25,8 +30,8 @@ static const char request[] =
 static double micros(struct timeval t) { return t.tv_sec * 1e6 + t.tv_usec; }
 
 int main(int argc, char **argv) {
-    if (argc < 2) { fprintf(stderr, "usage: %s PORT [REQUESTS]\n", argv[0]); return 2; }
-    int port = atoi(argv[1]), requests = argc > 2 ? atoi(argv[2]) : 500;
+    if (argc < 2) { fprintf(stderr, "usage: %s PORT [REQUESTS] [PAUSE_MS]\n", argv[0]); return 2; }
+    int port = atoi(argv[1]), requests = argc > 2 ? atoi(argv[2]) : 500, pause_ms = argc > 3 ? atoi(argv[3]) : 0;
     struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons(port)};
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     char buffer[16384];
@@ -37,6 +42,7 @@ int main(int argc, char **argv) {
         if (write(fd, request, sizeof request - 1) != (ssize_t)(sizeof request - 1)) { perror("write"); return 1; }
         while (read(fd, buffer, sizeof buffer) > 0) {}
         close(fd);
+        if (pause_ms > 0) usleep(pause_ms * 1000);
     }
     struct rusage usage;
     getrusage(RUSAGE_SELF, &usage);

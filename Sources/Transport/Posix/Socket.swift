@@ -42,6 +42,19 @@ enum Socket {
         }
     }
 
+    /// Whether an in-progress connect has already finished. On loopback the handshake completes
+    /// inside `connect` itself (the kernel delivers the SYN and its answer before returning
+    /// EINPROGRESS), so asking once saves the wait for writability and the SO_ERROR read that
+    /// follow it: three system calls and a loop pass on every new connection. False when the
+    /// connect is still pending or has failed; the caller then waits for writable as before.
+    static func isConnected(_ fd: Int32) -> Bool {
+        var peer = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        return withUnsafeMutablePointer(to: &peer) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) == 0 }
+        }
+    }
+
     /// SO_ERROR: 0 when a non-blocking connect succeeded, else its errno.
     static func pendingError(_ fd: Int32) -> Int32 {
         var value: Int32 = 0

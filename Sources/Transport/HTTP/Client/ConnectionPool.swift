@@ -119,7 +119,7 @@ final class ConnectionPool: @unchecked Sendable {
         do { fd = try Socket.makeTCP(family: address.family) } catch { return connectFailed(error) }
         do {
             Socket.setNoDelay(fd)
-            let immediate = try Socket.connect(fd, address)
+            let immediate = try Socket.connect(fd, address) || Socket.isConnected(fd)
             let channel = try Channel(fd: fd, loop: loop, connecting: !immediate)
             let connection = ClientConnection(channel: channel, pool: self, maxResponseBytes: config.maxResponseBytes)
             connection.fallbackAddresses = addresses.dropFirst()
@@ -134,10 +134,10 @@ final class ConnectionPool: @unchecked Sendable {
                 }
                 guard channel.state != .closed else { return }
             }
+            if immediate { return connection.channelDidConnect(channel) }
             connection.connectTimer = loop.scheduleOnLoop(deadline: monotonicNanos() &+ config.connectTimeout.nanoseconds) { [target] in
                 channel.close(error: HTTPClientError.connectTimeout(host: target.host, port: target.port))
             }
-            if immediate { connection.channelDidConnect(channel) }
         } catch {
             close(fd)
             if addresses.count > 1 { return connect(addresses.dropFirst()) }
