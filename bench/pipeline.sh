@@ -5,8 +5,9 @@
 # /proc/<pid>/stat of the processes themselves, never a wrapper shell), each service's idle CPU
 # (µs per second, measured before any event is sent), and the AWS requests per event by operation
 # (from each service's pismo_aws_requests_total), so moto's share stays visible.
-# It also prints the floor: the CPU a bare C client spends per moto request (bench/floor/), back to
-# back and paced like deliver's shard polls (measured during the run).
+# It also prints the floor (bench/floor/): the CPU a bare C client spends per moto request, back to
+# back and paced like deliver's shard polls, and per keep-alive webhook POST paced like the events
+# (both paced figures measured while the pipeline runs).
 # Usage: bench/pipeline.sh [N] [RATE] [stream|direct]     (default 2000 100 stream)
 # PROXY=keepalive puts bench/keepalive_proxy.py between the services and moto: moto closes every
 # connection, real AWS keeps them open, and the proxy (its CPU on its own line) separates the two.
@@ -35,7 +36,9 @@ moto_pid=$(cat "${TMPDIR:-/tmp}/pismo-moto-$MOTO_PORT.pid")
 # does nothing else: no client of moto can spend less per request. Measured before the services start.
 cc -O2 -o "$work/moto_request_floor" bench/floor/moto_request_floor.c
 floor=$("$work/moto_request_floor" "$MOTO_PORT" 500)
+cc -O2 -o "$work/webhook_post_floor" bench/floor/webhook_post_floor.c
 "$bin" sink --addr "127.0.0.1:$sink_port" --log "$work/sink.jsonl" 2>/dev/null & pids+=($!)
+"$bin" sink --addr "127.0.0.1:$((sink_port + 1))" --log /dev/null 2>/dev/null & pids+=($!)   # the POST floor's own
 if [ "${PROXY:-}" = keepalive ]; then
     proxy_port=$((MOTO_PORT + 1))
     python3 bench/keepalive_proxy.py "$proxy_port" "$MOTO_PORT" & pids+=($!); proxy_pid=$!
@@ -84,6 +87,10 @@ fi
 # paced request dearer still). It adds about 14 requests/s to moto's load, a few per cent.
 paced_requests=$(( n * 1000 / rate / 70 * 4 / 5 + 10 ))
 "$work/moto_request_floor" "$MOTO_PORT" "$paced_requests" 70 >"$work/floor_paced.txt" & paced_pid=$!
+# One POST per event at the events' pace, in bursts of a poll's worth (70 ms of events, as deliver
+# posts a page of records at once), to the second sink: the webhook's share of the floor.
+burst=$(( rate * 70 / 1000 )); [ "$burst" -ge 1 ] || burst=1; [ "$burst" -le 64 ] || burst=64
+"$work/webhook_post_floor" "$((sink_port + 1))" "$(( paced_requests ))" "$burst" 70000 >"$work/floor_post.txt" & post_pid=$!
 run0=$(snapshot)
 "$bin" send --generate "$n" --clients 5 --rate "$rate" >/dev/null
 for _ in $(seq 1 600); do
@@ -93,10 +100,10 @@ done
 run1=$(snapshot)
 for p in "${perf_pids[@]}"; do kill -INT "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
 requests 9191 >"$work/proc1.req"; requests 9192 >"$work/deliver1.req"
-wait "$paced_pid"; floor_paced=$(cat "$work/floor_paced.txt")
+wait "$paced_pid" "$post_pid"; floor_paced=$(cat "$work/floor_paced.txt"); floor_post=$(cat "$work/floor_post.txt")
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)   # the machine is shared: say how busy it was
-python3 - "$work" "$n" "$ticks" "$mode" "$rate" "$idle0" "$idle1" "$run0" "$run1" "$load" "${PROXY:-}" "$floor" "$floor_paced" <<'PY'
+python3 - "$work" "$n" "$ticks" "$mode" "$rate" "$idle0" "$idle1" "$run0" "$run1" "$load" "${PROXY:-}" "$floor" "$floor_paced" "$floor_post" <<'PY'
 import json, sys, datetime
 work, n, ticks, mode, rate = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 idle0, idle1, run0, run1 = ([float(x) for x in a.split()] for a in sys.argv[6:10])
@@ -120,11 +127,14 @@ print(f"cpu_us_per_event processor={us(1):.0f} deliver={us(2):.0f} moto={us(3):.
       f"idle_cpu_us_per_s processor={idle(1):.0f} deliver={idle(2):.0f} moto={idle(3):.0f}")
 floor_us = float(sys.argv[12].rsplit("total=", 1)[1])
 paced_us = float(sys.argv[13].rsplit("total=", 1)[1])
-print(f"moto_request_floor_us back_to_back={floor_us:.0f} paced_70ms_during_run={paced_us:.0f} "
-      f"(bench/floor/moto_request_floor.c: a bare C client's CPU per connect, request, close)")
+post_us = float(sys.argv[14].rsplit("total=", 1)[1])
+print(f"floor_us moto_request back_to_back={floor_us:.0f} paced_70ms={paced_us:.0f} webhook_post_paced_burst={post_us:.0f} "
+      f"(bench/floor/: a bare C client's CPU per request; paced ones measured during the run)")
 # The processor's requests come in bursts a few ms apart, so its floor uses the back-to-back figure
 # (a lower bound); deliver's are its shard polls, spaced about 70 ms apart, so its floor uses the paced one.
 floors = {"proc": floor_us, "deliver": paced_us}
+# Who sends the webhook POST: deliver in stream mode, the processor in direct mode (one per event).
+posts = {"proc": 1.0 if mode == "direct" else 0.0, "deliver": 0.0 if mode == "direct" else 1.0}
 for svc in ("proc", "deliver"):
     def load(name):
         return {op: (int(c), float(t)) for op, c, t in (l.split() for l in open(f"{work}/{name}.req") if l.strip())}
@@ -134,7 +144,9 @@ for svc in ("proc", "deliver"):
     total = sum(c for c, _ in delta.values())
     parts = " ".join(f"{op}={c / events:.3f}({t / c * 1000:.0f}ms)" for op, (c, t) in sorted(delta.items(), key=lambda kv: -kv[1][0]))
     # Through the keep-alive proxy the connections are the proxy's, so there is no floor to show.
-    floor = "" if sys.argv[11] == "keepalive" else f" (kernel floor {total / events * floors[svc]:.0f} µs/event)"
+    aws_floor, post_floor = total / events * floors[svc], posts[svc] * post_us
+    floor = "" if sys.argv[11] == "keepalive" else \
+        f" (kernel floor {aws_floor + post_floor:.0f} µs/event: AWS {aws_floor:.0f} + webhook {post_floor:.0f})"
     print(f"aws_requests_per_event(mean latency) {'processor' if svc == 'proc' else 'deliver'} total={total / events:.2f}{floor}: {parts}")
 PY
 echo "logs in $work"

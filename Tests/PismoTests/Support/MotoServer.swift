@@ -6,7 +6,7 @@ import Transport
 import Glibc
 #endif
 
-/// A `moto_server` on a free loopback port for integration tests, with IAM authentication switched
+/// A `moto_server` on a kernel-chosen loopback port for integration tests, with IAM authentication switched
 /// on: moto lets the first `INITIAL_NO_AUTH_ACTION_COUNT` (3) actions through unauthenticated — we
 /// spend them creating an IAM user, an allow-all policy and an access key — and from then on checks
 /// every request's SigV4 signature against the keys it knows. So every client call in the tests
@@ -44,14 +44,16 @@ final class MotoServer: Sendable {
     }
 
     static func start(http: any HTTPExecuting) async throws -> MotoServer {
-        let port = try freeLoopbackPort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        // The watchdog loop ends moto when the test process (our pid) is gone, even after a crash.
-        // SIGKILL because children spawned by Foundation's Process inherit a mask blocking SIGTERM.
-        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("pismo-moto-\(port).pid").path
+        // Port 0: moto binds a port the kernel picks and names it in its log, so no other server can
+        // take the port between a probe and moto's bind. The watchdog loop ends moto when the test
+        // process (our pid) is gone, even after a crash. SIGKILL because children spawned by
+        // Foundation's Process inherit a mask blocking SIGTERM.
+        let name = "pismo-moto-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).pid").path
         let script = """
-        python3 -m moto.server -H 127.0.0.1 -p \(port) & m=$!
+        python3 -m moto.server -H 127.0.0.1 -p 0 & m=$!
         echo $m > \(pidFile)
         while kill -0 \(getpid()) 2>/dev/null && kill -0 $m 2>/dev/null; do sleep 0.5; done
         kill -9 $m 2>/dev/null; wait $m; rm -f \(pidFile)
@@ -60,7 +62,7 @@ final class MotoServer: Sendable {
         var env = ProcessInfo.processInfo.environment
         env["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
         process.environment = env
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("pismo-moto-\(port).log")
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
@@ -68,7 +70,7 @@ final class MotoServer: Sendable {
         try process.run()
         running.withLock { $0.append(pidFile) }
         registerExitHook()
-        try await waitUntilListening(port: port, process: process, log: log.path)
+        let port = try await waitForListeningPort(process: process, log: log.path)
         let credentials = try await IAMSetup.createAllowAllAccessKey(endpoint: "http://127.0.0.1:\(port)", http: http)
         return MotoServer(port: port, process: process, credentials: credentials)
     }
@@ -100,12 +102,6 @@ final class MotoServer: Sendable {
         if first { atexit { MotoServer.stopAll() } }
     }
 
-    static func freeLoopbackPort() throws -> Int {
-        let (fd, port) = try bindLoopbackEphemeral()
-        close(fd)
-        return port
-    }
-
     /// A TCP socket bound to 127.0.0.1 on a port the kernel picks: (descriptor, port). The caller
     /// owns the descriptor (listen on it, keep it bound, or close it).
     static func bindLoopbackEphemeral() throws -> (fd: Int32, port: Int) {
@@ -125,20 +121,17 @@ final class MotoServer: Sendable {
         return (fd, Int(UInt16(bigEndian: addr.sin_port)))
     }
 
-    /// Polls with plain TCP connects (an HTTP probe would spend one of the unauthenticated actions).
-    private static func waitUntilListening(port: Int, process: Process, log: String) async throws {
+    /// Reads the port from moto's startup line (werkzeug prints it once the socket listens); a
+    /// plain log read, since an HTTP probe would spend one of the unauthenticated actions.
+    private static func waitForListeningPort(process: Process, log: String) async throws -> Int {
+        let marker = "Running on http://127.0.0.1:"
         for _ in 0..<120 {
-            guard process.isRunning else { throw MotoError.exited(log) }
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var addr = sockaddr_in()
-            addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_port = in_port_t(UInt16(port).bigEndian)
-            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let rc = withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: marker),
+               let port = Int(text[range.upperBound...].prefix(while: \.isNumber)) {
+                return port
             }
-            close(fd)
-            if rc == 0 { return }
+            guard process.isRunning else { throw MotoError.exited(log) }
             try await Task.sleep(for: .milliseconds(250))
         }
         throw MotoError.notReady(log)
