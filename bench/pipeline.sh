@@ -8,7 +8,7 @@
 # It also prints the floor (bench/floor/): the CPU a bare C client spends per moto request, back to
 # back and paced like deliver's shard polls, and per keep-alive webhook POST paced like the events
 # (both paced figures measured while the pipeline runs).
-# Usage: bench/pipeline.sh [N] [RATE] [stream|direct]     (default 2000 100 stream)
+# Usage: bench/pipeline.sh [N] [RATE] [stream|direct]     (default 2000 100 stream; POLLERS=4 long polls)
 # PROXY=keepalive puts bench/keepalive_proxy.py between the services and moto: moto closes every
 # connection, real AWS keeps them open, and the proxy (its CPU on its own line) separates the two.
 set -euo pipefail
@@ -52,7 +52,7 @@ pismo init "${routes[@]}" >/dev/null
 
 direct=false; [ "$mode" = direct ] && direct=true
 # `exec` so that $! is the pismo process itself and /proc/$!/stat is its CPU, whatever the shell does.
-(export DIRECT_DISPATCH=$direct PISMO_METRICS_ADDR=127.0.0.1:9191; exec "$bin" processor --pollers 4 2>"$work/processor.log") &
+(export DIRECT_DISPATCH=$direct PISMO_METRICS_ADDR=127.0.0.1:9191; exec "$bin" processor --pollers "${POLLERS:-4}" 2>"$work/processor.log") &
 proc_pid=$!; pids+=($proc_pid)
 (export PISMO_METRICS_ADDR=127.0.0.1:9192; exec "$bin" deliver 2>"$work/deliver.log") &
 deliver_pid=$!; pids+=($deliver_pid)
@@ -63,13 +63,16 @@ done
 
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime, clock ticks
 snapshot() { echo "$(date +%s.%N) $(cpu $proc_pid) $(cpu $deliver_pid) $(cpu $moto_pid) $(cpu $proxy_pid)"; }
-requests() {  # "operation count" lines from one service's /metrics
+requests() {  # "operation count seconds over_50ms" lines from one service's /metrics
     python3 - "$1" <<'PY'
 import re, sys, urllib.request
 text = urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/metrics", timeout=5).read().decode()
 sums = dict(re.findall(r'^pismo_aws_request_seconds_sum\{operation="([^"]+)"\} (\S+)$', text, re.M))
+within = dict(re.findall(r'^pismo_aws_request_seconds_bucket\{operation="([^"]+)",le="0.05"\} (\d+)$', text, re.M))
+totals = dict(re.findall(r'^pismo_aws_request_seconds_count\{operation="([^"]+)"\} (\d+)$', text, re.M))
 for m in re.finditer(r'^pismo_aws_requests_total\{operation="([^"]+)"\} (\d+)$', text, re.M):
-    print(m.group(1), m.group(2), sums.get(m.group(1), "0"))
+    op = m.group(1)
+    print(op, m.group(2), sums.get(op, "0"), int(totals.get(op, 0)) - int(within.get(op, 0)))
 PY
 }
 ticks=$(getconf CLK_TCK)
@@ -102,26 +105,49 @@ for p in "${perf_pids[@]}"; do kill -INT "$p" 2>/dev/null || true; wait "$p" 2>/
 requests 9191 >"$work/proc1.req"; requests 9192 >"$work/deliver1.req"
 wait "$paced_pid" "$post_pid"; floor_paced=$(cat "$work/floor_paced.txt"); floor_post=$(cat "$work/floor_post.txt")
 
+# When the processor received each event (its stored received_at), to split the latency in two.
+python3 - "$work/received.tsv" <<'PY'
+import os, sys, boto3
+table = boto3.resource("dynamodb", region_name=os.environ["AWS_REGION"], endpoint_url=os.environ["AWS_ENDPOINT_URL"]).Table("Events")
+with open(sys.argv[1], "w") as out:
+    scan = {}
+    while True:
+        page = table.scan(**scan)
+        for item in page["Items"]:
+            out.write(f"{item['event_id']}\t{item['received_at']}\n")
+        if "LastEvaluatedKey" not in page: break
+        scan = {"ExclusiveStartKey": page["LastEvaluatedKey"]}
+PY
 load=$(cut -d' ' -f1-3 /proc/loadavg)   # the machine is shared: say how busy it was
 python3 - "$work" "$n" "$ticks" "$mode" "$rate" "$idle0" "$idle1" "$run0" "$run1" "$load" "${PROXY:-}" "$floor" "$floor_paced" "$floor_post" <<'PY'
 import json, sys, datetime
 work, n, ticks, mode, rate = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 idle0, idle1, run0, run1 = ([float(x) for x in a.split()] for a in sys.argv[6:10])
-lat, seen = [], set()
+unix = lambda iso: datetime.datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+received = dict(line.rstrip("\n").split("\t") for line in open(f"{work}/received.tsv") if "\t" in line)
+lat, to_processor, to_sink, seen = [], [], [], set()
 for line in open(f"{work}/sink.jsonl"):
     rec = json.loads(line)
     body = json.loads(rec["body"])
     if body["event_id"] in seen: continue
     seen.add(body["event_id"])
-    sent = datetime.datetime.fromisoformat(body["event_time"].replace("Z", "+00:00")).timestamp()
+    sent = unix(body["event_time"])
     lat.append((rec["time_unix"] - sent) * 1000)
-lat.sort()
+    if body["event_id"] in received:
+        at = unix(received[body["event_id"]])
+        to_processor.append((at - sent) * 1000)
+        to_sink.append((rec["time_unix"] - at) * 1000)
+for series in (lat, to_processor, to_sink): series.sort()
 events = max(1, len(seen))
-pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan")
+pct = lambda q, xs=lat: xs[min(len(xs) - 1, int(q * len(xs)))] if xs else float("nan")
 us = lambda i: (run1[i] - run0[i]) / ticks * 1e6 / events
 idle = lambda i: (idle1[i] - idle0[i]) / ticks * 1e6 / (idle1[0] - idle0[0])
 print(f"mode={mode} rate={rate}/s delivered={len(seen)}/{n} events/s={len(seen)/(run1[0]-run0[0]):.1f} "
       f"p50_ms={pct(0.50):.1f} p99_ms={pct(0.99):.1f}   (load average {sys.argv[10]})")
+# received_at is stamped (to the millisecond) when the processor has the message: before it, the
+# sender's SendMessage and SQS's long poll; after it, validation, storing and the rest of the path.
+print(f"latency_split_ms send->processor p50={pct(0.5, to_processor):.1f} p99={pct(0.99, to_processor):.1f}   "
+      f"processor->sink p50={pct(0.5, to_sink):.1f} p99={pct(0.99, to_sink):.1f}")
 proxy = f" keepalive_proxy={us(4):.0f}" if len(sys.argv) > 11 and sys.argv[11] == "keepalive" else ""
 print(f"cpu_us_per_event processor={us(1):.0f} deliver={us(2):.0f} moto={us(3):.0f}{proxy}   "
       f"idle_cpu_us_per_s processor={idle(1):.0f} deliver={idle(2):.0f} moto={idle(3):.0f}")
@@ -137,12 +163,16 @@ floors = {"proc": floor_us, "deliver": paced_us}
 posts = {"proc": 1.0 if mode == "direct" else 0.0, "deliver": 0.0 if mode == "direct" else 1.0}
 for svc in ("proc", "deliver"):
     def load(name):
-        return {op: (int(c), float(t)) for op, c, t in (l.split() for l in open(f"{work}/{name}.req") if l.strip())}
+        return {op: (int(c), float(t), int(slow)) for op, c, t, slow in (l.split() for l in open(f"{work}/{name}.req") if l.strip())}
     before, after = load(f"{svc}0"), load(f"{svc}1")
-    delta = {op: (c - before.get(op, (0, 0))[0], t - before.get(op, (0, 0))[1]) for op, (c, t) in after.items()}
+    delta = {op: tuple(a - b for a, b in zip(v, before.get(op, (0, 0, 0)))) for op, v in after.items()}
     delta = {op: v for op, v in delta.items() if v[0]}
-    total = sum(c for c, _ in delta.values())
-    parts = " ".join(f"{op}={c / events:.3f}({t / c * 1000:.0f}ms)" for op, (c, t) in sorted(delta.items(), key=lambda kv: -kv[1][0]))
+    total = sum(v[0] for v in delta.values())
+    # Mean latency, and the share of requests over 50 ms: every event waits for one PutItem, so when
+    # more than 1 % of PutItems take over 50 ms no end-to-end p99 can be under 50 ms.
+    slow = lambda c, s: f", {s / c * 100:.1f}% >50ms" if s else ""
+    parts = " ".join(f"{op}={c / events:.3f}({t / c * 1000:.0f}ms{slow(c, s)})"
+                     for op, (c, t, s) in sorted(delta.items(), key=lambda kv: -kv[1][0]))
     # Through the keep-alive proxy the connections are the proxy's, so there is no floor to show.
     aws_floor, post_floor = total / events * floors[svc], posts[svc] * post_us
     floor = "" if sys.argv[11] == "keepalive" else \

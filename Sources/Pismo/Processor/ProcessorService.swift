@@ -2,10 +2,11 @@ import Logging
 import Synchronization
 
 /// `pismo processor`: many concurrent long polls on the events queue, each batch handled
-/// concurrently and deleted in one DeleteMessageBatch.
+/// concurrently and deleted in one DeleteMessageBatch, which overlaps the poller's next long poll.
 ///
-/// Back-pressure is structural: a poller does not poll again until its batch is resolved, so at most
-/// `pollers × 10` messages are in flight and memory stays bounded however fast SQS delivers.
+/// Back-pressure is structural: a poller does not poll again until its batch is resolved, and has at
+/// most one delete in flight, so at most `pollers × 10` messages are in flight and memory stays
+/// bounded however fast SQS delivers.
 ///
 /// Visibility: while any message of a batch is unresolved — a long single attempt as much as a run of
 /// retries — one heartbeat extends the unresolved ones (ChangeMessageVisibilityBatch) every half
@@ -67,26 +68,43 @@ public final class ProcessorService: Sendable {
     private func pollLoop(_ index: Int, pool: DirectDispatchPool?, dispatches: inout DiscardingTaskGroup,
                           until shutdown: ShutdownSignal) async {
         var failures = 0
-        while !shutdown.isTriggered {
-            let messages: [QueueMessage]
-            do {
-                messages = try await queue.receive(maxMessages: Self.maxMessagesPerReceive, waitSeconds: waitTimeSeconds)
-                failures = 0
-            } catch {
-                failures += 1
-                logger.warning("receive failed", metadata: ["poller": "\(index)", "error": "\(error)"])
-                // Consumption slows down during an outage instead of spinning.
-                try? await ServiceSleep.sleep(for: .milliseconds(min(20_000, 100 << min(failures, 8))))
-                continue
+        var messages: [QueueMessage]? = shutdown.isTriggered ? [] : await receiveBatch(index, afterFailures: 0)
+        while true {
+            failures = messages == nil ? failures + 1 : 0
+            var done: [String] = []
+            if let messages, !messages.isEmpty {
+                metrics.received.increment(by: messages.count)
+                done = await handleBatch(messages, pool: pool, dispatches: &dispatches, shutdown: shutdown)
             }
-            if messages.isEmpty { continue }
-            metrics.received.increment(by: messages.count)
-            await handleBatch(messages, pool: pool, dispatches: &dispatches, shutdown: shutdown)
+            if shutdown.isTriggered {
+                await delete(done)
+                return
+            }
+            // The next long poll starts while this batch's delete is in flight: the poller is back in
+            // line for new messages a DeleteMessageBatch round trip sooner, which is what a message
+            // arriving while every poller is busy waits for.
+            async let next = receiveBatch(index, afterFailures: failures)
+            await delete(done)
+            messages = await next
         }
     }
 
+    /// One long poll; nil when it failed (after a backoff that grows with `failures`), so that
+    /// consumption slows down during an outage instead of spinning.
+    private func receiveBatch(_ index: Int, afterFailures failures: Int) async -> [QueueMessage]? {
+        do {
+            return try await queue.receive(maxMessages: Self.maxMessagesPerReceive, waitSeconds: waitTimeSeconds)
+        } catch {
+            logger.warning("receive failed", metadata: ["poller": "\(index)", "error": "\(error)"])
+            try? await ServiceSleep.sleep(for: .milliseconds(min(20_000, 100 << min(failures + 1, 8))))
+            return nil
+        }
+    }
+
+    /// Resolves the batch; returns the receipt handles to delete (stored, duplicate or dead-lettered).
+    /// What is unresolved at shutdown is released at once instead.
     private func handleBatch(_ messages: [QueueMessage], pool: DirectDispatchPool?, dispatches: inout DiscardingTaskGroup,
-                             shutdown: ShutdownSignal) async {
+                             shutdown: ShutdownSignal) async -> [String] {
         metrics.inFlight.add(messages.count)
         defer { metrics.inFlight.add(-messages.count) }
         let started = ContinuousClock.now
@@ -109,7 +127,7 @@ public final class ProcessorService: Sendable {
                 try? await queue.changeVisibility(message.receiptHandle, seconds: 0)
             }
         }
-        await delete(done)
+        return done
     }
 
     private enum BatchEvent: Sendable {
