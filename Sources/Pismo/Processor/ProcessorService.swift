@@ -68,25 +68,24 @@ public final class ProcessorService: Sendable {
     private func pollLoop(_ index: Int, pool: DirectDispatchPool?, dispatches: inout DiscardingTaskGroup,
                           until shutdown: ShutdownSignal) async {
         var failures = 0
-        var messages: [QueueMessage]? = shutdown.isTriggered ? [] : await receiveBatch(index, afterFailures: 0)
-        while true {
+        var done: [String] = []
+        while !shutdown.isTriggered {
+            // The last batch's delete runs alongside the next long poll and that batch's handling:
+            // the poller is back in line for new messages a DeleteMessageBatch round trip sooner,
+            // which is what a message arriving while every poller is busy waits for. A batch being
+            // handled keeps its heartbeat meanwhile; one delete at most is in flight per poller.
+            let previous = done
+            async let deleting: Void = delete(previous)
+            let messages = await receiveBatch(index, afterFailures: failures)
             failures = messages == nil ? failures + 1 : 0
-            var done: [String] = []
+            done = []
             if let messages, !messages.isEmpty {
                 metrics.received.increment(by: messages.count)
                 done = await handleBatch(messages, pool: pool, dispatches: &dispatches, shutdown: shutdown)
             }
-            if shutdown.isTriggered {
-                await delete(done)
-                return
-            }
-            // The next long poll starts while this batch's delete is in flight: the poller is back in
-            // line for new messages a DeleteMessageBatch round trip sooner, which is what a message
-            // arriving while every poller is busy waits for.
-            async let next = receiveBatch(index, afterFailures: failures)
-            await delete(done)
-            messages = await next
+            await deleting
         }
+        await delete(done)
     }
 
     /// One long poll; nil when it failed (after a backoff that grows with `failures`), so that
