@@ -8,7 +8,11 @@
 # It also prints the floor (bench/floor/): the CPU a bare C client spends per moto request, back to
 # back and paced like deliver's shard polls, and per keep-alive webhook POST paced like the events
 # (both paced figures measured while the pipeline runs).
-# Usage: bench/pipeline.sh [N] [RATE] [stream|direct]     (default 2000 100 stream; POLLERS=4 long polls)
+# Usage: bench/pipeline.sh [N] [RATE] [stream|direct]     (default 2000 100 stream; POLLERS=1 long poll)
+# One long poll, not the processor's default 8: `pismo send` writes batches of 10, and moto wakes every
+# waiting poll on each send, so several pollers split each batch (1.44 requests per event instead of
+# 1.30 in direct mode) and contend for moto's one interpreter lock (direct p99 50-106 ms with 4
+# pollers, 44-55 with 1, in session 4's runs).
 # PROXY=keepalive puts bench/keepalive_proxy.py between the services and moto: moto closes every
 # connection, real AWS keeps them open, and the proxy (its CPU on its own line) separates the two.
 set -euo pipefail
@@ -52,7 +56,7 @@ pismo init "${routes[@]}" >/dev/null
 
 direct=false; [ "$mode" = direct ] && direct=true
 # `exec` so that $! is the pismo process itself and /proc/$!/stat is its CPU, whatever the shell does.
-(export DIRECT_DISPATCH=$direct PISMO_METRICS_ADDR=127.0.0.1:9191; exec "$bin" processor --pollers "${POLLERS:-4}" 2>"$work/processor.log") &
+(export DIRECT_DISPATCH=$direct PISMO_METRICS_ADDR=127.0.0.1:9191; exec "$bin" processor --pollers "${POLLERS:-1}" 2>"$work/processor.log") &
 proc_pid=$!; pids+=($proc_pid)
 (export PISMO_METRICS_ADDR=127.0.0.1:9192; exec "$bin" deliver 2>"$work/deliver.log") &
 deliver_pid=$!; pids+=($deliver_pid)
