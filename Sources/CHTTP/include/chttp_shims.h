@@ -36,6 +36,14 @@ int chttp_usable_cpu_count(void);
 /// extension Swift's Glibc hides.
 void chttp_set_thread_name(const char *name);
 
+/// ThreadSanitizer does not see the ordering Swift's `Synchronization.Mutex` gives (the standard
+/// library is not instrumented), so work handed from one thread to another through one looks like
+/// a race. The event loop calls these around its submission lock: acquire on entering, release on
+/// leaving. They tell TSan about the ordering the lock already provides, and do nothing in a build
+/// without TSan.
+void chttp_tsan_acquire(const void *address);
+void chttp_tsan_release(const void *address);
+
 // zlib's init functions are macros over *_ ( ..., ZLIB_VERSION, sizeof(z_stream) ).
 
 /// inflateInit2: window_bits 31 decodes gzip, 47 auto-detects gzip or zlib.
