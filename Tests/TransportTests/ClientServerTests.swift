@@ -337,7 +337,9 @@ func nonBlockingConnect(port: Int) -> Int32 {
         let start = clock.now
         task.cancel()
         await #expect(throws: CancellationError.self) { _ = try await task.value }
-        #expect(clock.now - start < .seconds(5))
+        // Far below the request's 30 s timeout, yet loose enough for a loaded (or TSan) run: the
+        // whole suite under ThreadSanitizer once took 6 s here.
+        #expect(clock.now - start < .seconds(15))
         listener.close()
         client.shutdown()
         group.syncShutdown()
