@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 import Transport
 @testable import Pismo
@@ -16,7 +15,7 @@ struct AWSCredentialsLoopbackTests {
     }
 
     @Test func imdsV2OverLoopback() async throws {
-        let seen = Mutex<[String]>([])
+        let seen = Locked<[String]>([])
         let server = try await HTTPServer.start(configuration: HTTPServerConfiguration(), handler: .sync { request in
             seen.withLock { $0.append("\(request.method) \(request.path) token=\(request.headers["x-aws-ec2-metadata-token"] ?? "-")") }
             switch (request.method, String(request.path)) {
@@ -54,7 +53,7 @@ struct AWSCredentialsLoopbackTests {
     }
 
     @Test func webIdentityAgainstALoopbackSTS() async throws {
-        let forms = Mutex<[String]>([])
+        let forms = Locked<[String]>([])
         let server = try await HTTPServer.start(configuration: HTTPServerConfiguration(), handler: .sync { request in
             forms.withLock { $0.append(String(decoding: request.body, as: UTF8.self)) }
             guard request.headers["Authorization"] == nil else { return HTTPResponse(status: 400) }

@@ -1,4 +1,3 @@
-import Synchronization
 import Testing
 import Transport
 @testable import Pismo
@@ -141,7 +140,7 @@ struct AWSCredentialsTests {
     }
 
     @Test func cacheRefreshesBeforeExpiryAndSharesOneFetch() async throws {
-        let now = Mutex<Int64>(1_000_000)
+        let now = Locked<Int64>(1_000_000)
         let clock = AWSClock(wallClock: { now.withLock { $0 } })
         let source = CountingProvider(expiresAt: 1_000_000 + 3600)
         let cache = CachedCredentialProvider(source, clock: clock, refreshAheadSeconds: 300)
@@ -160,7 +159,7 @@ struct AWSCredentialsTests {
 
 final class CountingProvider: AWSCredentialProvider {
     let expiresAt: Int64
-    private let count = Mutex(0)
+    private let count = Locked(0)
     var name: String { "counting" }
     var calls: Int { count.withLock { $0 } }
     init(expiresAt: Int64) { self.expiresAt = expiresAt }

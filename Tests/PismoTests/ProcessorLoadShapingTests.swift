@@ -1,5 +1,5 @@
+import Transport
 import Foundation
-import Synchronization
 import Testing
 @testable import Pismo
 
@@ -40,9 +40,9 @@ import Testing
 
     /// Holds every dispatch until `open()`; records what was dispatched and what handed over.
     final class GatedDispatcher: DirectDispatcher {
-        let dispatched = Mutex<[String]>([])
-        let handedOver = Mutex<[String]>([])
-        let finished = Mutex<[String]>([])
+        let dispatched = Locked<[String]>([])
+        let handedOver = Locked<[String]>([])
+        let finished = Locked<[String]>([])
         let gate = ShutdownSignal()
         func dispatch(_ item: EventItem) async {
             dispatched.withLock { $0.append(item.eventID) }
@@ -61,7 +61,7 @@ import Testing
     @Test func directDispatchIsBoundedAndItsGroupWaitsForStartedDispatches() async throws {
         let dispatcher = GatedDispatcher()
         let pool = DirectDispatchPool(dispatcher: dispatcher, capacity: 10)
-        let groupDone = Mutex(false)
+        let groupDone = Locked(false)
         let running = Task {
             await withDiscardingTaskGroup { group in
                 for item in items(0..<15) { pool.start(item, in: &group) }   // only 10 fit: 5 go to the stream path
@@ -108,7 +108,7 @@ import Testing
     }
 
     final class CountingRoutes: RouteStore {
-        let reads = Mutex(0)
+        let reads = Locked(0)
         func route(for clientID: String) async throws -> Route? {
             reads.withLock { $0 += 1 }
             try await Task.sleep(for: .milliseconds(30))

@@ -1,5 +1,4 @@
 import Testing
-import Synchronization
 @testable import Transport
 
 /// The loop-level client API (prepared requests, completion callbacks), the pool's shared

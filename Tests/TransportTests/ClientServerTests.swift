@@ -1,5 +1,4 @@
 import Testing
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif

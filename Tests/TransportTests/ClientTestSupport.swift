@@ -1,7 +1,6 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 @testable import Transport
 
 /// Blocking loopback sockets for tests that must speak raw bytes (malformed requests, scripted
@@ -90,13 +89,6 @@ extension String {
         }
         return count
     }
-}
-
-/// A Sendable box around a Mutex, for state shared between test closures.
-final class Locked<T: Sendable>: Sendable {
-    private let mutex: Mutex<T>
-    init(_ value: T) { mutex = Mutex(value) }
-    func withLock<R: Sendable>(_ body: (inout T) -> R) -> R { mutex.withLock { body(&$0) } }
 }
 
 /// Polls `condition` every 5 ms for up to `limit`; returns whether it came to hold. Bounds a wait

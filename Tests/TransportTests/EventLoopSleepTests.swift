@@ -50,7 +50,7 @@ import Testing
         let group = try EventLoopGroup(threads: 1)
         defer { group.syncShutdown() }
         let loop = group.loops[0]
-        let gate = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        let gate = Locked<CheckedContinuation<Void, Never>?>(nil)
         let task = Task { () async -> (any Error)? in
             // Wait until cancelled, so the sleep starts with cancellation already requested.
             await withCheckedContinuation { continuation in gate.withLock { $0 = continuation } }

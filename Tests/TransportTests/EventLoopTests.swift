@@ -7,7 +7,7 @@ import Testing
         let group = try EventLoopGroup(threads: 1)
         defer { group.syncShutdown() }
         let loop = group.next()
-        let seen = Mutex<[Int]>([])
+        let seen = Locked<[Int]>([])
         let onLoop = Atomic<Bool>(true)
         for i in 0..<1000 {
             loop.execute {
@@ -27,7 +27,7 @@ import Testing
         let group = try EventLoopGroup(threads: 1)
         defer { group.syncShutdown() }
         let loop = group.next()
-        let fired = Mutex<[String]>([])
+        let fired = Locked<[String]>([])
         try await loop.submit {
             loop.scheduleTimer(after: .milliseconds(30)) { fired.withLock { $0.append("30") } }
             loop.scheduleTimer(after: .milliseconds(10)) { fired.withLock { $0.append("10") } }

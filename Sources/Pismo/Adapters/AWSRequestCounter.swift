@@ -1,4 +1,3 @@
-import Synchronization
 import Transport
 
 /// Counts the AWS requests a service makes, by operation (`pismo_aws_requests_total{operation=...}`,
@@ -16,7 +15,7 @@ public struct AWSRequestCounter: HTTPExecuting {
 
     /// The mutex must be shared by copies of this value, hence a reference.
     private final class Box: Sendable {
-        let instruments = Mutex<[String: (count: Counter, latency: Histogram)]>([:])
+        let instruments = Locked<[String: (count: Counter, latency: Histogram)]>([:])
     }
 
     public init(_ inner: any HTTPExecuting, registry: MetricsRegistry) {

@@ -1,4 +1,4 @@
-import Synchronization
+import Transport
 
 /// Writes direct-dispatch outcomes to the Events table by group commit: outcomes recorded while a
 /// write is pending or lingering join the next BatchWriteItem (up to 25 items each).
@@ -17,7 +17,7 @@ public final class DispatchOutcomeWriter: Sendable {
 
     private let store: DynamoDBEventStore
     private let linger: Duration
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init(store: DynamoDBEventStore, linger: Duration = .milliseconds(100)) {
         self.store = store

@@ -1,4 +1,4 @@
-import Synchronization
+import Transport
 
 /// Caches route lookups for a short TTL, including misses (negative caching), so a burst of events
 /// for one client costs one `routes` read — and a burst for an unknown client costs one too.
@@ -8,10 +8,10 @@ public final class RouteCache: RouteStore {
     private let ttl: Duration
     private let negativeTTL: Duration
     private let clock = ContinuousClock()
-    private let entries = Mutex<[String: (route: Route?, expires: ContinuousClock.Instant)]>([:])
+    private let entries = Locked<[String: (route: Route?, expires: ContinuousClock.Instant)]>([:])
     /// Lookups in progress: concurrent misses for one client share a single read (the first burst of
     /// deliveries for a client would otherwise read its route once per lane).
-    private let lookups = Mutex<[String: Task<Route?, any Error>]>([:])
+    private let lookups = Locked<[String: Task<Route?, any Error>]>([:])
 
     public init(store: any RouteStore, ttl: Duration = .seconds(30), negativeTTL: Duration = .seconds(5)) {
         self.store = store

@@ -1,3 +1,4 @@
+import Transport
 import Synchronization
 
 /// A small Prometheus registry: counters, gauges and fixed-bucket histograms, rendered in the
@@ -7,7 +8,7 @@ import Synchronization
 /// is a single relaxed atomic add here, with no boxing or lock; and it keeps the dependency graph small.
 /// Instruments are created once at start and shared freely across threads.
 public final class MetricsRegistry: Sendable {
-    private let instruments = Mutex<[any PrometheusRenderable]>([])
+    private let instruments = Locked<[any PrometheusRenderable]>([])
 
     public init() {}
 

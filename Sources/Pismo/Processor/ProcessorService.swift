@@ -1,5 +1,5 @@
+import Transport
 import Logging
-import Synchronization
 
 /// `pismo processor`: many concurrent long polls on the events queue, each batch handled
 /// concurrently and deleted in one DeleteMessageBatch, which overlaps the poller's next long poll.
@@ -206,8 +206,8 @@ public final class ProcessorService: Sendable {
 
 /// The receipt handles of a batch not yet resolved, shared by its handlers and its heartbeat.
 private final class UnresolvedHandles: Sendable {
-    private let handles: Mutex<Set<String>>
-    init(_ handles: [String]) { self.handles = Mutex(Set(handles)) }
+    private let handles: Locked<Set<String>>
+    init(_ handles: [String]) { self.handles = Locked(Set(handles)) }
     func remove(_ handle: String) { handles.withLock { _ = $0.remove(handle) } }
     var current: [String] { handles.withLock { Array($0) } }
 }

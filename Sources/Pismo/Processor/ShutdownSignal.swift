@@ -1,4 +1,4 @@
-import Synchronization
+import Transport
 
 /// A one-shot "stop taking work" flag that async code can both poll and await.
 /// Triggered by SIGTERM/SIGINT in the services, directly in tests.
@@ -9,7 +9,7 @@ public final class ShutdownSignal: Sendable {
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 

@@ -1,6 +1,5 @@
 import Foundation
 import PismoJSON
-import Synchronization
 import Transport
 
 /// The mock webhook sink (`pismo sink`): answers 200 to every POST, optionally logs each request
@@ -24,17 +23,11 @@ public final class MockSink: Sendable {
         var requests = 0, posts = 0, failuresInjected = 0, bodyBytes = 0
     }
 
-    /// A box so the request handler closure can share the counters (a Mutex cannot be captured).
-    final class CounterBox: Sendable {
-        let state = Mutex(Counters())
-        func withLock<T>(_ body: (inout Counters) -> T) -> T { state.withLock { body(&$0) } }
-    }
-
     public let server: HTTPServer
-    private let counters: CounterBox
+    private let counters: Locked<Counters>
     private let log: LogFile?
 
-    private init(server: HTTPServer, counters: CounterBox, log: LogFile?) {
+    private init(server: HTTPServer, counters: Locked<Counters>, log: LogFile?) {
         self.server = server
         self.counters = counters
         self.log = log
@@ -43,7 +36,7 @@ public final class MockSink: Sendable {
     public var port: Int { server.port }
 
     public static func start(_ options: Options) async throws -> MockSink {
-        let counters = CounterBox()
+        let counters = Locked(Counters())
         let log = try options.logPath.map(LogFile.init(path:))
         let ok = HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "text/plain")]), body: Array("ok\n".utf8))
         let failed = HTTPResponse(status: options.failStatus, headers: HTTPHeaders([("content-type", "text/plain")]),
@@ -93,13 +86,13 @@ public final class MockSink: Sendable {
 
 /// Appends request records to a file; one lock so lines never interleave.
 final class LogFile: Sendable {
-    private let handle: Mutex<FileHandle?>
+    private let handle: Locked<FileHandle?>
 
     init(path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw PismoError.invalidInput("cannot write the sink log at \(path)")
         }
-        self.handle = Mutex(handle)
+        self.handle = Locked(handle)
     }
 
     func write(_ request: HTTPServerRequest) {

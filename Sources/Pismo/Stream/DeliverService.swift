@@ -1,6 +1,6 @@
+import Transport
 import Foundation
 import Logging
-import Synchronization
 
 /// `pismo deliver`: discovers the stream's shards, leases them (several instances split the shards;
 /// a dead instance's leases are taken over once they expire), and runs one `ShardWorker` per lease.
@@ -17,7 +17,7 @@ public final class DeliverService: Sendable {
     private let owner: String
     private let options: Options
     private let logger: Logger
-    private let running = Mutex<Set<String>>([])
+    private let running = Locked<Set<String>>([])
 
     /// `owner` must be unique per running instance (host name + pid + start time works).
     public init(source: any StreamShardSource, leases: any LeaseStore, engine: DeliveryEngine, owner: String,

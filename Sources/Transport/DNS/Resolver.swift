@@ -2,7 +2,6 @@ import CHTTP
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
 
 /// Name resolution that never blocks a loop: numeric hosts are parsed in place, names go to
 /// getaddrinfo on a small pool of resolver threads, and answers are cached for `ttl` (getaddrinfo
@@ -23,7 +22,7 @@ public final class Resolver: Sendable {
 
     public static let shared = Resolver(threads: 2)
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let ttl: Duration
     private nonisolated(unsafe) let wakeup: UnsafeMutablePointer<sem_t>  // sem_t is itself thread-safe
 

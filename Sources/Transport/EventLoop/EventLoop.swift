@@ -46,18 +46,7 @@ public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor 
     }
 
     private let selector: Selector
-    private let submissions = Mutex(Submissions())
-
-    /// `submissions.withLock`, with the lock's ordering spelled out for ThreadSanitizer, which does
-    /// not see inside `Mutex`: without it every job handed to the loop is reported as a race.
-    private func withSubmissions<R>(_ body: (inout Submissions) -> R) -> R {
-        let token = UnsafeRawPointer(Unmanaged.passUnretained(self).toOpaque())
-        return submissions.withLock { state in
-            chttp_tsan_acquire(token)
-            defer { chttp_tsan_release(token) }
-            return body(&state)
-        }
-    }
+    private let submissions = Locked(Submissions())
     private let threadID = Atomic<UInt>(0)
     private var thread: pthread_t = 0
     // Loop thread only:
@@ -132,7 +121,7 @@ public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor 
 
     @discardableResult
     private func submit(_ work: Work) -> Bool {
-        let (wake, stopped) = withSubmissions { state -> (Bool, Bool) in
+        let (wake, stopped) = submissions.withLock { state -> (Bool, Bool) in
             if state.stopped { return (false, true) }
             state.work.append(work)
             if state.wakePending { return (false, false) }
@@ -151,7 +140,7 @@ public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor 
 
     /// Asks the loop to stop after its current iteration; registered handlers get `loopStopped()`.
     public func requestStop() {
-        let wake = withSubmissions { state -> Bool in
+        let wake = submissions.withLock { state -> Bool in
             state.stopRequested = true
             return !state.stopped
         }
@@ -206,7 +195,7 @@ public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor 
     /// never called) when the loop is already stopping.
     func addStopObserver(_ body: @escaping () -> Void) -> UInt64? {
         preconditionInEventLoop()
-        if withSubmissions({ $0.stopped }) { return nil }
+        if submissions.withLock({ $0.stopped }) { return nil }
         nextStopObserver &+= 1
         stopObservers[nextStopObserver] = body
         return nextStopObserver
@@ -238,7 +227,7 @@ extension EventLoop {
         handlers = []
         // Work that raced with the stop still runs (Swift jobs must), then later submissions run
         // inline on their submitter (see `submit`).
-        let rest = withSubmissions { state -> [Work] in
+        let rest = submissions.withLock { state -> [Work] in
             state.stopped = true
             return state.work
         }
@@ -259,7 +248,7 @@ extension EventLoop {
     private func runSubmittedWorkRounds() -> Bool {
         for _ in 0..<Self.submittedWorkRounds {
             if runSubmittedWork() { return true }
-            if !withSubmissions({ !$0.work.isEmpty }) { return false }
+            if !submissions.withLock({ !$0.work.isEmpty }) { return false }
         }
         return false
     }
@@ -267,7 +256,7 @@ extension EventLoop {
     /// Runs the work submitted so far (not work it submits in turn: that is the next round).
     /// Returns true when a stop was requested.
     private func runSubmittedWork() -> Bool {
-        let stop = withSubmissions { state -> Bool in
+        let stop = submissions.withLock { state -> Bool in
             swap(&state.work, &draining)
             state.wakePending = false
             return state.stopRequested
@@ -285,7 +274,7 @@ extension EventLoop {
     }
 
     private func pollTimeout() -> Int32 {
-        let hasWork = withSubmissions { !$0.work.isEmpty || $0.stopRequested }
+        let hasWork = submissions.withLock { !$0.work.isEmpty || $0.stopRequested }
         if hasWork { return 0 }
         guard let deadline = timers.nextDeadline() else { return -1 }
         let now = MonotonicClock.now()

@@ -1,5 +1,4 @@
 import CHTTP
-import Synchronization
 
 /// Client-side sessions kept per "host:port" so a new connection to the same server can resume
 /// (an abbreviated handshake: no certificate exchange, one round trip less with TLS 1.2).
@@ -29,7 +28,7 @@ final class TLSSessionCache: Sendable {
     }
 
     private let capacity: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(capacity: Int) {
         self.capacity = capacity

@@ -1,4 +1,3 @@
-import Synchronization
 import Transport
 @testable import Pismo
 
@@ -13,11 +12,11 @@ final class StubWebhookHTTP: HTTPExecuting {
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    private let script: Mutex<[String: [Reply]]>
-    let requests = Mutex<[HTTPRequest]>([])
+    private let script: Locked<[String: [Reply]]>
+    let requests = Locked<[HTTPRequest]>([])
 
     init(_ script: [String: [Reply]]) {
-        self.script = Mutex(script)
+        self.script = Locked(script)
     }
 
     func execute(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
@@ -46,10 +45,10 @@ struct FixedRoutes: RouteStore {
 /// Fails the first `failures` lookups (a routes-table outage), then answers.
 final class FlakyRoutes: RouteStore {
     let inner: FixedRoutes
-    let remainingFailures: Mutex<Int>
+    let remainingFailures: Locked<Int>
     init(_ routes: [String: Route], failures: Int) {
         inner = FixedRoutes(routes: routes)
-        remainingFailures = Mutex(failures)
+        remainingFailures = Locked(failures)
     }
     func route(for clientID: String) async throws -> Route? {
         let fail = remainingFailures.withLock { n in defer { n -= 1 }; return n > 0 }
@@ -59,9 +58,9 @@ final class FlakyRoutes: RouteStore {
 }
 
 final class RecordingDLQ: DeadLetterPublisher {
-    let letters = Mutex<[(payload: [UInt8], letter: DeadLetter)]>([])
-    let remainingFailures: Mutex<Int>
-    init(failures: Int = 0) { remainingFailures = Mutex(failures) }
+    let letters = Locked<[(payload: [UInt8], letter: DeadLetter)]>([])
+    let remainingFailures: Locked<Int>
+    init(failures: Int = 0) { remainingFailures = Locked(failures) }
 
     func publish(payload: [UInt8], letter: DeadLetter) async throws {
         let fail = remainingFailures.withLock { n in defer { n -= 1 }; return n > 0 }

@@ -1,5 +1,5 @@
+import Transport
 import Foundation
-import Synchronization
 @testable import Pismo
 
 struct Outage: Error {}
@@ -17,9 +17,9 @@ struct StubValidator: EventValidating {
 }
 
 final class MemoryStore: EventStore {
-    let items = Mutex<[String: EventItem]>([:])
-    let failuresLeft: Mutex<Int>
-    init(failures: Int = 0) { failuresLeft = Mutex(failures) }
+    let items = Locked<[String: EventItem]>([:])
+    let failuresLeft: Locked<Int>
+    init(failures: Int = 0) { failuresLeft = Locked(failures) }
 
     func putIfAbsent(_ item: EventItem) async throws -> StoreOutcome {
         if failuresLeft.withLock({ n in defer { n -= 1 }; return n > 0 }) { throw Outage() }
@@ -33,14 +33,14 @@ final class MemoryStore: EventStore {
 }
 
 final class MemoryDLQ: InvalidEventPublisher {
-    let published = Mutex<[(body: [UInt8], reason: String)]>([])
+    let published = Locked<[(body: [UInt8], reason: String)]>([])
     func publish(body: [UInt8], reason: String) async throws { published.withLock { $0.append((body, reason)) } }
 }
 
 final class MemoryQueue: EventQueue {
-    let pending = Mutex<[QueueMessage]>([])
-    let deleted = Mutex<[String]>([])
-    let visibilityChanges = Mutex<[(String, Int)]>([])
+    let pending = Locked<[QueueMessage]>([])
+    let deleted = Locked<[String]>([])
+    let visibilityChanges = Locked<[(String, Int)]>([])
 
     init(_ messages: [QueueMessage] = []) { pending.withLock { $0 = messages } }
 

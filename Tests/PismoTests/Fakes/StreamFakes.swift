@@ -1,5 +1,5 @@
+import Transport
 import Foundation
-import Synchronization
 @testable import Pismo
 
 /// One shard held in memory. Iterators are "<shard>@<index>" positions; `expireNext` makes the next
@@ -12,7 +12,7 @@ final class MemoryStream: StreamShardSource {
         var readTimes: [ContinuousClock.Instant] = []
         var reads: Int { readTimes.count }
     }
-    let state = Mutex(State())
+    let state = Locked(State())
     let pageSize: Int
 
     init(pageSize: Int = 7) { self.pageSize = pageSize }
@@ -44,8 +44,8 @@ final class MemoryStream: StreamShardSource {
 }
 
 final class MemoryLeases: LeaseStore {
-    let rows = Mutex<[String: ShardLease]>([:])
-    let checkpoints = Mutex<[String]>([])
+    let rows = Locked<[String: ShardLease]>([:])
+    let checkpoints = Locked<[String]>([])
 
     func leases() async throws -> [ShardLease] { rows.withLock { Array($0.values) } }
 

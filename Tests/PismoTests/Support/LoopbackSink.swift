@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Transport
 @testable import Pismo
 
@@ -30,8 +29,8 @@ final class LoopbackSink: Sendable {
 
     /// Shared by the server's handler and the test.
     private final class State: Sendable {
-        let log = Mutex<[Received]>([])
-        let scripts = Mutex<[String: Script]>([:])
+        let log = Locked<[Received]>([])
+        let scripts = Locked<[String: Script]>([:])
     }
 
     let server: HTTPServer

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 import Transport
 @testable import Pismo
@@ -20,7 +19,7 @@ final class MotoPipeline: Sendable {
     let deliverDLQ: String
     private let eventsQueue: String
     private let stopSignal = ShutdownSignal()
-    private let running = Mutex<Task<Void, Never>?>(nil)
+    private let running = Locked<Task<Void, Never>?>(nil)
 
     private init(aws: PismoAWS, settings: PismoSettings, tag: UInt32) async throws {
         self.aws = aws

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Transport
 @testable import Pismo
 #if canImport(Glibc)
@@ -21,9 +20,9 @@ final class MotoServer: Sendable {
     let credentials: AWSCredentials
     private let process: Process
 
-    private static let instance = Mutex<Task<MotoServer, Error>?>(nil)
+    private static let instance = Locked<Task<MotoServer, Error>?>(nil)
     /// Pid files of the moto processes this test process started.
-    private static let running = Mutex<[String]>([])
+    private static let running = Locked<[String]>([])
 
     /// The process-wide server, started on first use.
     static func shared(http: any HTTPExecuting = IntegrationHTTP.client) async throws -> MotoServer {
@@ -96,7 +95,7 @@ final class MotoServer: Sendable {
         }
     }
 
-    private static let hookInstalled = Mutex(false)
+    private static let hookInstalled = Locked(false)
     private static func registerExitHook() {
         let first = hookInstalled.withLock { installed in defer { installed = true }; return !installed }
         if first { atexit { MotoServer.stopAll() } }

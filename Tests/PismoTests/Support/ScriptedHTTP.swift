@@ -1,4 +1,3 @@
-import Synchronization
 import Transport
 @testable import Pismo
 
@@ -12,11 +11,11 @@ final class ScriptedHTTP: HTTPExecuting, Sendable {
         var requests: [HTTPRequest] = []
         var timeouts: [Duration] = []
     }
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let fallback: Step?
 
     init(_ steps: [Step] = [], fallback: Step? = nil) {
-        state = Mutex(State(steps: steps))
+        state = Locked(State(steps: steps))
         self.fallback = fallback
     }
 
@@ -56,7 +55,7 @@ enum ScriptedHTTPError: Error, CustomStringConvertible {
 
 /// Records backoff sleeps instead of sleeping.
 final class SleepRecorder: Sendable {
-    private let slept = Mutex<[Duration]>([])
+    private let slept = Locked<[Duration]>([])
     var delays: [Duration] { slept.withLock { $0 } }
     var sleep: @Sendable (Duration) async throws -> Void {
         { [self] d in slept.withLock { $0.append(d) } }

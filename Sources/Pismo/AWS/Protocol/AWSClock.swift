@@ -1,5 +1,5 @@
+import Transport
 import Foundation
-import Synchronization
 
 /// Wall clock for signing, corrected by the skew learned from server `Date` headers: a request
 /// signed with a clock more than 5 minutes off is refused (`RequestTimeTooSkewed`,
@@ -7,10 +7,10 @@ import Synchronization
 /// Thread-safe; one per process is enough (shared by all clients).
 public final class AWSClock: Sendable {
     private let wallClock: @Sendable () -> Int64
-    private let skewSeconds = Mutex<Int64>(0)
+    private let skewSeconds = Locked<Int64>(0)
     /// The last `Date` header seen: responses within one second repeat it, and re-parsing it cannot
     /// change a correction that only moves in steps of `skewThreshold` (60 s).
-    private let lastHeader = Mutex<String?>(nil)
+    private let lastHeader = Locked<String?>(nil)
     /// Below this the difference is noise (network latency, second rounding): not corrected.
     public static let skewThreshold: Int64 = 60
 

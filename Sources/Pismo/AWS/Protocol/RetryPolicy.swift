@@ -1,4 +1,4 @@
-import Synchronization
+import Transport
 
 /// The SDKs' "standard" retry mode: `maxAttempts` total attempts (default 3, `AWS_MAX_ATTEMPTS`),
 /// full-jitter exponential backoff `rand(0,1) * min(base * 2^(attempt-1), maxBackoff)` with base 1 s and
@@ -40,9 +40,9 @@ public final class RetryQuota: Sendable {
     public static let timeoutRetryCost = 10
     public static let successRefund = 1
 
-    private let tokens: Mutex<Int>
+    private let tokens: Locked<Int>
 
-    public init(initial: Int = RetryQuota.capacity) { tokens = Mutex(min(initial, Self.capacity)) }
+    public init(initial: Int = RetryQuota.capacity) { tokens = Locked(min(initial, Self.capacity)) }
 
     public var available: Int { tokens.withLock { $0 } }
 

@@ -1,4 +1,4 @@
-import Synchronization
+import Transport
 
 /// Derived SigV4 signing keys, cached per (secret, date, region, service): deriving one costs four
 /// HMACs, and the key only changes at UTC midnight or on credential rotation.
@@ -11,7 +11,7 @@ public final class SigningKeyCache: Sendable {
         let service: String
     }
 
-    private let entries = Mutex<[Key: [UInt8]]>([:])
+    private let entries = Locked<[Key: [UInt8]]>([:])
     private let capacity: Int
 
     public init(capacity: Int = 64) { self.capacity = capacity }

@@ -1,4 +1,3 @@
-import Synchronization
 
 /// HTTP/1.1 client with keep-alive pools, on our event loops. Thread-safe; share one per process.
 ///
@@ -38,9 +37,9 @@ public final class HTTPClient: HTTPExecuting {
         let origin: RequestTarget
         let loop: Int
     }
-    private let pools = Mutex(Pools())
+    private let pools = Locked(Pools())
     /// Created on the first https request (loading the trust store costs milliseconds).
-    private let tlsContext = Mutex<TLSContext?>(nil)
+    private let tlsContext = Locked<TLSContext?>(nil)
 
     public init(group: EventLoopGroup = .shared, configuration: Configuration = Configuration(),
                 resolver: Resolver = .shared) {
