@@ -72,7 +72,8 @@ public final class ProcessorService: Sendable {
         while !shutdown.isTriggered {
             // The last batch's delete runs alongside the next long poll and that batch's handling:
             // the poller is back in line for new messages a DeleteMessageBatch round trip sooner,
-            // which is what a message arriving while every poller is busy waits for. A batch being
+            // which is what a message arriving while every poller is busy waits for (against moto at
+            // 100 events/s the gain is inside the noise: bench/RESULTS.md, session 4). A batch being
             // handled keeps its heartbeat meanwhile; one delete at most is in flight per poller.
             let previous = done
             async let deleting: Void = delete(previous)
