@@ -38,7 +38,7 @@ void chttp_set_thread_name(const char *name);
 
 /// ThreadSanitizer does not see the ordering Swift's `Synchronization.Mutex` gives (the standard
 /// library is not instrumented), so work handed from one thread to another through one looks like
-/// a race. The event loop calls these around its submission lock: acquire on entering, release on
+/// a race. `Transport.Locked` calls these around every lock: acquire on entering, release on
 /// leaving. They tell TSan about the ordering the lock already provides, and do nothing in a build
 /// without TSan.
 void chttp_tsan_acquire(const void *address);

@@ -7,21 +7,16 @@ import Transport
 ///
 /// Wraps the HTTP client the AWS clients use; the operation is the `X-Amz-Target` suffix
 /// ("DynamoDB_20120810.PutItem" -> "PutItem"). One counter per operation, created on first use.
-/// Thread-safe: the table of counters sits behind a mutex, each counter is an atomic.
+/// Thread-safe: the table of counters sits behind a lock, each counter is an atomic.
 public struct AWSRequestCounter: HTTPExecuting {
     private let inner: any HTTPExecuting
     private let registry: MetricsRegistry
-    private let box: Box
-
-    /// The mutex must be shared by copies of this value, hence a reference.
-    private final class Box: Sendable {
-        let instruments = Locked<[String: (count: Counter, latency: Histogram)]>([:])
-    }
+    /// Shared by copies of this value (`Locked` is a reference).
+    private let byOperation = Locked<[String: (count: Counter, latency: Histogram)]>([:])
 
     public init(_ inner: any HTTPExecuting, registry: MetricsRegistry) {
         self.inner = inner
         self.registry = registry
-        self.box = Box()
     }
 
     public func execute(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
@@ -39,7 +34,7 @@ public struct AWSRequestCounter: HTTPExecuting {
     }
 
     private func instruments(for operation: String) -> (count: Counter, latency: Histogram) {
-        box.instruments.withLock { table in
+        byOperation.withLock { table in
             if let existing = table[operation] { return existing }
             let labels = [("operation", operation)]
             let created = (registry.counter("pismo_aws_requests_total", help: "AWS requests sent, by operation.", labels: labels),

@@ -73,7 +73,7 @@ public final class MessageHandler: Sendable {
         let eventID = event.eventID ?? message.messageID
         return EventItem(clientID: event.clientID, eventKey: "\(event.eventTime)#\(eventID)", eventID: eventID,
                          eventType: event.eventType, eventTime: event.eventTime, payload: message.body,
-                         receivedAt: Self.timestamp(now()), directDispatch: directDispatch)
+                         receivedAt: UTCTime.iso8601(now()), directDispatch: directDispatch)
     }
 
     /// Retries `operation` with backoff until it succeeds, extending the message's visibility every
@@ -105,9 +105,5 @@ public final class MessageHandler: Sendable {
             ("received_at", item.receivedAt.utf8.count), ("dispatch", item.directDispatch ? 6 : 0),
         ]
         return strings.reduce(0) { $0 + $1.0.utf8.count + $1.1 }
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        UTCTime.iso8601(date)
     }
 }

@@ -1,4 +1,3 @@
-
 /// HTTP/1.1 client with keep-alive pools, on our event loops. Thread-safe; share one per process.
 ///
 /// Pools are per (scheme, host, port) and per loop. A caller running on one of the group's loops
