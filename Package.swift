@@ -47,7 +47,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Pismo",
-            exclude: ["CLI"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -57,7 +56,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Sources/Pismo/CLI",
+            path: "Sources/PismoCLI",
             swiftSettings: strict
         ),
         .executableTarget(

@@ -7,6 +7,11 @@ public struct PismoSettings: Sendable, Equatable {
     public var eventsTable = "Events"
     public var routesTable = "routes"
     public var leasesTable = "pismo-leases"
+    /// The schema directory: `event_schema.json`, `events/<event_type>.json` (optional) and any files
+    /// they reference. `PISMO_SCHEMA_DIR`; default the directory of `PISMO_SCHEMA` when that is set,
+    /// else `./schema`.
+    public var schemaDirectory = "schema"
+    /// The envelope schema. `PISMO_SCHEMA`; default `<schemaDirectory>/event_schema.json`.
     public var schemaPath = "schema/event_schema.json"
     public var strictEventTypes = false
     public var directDispatch = false
@@ -53,7 +58,8 @@ public struct PismoSettings: Sendable, Equatable {
         string("PISMO_EVENTS_TABLE", &s.eventsTable)
         string("PISMO_ROUTES_TABLE", &s.routesTable)
         string("PISMO_LEASES_TABLE", &s.leasesTable)
-        string("PISMO_SCHEMA", &s.schemaPath)
+        s.setSchemaLocation(directory: env["PISMO_SCHEMA_DIR"].flatMap { $0.isEmpty ? nil : $0 },
+                            envelope: env["PISMO_SCHEMA"].flatMap { $0.isEmpty ? nil : $0 })
         string("PISMO_LOG_LEVEL", &s.logLevel)
         if let v = env["PISMO_METRICS_ADDR"], !v.isEmpty { s.metricsAddress = v }
         try bool("PISMO_STRICT_EVENT_TYPES", &s.strictEventTypes)
@@ -68,6 +74,22 @@ public struct PismoSettings: Sendable, Equatable {
         }
         return s
     }
+
+    /// Sets where schemas come from; nil keeps the default derivation (see `schemaDirectory`).
+    /// A flag such as `--schema-dir` calls this with the environment's envelope still in force.
+    public mutating func setSchemaLocation(directory: String?, envelope: String?) {
+        if let directory {
+            schemaDirectory = directory
+        } else if let envelope {
+            let parent = envelope.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            schemaDirectory = envelope.hasPrefix("/") && parent.isEmpty ? "/" : (parent.isEmpty ? "." : parent)
+        }
+        schemaPath = envelope ?? (schemaDirectory.hasSuffix("/") ? schemaDirectory : schemaDirectory + "/") + "event_schema.json"
+        schemaEnvelopeOverride = envelope
+    }
+
+    /// The envelope named by `PISMO_SCHEMA`, if any (kept so a later `--schema-dir` does not replace it).
+    public private(set) var schemaEnvelopeOverride: String?
 
     public var deliveryPolicy: DeliveryPolicy {
         DeliveryPolicy(maxAttempts: maxAttempts, baseDelay: .milliseconds(retryBaseMilliseconds),

@@ -23,10 +23,9 @@ public struct Provisioning: Sendable {
         let redrive = #"{"deadLetterTargetArn":"\#(dlqARN)","maxReceiveCount":"\#(Self.maxReceiveCount)"}"#
         _ = try await ensureQueue(settings.eventsQueue, attributes: ["RedrivePolicy": redrive])
 
-        try await ensureTable(settings.eventsTable, key: [.init("client_id", .hash, .s), .init("event_key", .range, .s)],
-                              stream: .newImage)
-        try await ensureTable(settings.routesTable, key: [.init("client_id", .hash, .s)], stream: nil)
-        try await ensureTable(settings.leasesTable, key: [.init("shard_id", .hash, .s)], stream: nil)
+        try await ensureTable(settings.eventsTable, key: EventsTable.keySchema, stream: .newImage)
+        try await ensureTable(settings.routesTable, key: RoutesTable.keySchema, stream: nil)
+        try await ensureTable(settings.leasesTable, key: LeasesTable.keySchema, stream: nil)
     }
 
     /// Creates the queue, or brings an existing one's attributes in line.

@@ -23,21 +23,21 @@ public struct RouteAdmin: Sendable {
 
     public func set(client: String, url: String, secret: String?) async throws {
         try Self.validate(url: url, secret: secret)
-        var item: DynamoDBItem = ["client_id": .s(client), "url": .s(url)]
-        if let secret { item["secret"] = .s(secret) }
+        var item: DynamoDBItem = [RoutesTable.clientID: .s(client), RoutesTable.url: .s(url)]
+        if let secret { item[RoutesTable.secret] = .s(secret) }
         _ = try await aws.dynamo.putItem(table: table, item: item)
     }
 
     public func list() async throws -> [(client: String, route: Route)] {
         try await aws.dynamo.scanAll(DynamoDBQuery(table: table)).compactMap { item in
-            guard let client = item["client_id"]?.string, let url = item["url"]?.string else { return nil }
-            return (client, Route(url: url, secret: item["secret"]?.string))
+            guard let client = item[RoutesTable.clientID]?.string, let url = item[RoutesTable.url]?.string else { return nil }
+            return (client, Route(url: url, secret: item[RoutesTable.secret]?.string))
         }.sorted { $0.client < $1.client }
     }
 
     /// Returns false when there was no such route.
     public func delete(client: String) async throws -> Bool {
-        let old = try await aws.dynamo.deleteItem(table: table, key: ["client_id": .s(client)], returnValues: .allOld)
+        let old = try await aws.dynamo.deleteItem(table: table, key: [RoutesTable.clientID: .s(client)], returnValues: .allOld)
         return old != nil
     }
 }

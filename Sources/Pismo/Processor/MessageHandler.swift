@@ -12,9 +12,6 @@ import Foundation
 /// The caller deletes the message (in batches) when `handle` returns; a thrown CancellationError means
 /// "unresolved" and the caller must release the message (visibility 0).
 public final class MessageHandler: Sendable {
-    /// DynamoDB's item size limit (400 KB, names and values counted).
-    public static let maxItemBytes = 400 * 1024
-
     public enum Disposition: Sendable, Equatable {
         case stored(EventItem)
         case duplicate
@@ -25,7 +22,7 @@ public final class MessageHandler: Sendable {
     private let store: any EventStore
     private let invalidEvents: any InvalidEventPublisher
     private let queue: any EventQueue
-    private let retry: DeliveryPolicy
+    private let retry: Backoff
     let visibilityTimeoutSeconds: Int
     /// How often visibility is extended while a message is unresolved (also read by the batch heartbeat).
     let heartbeat: Duration
@@ -34,7 +31,7 @@ public final class MessageHandler: Sendable {
     private let now: @Sendable () -> Date
 
     public init(validator: any EventValidating, store: any EventStore, invalidEvents: any InvalidEventPublisher,
-                queue: any EventQueue, retry: DeliveryPolicy = DeliveryPolicy(maxAttempts: .max, baseDelay: .milliseconds(100), maxDelay: .seconds(20)),
+                queue: any EventQueue, retry: Backoff = Backoff(base: .milliseconds(100), cap: .seconds(20)),
                 visibilityTimeoutSeconds: Int = 30, heartbeat: Duration? = nil, directDispatch: Bool = false,
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) },
                 now: @escaping @Sendable () -> Date = { Date() }) {
@@ -58,9 +55,9 @@ public final class MessageHandler: Sendable {
             return .invalid(reason: reason.description)
         case let .success(event):
             let item = makeItem(event, message)
-            let size = Self.itemSize(item)
-            if size > Self.maxItemBytes {
-                let reason = "item too large for DynamoDB: \(size) bytes (limit \(Self.maxItemBytes))"
+            let size = EventsTable.itemSize(item)
+            if size > EventsTable.maxItemBytes {
+                let reason = "item too large for DynamoDB: \(size) bytes (limit \(EventsTable.maxItemBytes))"
                 try await untilDone(message) { try await self.invalidEvents.publish(body: message.body, reason: reason) }
                 return .invalid(reason: reason)
             }
@@ -79,31 +76,14 @@ public final class MessageHandler: Sendable {
     /// Retries `operation` with backoff until it succeeds, extending the message's visibility every
     /// half timeout so SQS neither redelivers it nor counts it towards the redrive limit meanwhile.
     private func untilDone<T: Sendable>(_ message: QueueMessage, _ operation: @Sendable () async throws -> T) async throws -> T {
-        var attempt = 0
         var lastExtension = ContinuousClock.now
-        while true {
-            attempt += 1
-            do {
-                return try await operation()
-            } catch {
-                try Task.checkCancellation()
-                try await sleep(retry.backoff(attempt: min(attempt, 10), random: { Double.random(in: $0) }))
-                if ContinuousClock.now - lastExtension >= heartbeat {
-                    try? await queue.changeVisibility(message.receiptHandle, seconds: visibilityTimeoutSeconds)
-                    lastExtension = .now
-                }
+        let sleep = self.sleep
+        return try await retryUntilDone(backoff: retry, sleep: { try await sleep($0) }, onFailure: { _, _ in
+            // Extends before the wait that follows, so the message stays invisible through it.
+            if ContinuousClock.now - lastExtension >= heartbeat {
+                try? await queue.changeVisibility(message.receiptHandle, seconds: visibilityTimeoutSeconds)
+                lastExtension = .now
             }
-        }
-    }
-
-    /// DynamoDB's item size: the UTF-8 lengths of every attribute name and value.
-    static func itemSize(_ item: EventItem) -> Int {
-        let strings: [(String, Int)] = [
-            ("client_id", item.clientID.utf8.count), ("event_key", item.eventKey.utf8.count),
-            ("event_id", item.eventID.utf8.count), ("event_type", item.eventType.utf8.count),
-            ("event_time", item.eventTime.utf8.count), ("payload", item.payload.count),
-            ("received_at", item.receivedAt.utf8.count), ("dispatch", item.directDispatch ? 6 : 0),
-        ]
-        return strings.reduce(0) { $0 + $1.0.utf8.count + $1.1 }
+        }, operation)
     }
 }

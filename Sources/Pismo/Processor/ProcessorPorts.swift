@@ -38,32 +38,6 @@ public protocol InvalidEventPublisher: Sendable {
     func publish(body: [UInt8], reason: String) async throws
 }
 
-/// The Events table row built from a valid event.
-public struct EventItem: Sendable, Equatable {
-    public var clientID: String
-    public var eventKey: String      // "<event_time>#<event_id>"
-    public var eventID: String
-    public var eventType: String
-    public var eventTime: String
-    public var payload: [UInt8]      // the exact message body
-    public var receivedAt: String    // RFC 3339, UTC
-    /// Set when the processor will attempt direct dispatch, so the stream path knows to wait for
-    /// the outcome instead of delivering a second time.
-    public var directDispatch: Bool
-
-    public init(clientID: String, eventKey: String, eventID: String, eventType: String, eventTime: String,
-                payload: [UInt8], receivedAt: String, directDispatch: Bool = false) {
-        self.clientID = clientID
-        self.eventKey = eventKey
-        self.eventID = eventID
-        self.eventType = eventType
-        self.eventTime = eventTime
-        self.payload = payload
-        self.receivedAt = receivedAt
-        self.directDispatch = directDispatch
-    }
-}
-
 public enum StoreOutcome: Sendable, Equatable {
     case stored
     /// The conditional put found the item already there: a redelivered message, an idempotent success.
@@ -72,22 +46,6 @@ public enum StoreOutcome: Sendable, Equatable {
 
 public protocol EventStore: Sendable {
     func putIfAbsent(_ item: EventItem) async throws -> StoreOutcome
-}
-
-/// What validation extracts from a valid event (the envelope fields the table needs).
-public struct ValidEvent: Sendable, Equatable {
-    public var clientID: String
-    public var eventType: String
-    public var eventTime: String
-    /// nil when the producer sent none: the SQS MessageId is used instead.
-    public var eventID: String?
-
-    public init(clientID: String, eventType: String, eventTime: String, eventID: String?) {
-        self.clientID = clientID
-        self.eventType = eventType
-        self.eventTime = eventTime
-        self.eventID = eventID
-    }
 }
 
 public protocol EventValidating: Sendable {

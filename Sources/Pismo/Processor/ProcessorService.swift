@@ -24,6 +24,11 @@ public final class ProcessorService: Sendable {
     public static let maxMessagesPerReceive = 10
     /// SQS's maximum long poll: fewest empty receives.
     public static let defaultWaitTimeSeconds = 20
+    /// Pauses after failed receives: 200 ms after the first, doubling to 20 s, so consumption slows
+    /// down during an outage instead of spinning.
+    static let receiveBackoff = Backoff(base: .milliseconds(100), cap: .seconds(20), jittered: false)
+    /// Pauses between the five delete attempts (200 ms doubling).
+    static let deleteBackoff = Backoff(base: .milliseconds(100), cap: .seconds(5), jittered: false)
 
     private let queue: any EventQueue
     private let handler: MessageHandler
@@ -96,7 +101,7 @@ public final class ProcessorService: Sendable {
             return try await queue.receive(maxMessages: Self.maxMessagesPerReceive, waitSeconds: waitTimeSeconds)
         } catch {
             logger.warning("receive failed", metadata: ["poller": "\(index)", "error": "\(error)"])
-            try? await ServiceSleep.sleep(for: .milliseconds(min(20_000, 100 << min(failures + 1, 8))))
+            try? await ServiceSleep.sleep(for: Self.receiveBackoff.delay(attempt: failures + 2))
             return nil
         }
     }
@@ -196,7 +201,7 @@ public final class ProcessorService: Sendable {
                 pending = try await queue.delete(pending)
             } catch {
                 logger.warning("delete failed", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
-                try? await ServiceSleep.sleep(for: .milliseconds(100 << attempt))
+                try? await ServiceSleep.sleep(for: Self.deleteBackoff.delay(attempt: attempt + 1))
             }
         }
         // A message we failed to delete is redelivered later and then found already stored (or

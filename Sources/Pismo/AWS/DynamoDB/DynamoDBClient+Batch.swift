@@ -12,7 +12,7 @@ extension DynamoDBClient {
         while !pending.isEmpty, round < maxRounds {
             if round > 0 { try await transport.context.sleep(transport.context.retry.backoff(retry: round)) }
             let batch = pending
-            let r = try await call(Self.batchWriteItem) { w in
+            let r = try await transport.call(Self.batchWriteItem) { w in
                 w.key("RequestItems"); w.beginObject()
                 for (table, writes) in batch {
                     w.key(table); w.beginArray()
@@ -41,7 +41,7 @@ extension DynamoDBClient {
             }
             if round > 0 { try await transport.context.sleep(transport.context.retry.backoff(retry: round)) }
             let batch = pending
-            let r = try await call(Self.batchGetItem) { w in
+            let r = try await transport.call(Self.batchGetItem) { w in
                 w.key("RequestItems"); w.beginObject()
                 for (table, tableKeys) in batch {
                     w.key(table); w.beginObject()
@@ -70,7 +70,7 @@ extension DynamoDBClient {
     /// for 10 minutes. A failed condition throws `TransactionCanceledException` whose message lists
     /// the per-item reasons.
     public func transactWriteItems(_ items: [DynamoDBTransactItem], clientRequestToken: String? = nil) async throws {
-        _ = try await call(Self.transactWriteItems) { w in
+        _ = try await transport.call(Self.transactWriteItems) { w in
             w.key("TransactItems"); w.beginArray()
             for item in items { Self.writeTransactItem(item, into: &w) }
             w.endArray()

@@ -31,7 +31,7 @@ extension DynamoDBClient {
     }
 
     private func page(_ op: AWSOperation, _ q: DynamoDBQuery, isQuery: Bool) async throws -> DynamoDBPage {
-        let r = try await call(op) { w in
+        let r = try await transport.call(op) { w in
             w.key("TableName"); w.string(q.table)
             if let index = q.index { w.key("IndexName"); w.string(index) }
             q.expressions.write(into: &w)

@@ -25,19 +25,10 @@ public struct DynamoDBClient: Sendable {
     static let batchGetItem = AWSOperation("BatchGetItem", .idempotent)
     static let transactWriteItems = AWSOperation("TransactWriteItems", .conditional)  // ClientRequestToken dedups for 10 min
 
-    func call(_ op: AWSOperation, _ build: (inout JSONWriter) -> Void) async throws -> JSONNode {
-        var w = JSONWriter(capacity: 512)
-        w.beginObject()
-        build(&w)
-        w.endObject()
-        let response = try await transport.send(op, body: w.bytes)
-        return try response.document(service: "dynamodb", operation: op.name).root
-    }
-
     /// On-demand table (PAY_PER_REQUEST) with the given key, optionally with a stream.
     public func createTable(name: String, key: [DynamoDBKeyElement],
                             stream: DynamoDBStreamViewType? = nil) async throws -> DynamoDBTableDescription {
-        let r = try await call(Self.createTable) { w in
+        let r = try await transport.call(Self.createTable) { w in
             w.key("TableName"); w.string(name)
             w.key("KeySchema"); w.beginArray()
             for k in key {
@@ -57,13 +48,13 @@ public struct DynamoDBClient: Sendable {
     }
 
     public func describeTable(name: String) async throws -> DynamoDBTableDescription {
-        let r = try await call(Self.describeTable) { w in w.key("TableName"); w.string(name) }
+        let r = try await transport.call(Self.describeTable) { w in w.key("TableName"); w.string(name) }
         return DynamoDBTableDescription(json: r["Table"] ?? r)
     }
 
     /// Enables (view type) or disables (nil) the stream.
     public func updateTable(name: String, stream: DynamoDBStreamViewType?) async throws -> DynamoDBTableDescription {
-        let r = try await call(Self.updateTable) { w in
+        let r = try await transport.call(Self.updateTable) { w in
             w.key("TableName"); w.string(name)
             if let stream {
                 Self.writeStreamSpecification(stream, into: &w)
@@ -75,7 +66,7 @@ public struct DynamoDBClient: Sendable {
     }
 
     public func deleteTable(name: String) async throws {
-        _ = try await call(Self.deleteTable) { w in w.key("TableName"); w.string(name) }
+        _ = try await transport.call(Self.deleteTable) { w in w.key("TableName"); w.string(name) }
     }
 
     static func writeStreamSpecification(_ view: DynamoDBStreamViewType, into w: inout JSONWriter) {
@@ -110,7 +101,7 @@ public struct DynamoDBClient: Sendable {
 
     public func getItem(table: String, key: DynamoDBItem, consistentRead: Bool = false,
                         expressions: DynamoDBExpressions = DynamoDBExpressions()) async throws -> DynamoDBItem? {
-        let r = try await call(Self.getItem) { w in
+        let r = try await transport.call(Self.getItem) { w in
             w.key("TableName"); w.string(table)
             w.key("Key"); DynamoDBValue.writeItem(key, into: &w)
             if consistentRead { w.key("ConsistentRead"); w.bool(true) }
@@ -122,7 +113,7 @@ public struct DynamoDBClient: Sendable {
     @discardableResult
     public func updateItem(table: String, key: DynamoDBItem, expressions: DynamoDBExpressions,
                            returnValues: DynamoDBReturnValues = .none) async throws -> DynamoDBItem? {
-        let r = try await call(Self.updateItem) { w in
+        let r = try await transport.call(Self.updateItem) { w in
             w.key("TableName"); w.string(table)
             w.key("Key"); DynamoDBValue.writeItem(key, into: &w)
             expressions.write(into: &w)
@@ -134,7 +125,7 @@ public struct DynamoDBClient: Sendable {
     @discardableResult
     public func deleteItem(table: String, key: DynamoDBItem, expressions: DynamoDBExpressions = DynamoDBExpressions(),
                            returnValues: DynamoDBReturnValues = .none) async throws -> DynamoDBItem? {
-        let r = try await call(Self.deleteItem) { w in
+        let r = try await transport.call(Self.deleteItem) { w in
             w.key("TableName"); w.string(table)
             w.key("Key"); DynamoDBValue.writeItem(key, into: &w)
             expressions.write(into: &w)

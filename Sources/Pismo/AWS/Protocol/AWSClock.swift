@@ -48,7 +48,7 @@ public final class AWSClock: Sendable {
               let year = Int(parts[3]) else { return nil }
         let hms = parts[4].split(separator: ":").compactMap { Int($0) }
         guard hms.count == 3 else { return nil }
-        let days = AWSTimestamp.daysFromCivil(year, monthIndex + 1, day)
+        let days = CivilTime.daysFromCivil(year, monthIndex + 1, day)
         return Int64(days) * 86_400 + Int64(hms[0] * 3600 + hms[1] * 60 + hms[2])
     }
 }

@@ -106,6 +106,18 @@ public struct AWSJSONClient: Sendable {
         }
     }
 
+    /// One operation as the service clients spell it: `build` writes the request object's members,
+    /// the response comes back parsed (an empty body counts as `{}`).
+    public func call(_ operation: AWSOperation, capacity: Int = 512, timeout: Duration? = nil,
+                     _ build: (inout JSONWriter) -> Void) async throws -> JSONNode {
+        var writer = JSONWriter(capacity: capacity)
+        writer.beginObject()
+        build(&writer)
+        writer.endObject()
+        let response = try await send(operation, body: writer.bytes, timeout: timeout)
+        return try response.document(service: service.id, operation: operation.name).root
+    }
+
     private func attempt(_ operation: AWSOperation, body: [UInt8], timeout: Duration) async throws -> AWSJSONResponse {
         let credentials: AWSCredentials
         do {
@@ -159,11 +171,15 @@ public struct AWSJSONClient: Sendable {
         }
     }
 
-    private func transportError(_ error: Error, operation: AWSOperation) -> AWSError {
+    /// Classified by the error's type, never by its text: a timeout costs more retry quota than a
+    /// refused or reset connection (the SDKs' standard mode).
+    private func transportError(_ error: any Error, operation: AWSOperation) -> AWSError {
         if let aws = error as? AWSError { return aws }
-        let text = String(describing: error)
-        let isTimeout = text.lowercased().contains("timeout") || text.lowercased().contains("timedout")
+        let isTimeout: Bool = switch error as? HTTPClientError {
+        case .connectTimeout?, .requestTimeout?: true
+        default: false
+        }
         return AWSError(service: service.id, operation: operation.name, status: nil,
-                        code: isTimeout ? AWSError.timeout : AWSError.connectionError, message: text)
+                        code: isTimeout ? AWSError.timeout : AWSError.connectionError, message: String(describing: error))
     }
 }

@@ -25,9 +25,7 @@ public struct RetryPolicy: Sendable {
 
     /// Delay before retry number `retry` (1 = the first retry).
     public func backoff(retry: Int) -> Duration {
-        let exponent = min(max(retry - 1, 0), 30)
-        let ceiling = min(baseDelay * (1 << exponent), maxBackoff)
-        return ceiling * random()
+        Backoff(base: baseDelay, cap: maxBackoff).delay(attempt: retry, random: random)
     }
 }
 

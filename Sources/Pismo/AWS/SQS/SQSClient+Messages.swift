@@ -4,7 +4,7 @@ import PismoJSON
 extension SQSClient {
     public func sendMessage(queueURL: String, body: String, attributes: [String: SQSMessageAttribute] = [:],
                             delaySeconds: Int? = nil) async throws -> SQSSendResult {
-        let r = try await call(Self.sendMessage) { w in
+        let r = try await transport.call(Self.sendMessage) { w in
             w.key("QueueUrl"); w.string(queueURL)
             w.key("MessageBody"); w.string(body)
             if let delaySeconds { w.key("DelaySeconds"); w.int(delaySeconds) }
@@ -19,7 +19,7 @@ extension SQSClient {
     /// Up to 10 entries. Failed entries (HTTP 200 notwithstanding) are in `failed`; a successful entry
     /// whose MD5s do not match the content we sent is moved to `failed` with code `Pismo.MD5Mismatch`.
     public func sendMessageBatch(queueURL: String, entries: [SQSSendEntry]) async throws -> SQSBatchResult<SQSSendResult> {
-        let r = try await call(Self.sendMessageBatch) { w in
+        let r = try await transport.call(Self.sendMessageBatch) { w in
             w.key("QueueUrl"); w.string(queueURL)
             w.key("Entries"); w.beginArray()
             for e in entries {
@@ -58,7 +58,7 @@ extension SQSClient {
                                systemAttributes: [String] = ["ApproximateReceiveCount", "SentTimestamp"],
                                messageAttributeNames: [String] = ["All"]) async throws -> [SQSMessage] {
         let timeout = Duration.seconds(waitSeconds) + max(transport.context.timeout, .seconds(5))
-        let r = try await call(Self.receiveMessage, timeout: timeout) { w in
+        let r = try await transport.call(Self.receiveMessage, timeout: timeout) { w in
             w.key("QueueUrl"); w.string(queueURL)
             w.key("MaxNumberOfMessages"); w.int(maxMessages)
             w.key("WaitTimeSeconds"); w.int(waitSeconds)
@@ -102,7 +102,7 @@ extension SQSClient {
     private func receiptBatch(_ operation: AWSOperation, queueURL: String,
                               entries: [(id: String, receiptHandle: String, visibilityTimeout: Int?)]) async throws
         -> SQSBatchResult<String> {
-        let r = try await call(operation) { w in
+        let r = try await transport.call(operation) { w in
             w.key("QueueUrl"); w.string(queueURL)
             w.key("Entries"); w.beginArray()
             for e in entries {

@@ -25,18 +25,9 @@ public struct SQSClient: Sendable {
     static let changeMessageVisibility = AWSOperation("ChangeMessageVisibility", .idempotent)
     static let changeMessageVisibilityBatch = AWSOperation("ChangeMessageVisibilityBatch", .idempotent)
 
-    func call(_ op: AWSOperation, timeout: Duration? = nil, _ build: (inout JSONWriter) -> Void) async throws -> JSONNode {
-        var w = JSONWriter()
-        w.beginObject()
-        build(&w)
-        w.endObject()
-        let response = try await transport.send(op, body: w.bytes, timeout: timeout)
-        return try response.document(service: "sqs", operation: op.name).root
-    }
-
     /// Returns the queue URL (existing queue with identical attributes is fine).
     public func createQueue(name: String, attributes: [String: String] = [:]) async throws -> String {
-        let r = try await call(Self.createQueue) { w in
+        let r = try await transport.call(Self.createQueue) { w in
             w.key("QueueName"); w.string(name)
             if !attributes.isEmpty { Self.writeStringMap("Attributes", attributes, &w) }
         }
@@ -44,12 +35,12 @@ public struct SQSClient: Sendable {
     }
 
     public func getQueueUrl(name: String) async throws -> String {
-        let r = try await call(Self.getQueueUrl) { w in w.key("QueueName"); w.string(name) }
+        let r = try await transport.call(Self.getQueueUrl) { w in w.key("QueueName"); w.string(name) }
         return try require(r["QueueUrl"]?.string, "QueueUrl", Self.getQueueUrl)
     }
 
     public func getQueueAttributes(queueURL: String, names: [String] = ["All"]) async throws -> [String: String] {
-        let r = try await call(Self.getQueueAttributes) { w in
+        let r = try await transport.call(Self.getQueueAttributes) { w in
             w.key("QueueUrl"); w.string(queueURL)
             w.key("AttributeNames"); Self.writeStrings(names, &w)
         }
@@ -57,7 +48,7 @@ public struct SQSClient: Sendable {
     }
 
     public func setQueueAttributes(queueURL: String, attributes: [String: String]) async throws {
-        _ = try await call(Self.setQueueAttributes) { w in
+        _ = try await transport.call(Self.setQueueAttributes) { w in
             w.key("QueueUrl"); w.string(queueURL)
             Self.writeStringMap("Attributes", attributes, &w)
         }
@@ -66,7 +57,7 @@ public struct SQSClient: Sendable {
     /// One page of queue URLs; pass the returned token back for the next page.
     public func listQueues(prefix: String? = nil, maxResults: Int? = nil, nextToken: String? = nil) async throws
         -> (queueURLs: [String], nextToken: String?) {
-        let r = try await call(Self.listQueues) { w in
+        let r = try await transport.call(Self.listQueues) { w in
             if let prefix { w.key("QueueNamePrefix"); w.string(prefix) }
             if let maxResults { w.key("MaxResults"); w.int(maxResults) }
             if let nextToken { w.key("NextToken"); w.string(nextToken) }
@@ -75,11 +66,11 @@ public struct SQSClient: Sendable {
     }
 
     public func purgeQueue(queueURL: String) async throws {
-        _ = try await call(Self.purgeQueue) { w in w.key("QueueUrl"); w.string(queueURL) }
+        _ = try await transport.call(Self.purgeQueue) { w in w.key("QueueUrl"); w.string(queueURL) }
     }
 
     public func deleteMessage(queueURL: String, receiptHandle: String) async throws {
-        _ = try await call(Self.deleteMessage) { w in
+        _ = try await transport.call(Self.deleteMessage) { w in
             w.key("QueueUrl"); w.string(queueURL)
             w.key("ReceiptHandle"); w.string(receiptHandle)
         }
@@ -87,7 +78,7 @@ public struct SQSClient: Sendable {
 
     /// Visibility timeout in seconds, 0 (visible now) to 43,200 (12 h).
     public func changeMessageVisibility(queueURL: String, receiptHandle: String, visibilityTimeout: Int) async throws {
-        _ = try await call(Self.changeMessageVisibility) { w in
+        _ = try await transport.call(Self.changeMessageVisibility) { w in
             w.key("QueueUrl"); w.string(queueURL)
             w.key("ReceiptHandle"); w.string(receiptHandle)
             w.key("VisibilityTimeout"); w.int(visibilityTimeout)

@@ -16,18 +16,9 @@ public struct DynamoDBStreamsClient: Sendable {
     static let getShardIterator = AWSOperation("GetShardIterator", .idempotent)
     static let getRecords = AWSOperation("GetRecords", .idempotent)
 
-    func call(_ op: AWSOperation, _ build: (inout JSONWriter) -> Void) async throws -> JSONNode {
-        var w = JSONWriter()
-        w.beginObject()
-        build(&w)
-        w.endObject()
-        let response = try await transport.send(op, body: w.bytes)
-        return try response.document(service: "dynamodbstreams", operation: op.name).root
-    }
-
     public func listStreams(tableName: String? = nil, limit: Int? = nil, exclusiveStartStreamARN: String? = nil) async throws
         -> (streams: [StreamSummary], lastEvaluatedStreamARN: String?) {
-        let r = try await call(Self.listStreams) { w in
+        let r = try await transport.call(Self.listStreams) { w in
             if let tableName { w.key("TableName"); w.string(tableName) }
             if let limit { w.key("Limit"); w.int(limit) }
             if let exclusiveStartStreamARN { w.key("ExclusiveStartStreamArn"); w.string(exclusiveStartStreamARN) }
@@ -43,7 +34,7 @@ public struct DynamoDBStreamsClient: Sendable {
     /// (`ShardFilter {Type: CHILD_SHARDS}`), the cheap way to follow lineage after a shard ends.
     public func describeStream(streamARN: String, limit: Int? = nil, exclusiveStartShardID: String? = nil,
                                childrenOf parentShardID: String? = nil) async throws -> StreamDescription {
-        let r = try await call(Self.describeStream) { w in
+        let r = try await transport.call(Self.describeStream) { w in
             w.key("StreamArn"); w.string(streamARN)
             if let limit { w.key("Limit"); w.int(limit) }
             if let exclusiveStartShardID { w.key("ExclusiveStartShardId"); w.string(exclusiveStartShardID) }
@@ -80,7 +71,7 @@ public struct DynamoDBStreamsClient: Sendable {
 
     public func getShardIterator(streamARN: String, shardID: String, type: ShardIteratorType) async throws -> String {
         do {
-            let r = try await call(Self.getShardIterator) { w in
+            let r = try await transport.call(Self.getShardIterator) { w in
                 w.key("StreamArn"); w.string(streamARN)
                 w.key("ShardId"); w.string(shardID)
                 w.key("ShardIteratorType"); w.string(type.wireName)
@@ -101,7 +92,7 @@ public struct DynamoDBStreamsClient: Sendable {
     public func getRecords(iterator: String, limit: Int? = nil) async throws -> (records: [StreamRecord], next: String?) {
         let r: JSONNode
         do {
-            r = try await call(Self.getRecords) { w in
+            r = try await transport.call(Self.getRecords) { w in
                 w.key("ShardIterator"); w.string(iterator)
                 if let limit { w.key("Limit"); w.int(limit) }
             }

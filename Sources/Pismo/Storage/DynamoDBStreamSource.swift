@@ -35,18 +35,17 @@ public final class DynamoDBStreamSource: StreamShardSource {
 
     static func change(_ record: StreamRecord) -> ChangeRecord {
         let image = record.newImage ?? [:]
-        let client = image[EventAttribute.clientID]?.string ?? record.keys[EventAttribute.clientID]?.string ?? ""
-        let key = client + "|" + (image[EventAttribute.eventKey]?.string ?? record.keys[EventAttribute.eventKey]?.string ?? "")
-        let dispatch = image[EventAttribute.dispatch]?.string
+        let (client, key) = EventsTable.identity(image: image, keys: record.keys)
+        let dispatch = image[EventsTable.dispatch]?.string.flatMap(EventsTable.Dispatch.init(rawValue:))
         switch record.eventName {
         case "INSERT":
-            guard let payload = image[EventAttribute.payload]?.string else { break }
-            let job = DeliveryJob(clientID: client, eventID: image[EventAttribute.eventID]?.string ?? "",
-                                  eventType: image[EventAttribute.eventType]?.string ?? "", payload: Array(payload.utf8))
-            return ChangeRecord(sequenceNumber: record.sequenceNumber, eventKey: key, kind: .inserted(job, direct: dispatch == "direct"))
-        case "MODIFY" where dispatch == "delivered" || dispatch == "stream":
+            guard let payload = image[EventsTable.payload]?.string else { break }
+            let job = DeliveryJob(clientID: client, eventID: image[EventsTable.eventID]?.string ?? "",
+                                  eventType: image[EventsTable.eventType]?.string ?? "", payload: Array(payload.utf8))
+            return ChangeRecord(sequenceNumber: record.sequenceNumber, eventKey: key, kind: .inserted(job, direct: dispatch == .direct))
+        case "MODIFY" where dispatch == .delivered || dispatch == .stream:
             return ChangeRecord(sequenceNumber: record.sequenceNumber, eventKey: key,
-                                kind: .directOutcome(eventKey: key, delivered: dispatch == "delivered"))
+                                kind: .directOutcome(eventKey: key, delivered: dispatch == .delivered))
         default:
             break
         }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Decides, for one webhook attempt's outcome, whether to retry and after how long.
 ///
-/// The contract (issue 5): 2xx delivered; 408, 429 (honouring Retry-After), 5xx, timeouts and
+/// The contract: 2xx delivered; 408, 429 (honouring Retry-After), 5xx, timeouts and
 /// connection errors retried with exponential backoff and full jitter; other 4xx (and 3xx: we never
 /// follow redirects) fail after that one attempt. `maxAttempts` counts every attempt, the first included.
 public struct DeliveryPolicy: Sendable {
@@ -47,11 +47,11 @@ public struct DeliveryPolicy: Sendable {
         return .retry(after: max(floor, backoff(attempt: attempt, random: random)))
     }
 
-    /// Full jitter: uniform in [0, min(max, base * 2^(attempt-1))].
+    /// The schedule between attempts: full jitter below min(max, base · 2^(attempt−1)).
+    public var backoff: Backoff { Backoff(base: baseDelay, cap: maxDelay) }
+
     public func backoff(attempt: Int, random: (ClosedRange<Double>) -> Double) -> Duration {
-        let exponent = Double(min(attempt - 1, 30))
-        let cap = min(maxDelay.seconds, baseDelay.seconds * pow(2, exponent))
-        return .milliseconds(Int64(random(0...1) * cap * 1000))
+        backoff.delay(attempt: attempt, random: { random(0...1) })
     }
 
     /// Retry-After is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
@@ -67,9 +67,3 @@ public struct DeliveryPolicy: Sendable {
     }
 }
 
-extension Duration {
-    var seconds: Double {
-        let (s, atto) = components
-        return Double(s) + Double(atto) / 1e18
-    }
-}

@@ -15,6 +15,7 @@ public final class DispatchOutcomeWriter: Sendable {
         var writing = false
     }
 
+    private static let retryPause = Backoff(base: .milliseconds(200), cap: .milliseconds(200), jittered: false)
     private let store: DynamoDBEventStore
     private let linger: Duration
     private let state = Locked(State())
@@ -49,8 +50,8 @@ public final class DispatchOutcomeWriter: Sendable {
     /// One retry; if the write still fails, the stream path delivers after its grace period (a
     /// delivered event may then arrive twice): at least once, never lost.
     private func write(_ batch: [(item: EventItem, delivered: Bool)]) async {
-        for attempt in 0..<2 {
-            if attempt > 0 { try? await ServiceSleep.sleep(for: .milliseconds(200)) }
+        for attempt in 1...2 {
+            if attempt > 1 { try? await ServiceSleep.sleep(for: Self.retryPause.delay(attempt: 1)) }
             if (try? await store.markDispatch(batch)) == 0 { return }
         }
     }

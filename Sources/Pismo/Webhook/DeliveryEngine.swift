@@ -84,22 +84,16 @@ public final class DeliveryEngine: Sendable {
         case deadLetter(DeadLetter)
     }
 
+    /// A routes-table outage is retried (never dead-letters); a missing route or a bad secret is final.
     private func resolveRoute(_ job: DeliveryJob) async throws -> RouteResolution {
-        var failures = 0
-        while true {
-            do {
-                guard let route = try await routes.route(for: job.clientID) else {
-                    return .deadLetter(letter(job, "no route for client \(job.clientID)", attempts: 0, status: nil))
-                }
-                do {
-                    return .route(route, try route.secret.map { try WebhookSigner(secret: $0) })
-                } catch {
-                    return .deadLetter(letter(job, "invalid route secret: \(error)", attempts: 0, status: nil))
-                }
-            } catch {
-                failures += 1
-                try await sleep(policy.backoff(attempt: min(failures, 8), random: { Double.random(in: $0) }))
-            }
+        let route = try await retryUntilDone(backoff: policy.backoff, sleep: sleep) { try await routes.route(for: job.clientID) }
+        guard let route else {
+            return .deadLetter(letter(job, "no route for client \(job.clientID)", attempts: 0, status: nil))
+        }
+        do {
+            return .route(route, try route.secret.map { try WebhookSigner(secret: $0) })
+        } catch {
+            return .deadLetter(letter(job, "invalid route secret: \(error)", attempts: 0, status: nil))
         }
     }
 
@@ -130,17 +124,10 @@ public final class DeliveryEngine: Sendable {
     }
 
     private func publishDurably(_ payload: [UInt8], _ letter: DeadLetter) async throws {
-        var failures = 0
-        while true {
-            do {
-                try await deadLetters.publish(payload: payload, letter: letter)
-                metrics?.deadLettered.increment()
-                return
-            } catch {
-                failures += 1
-                try await sleep(policy.backoff(attempt: min(failures, 8), random: { Double.random(in: $0) }))
-            }
+        try await retryUntilDone(backoff: policy.backoff, sleep: sleep) {
+            try await deadLetters.publish(payload: payload, letter: letter)
         }
+        metrics?.deadLettered.increment()
     }
 
     private func letter(_ job: DeliveryJob, _ reason: String, attempts: Int, status: Int?) -> DeadLetter {

@@ -11,9 +11,9 @@ public struct DynamoDBLeaseStore: LeaseStore {
 
     public func leases() async throws -> [ShardLease] {
         try await dynamo.scanAll(DynamoDBQuery(table: table, consistentRead: true)).compactMap { item in
-            guard let shard = item["shard_id"]?.string else { return nil }
-            return ShardLease(shardID: shard, owner: item["owner"]?.string,
-                              expiresAtMillis: item["lease_expires"]?.int64 ?? 0, checkpoint: item["checkpoint"]?.string)
+            guard let shard = item[LeasesTable.shardID]?.string else { return nil }
+            return ShardLease(shardID: shard, owner: item[LeasesTable.owner]?.string,
+                              expiresAtMillis: item[LeasesTable.leaseExpires]?.int64 ?? 0, checkpoint: item[LeasesTable.checkpoint]?.string)
         }
     }
 
@@ -50,9 +50,9 @@ public struct DynamoDBLeaseStore: LeaseStore {
     /// false when the condition failed: someone else holds (or took) the lease.
     private func conditional(_ shardID: String, _ expressions: DynamoDBExpressions) async throws -> Bool {
         do {
-            _ = try await dynamo.updateItem(table: table, key: ["shard_id": .s(shardID)], expressions: expressions)
+            _ = try await dynamo.updateItem(table: table, key: [LeasesTable.shardID: .s(shardID)], expressions: expressions)
             return true
-        } catch let error as AWSError where error.code == "ConditionalCheckFailedException" {
+        } catch let error as AWSError where error.isConditionalCheckFailed {
             return false
         }
     }

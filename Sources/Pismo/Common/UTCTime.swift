@@ -1,7 +1,7 @@
 import Foundation
 
 /// ISO 8601 UTC with milliseconds (`2026-11-27T02:38:49.123Z`), the spelling of `received_at`,
-/// log lines and the sink's receipt times. Arithmetic, like `AWSTimestamp`: Foundation's
+/// log lines and the sink's receipt times. Arithmetic (`CivilTime`): Foundation's
 /// `ISO8601FormatStyle` goes through a calendar on every call, and the processor stamps every event.
 public enum UTCTime {
     public static func iso8601(_ date: Date) -> String {
@@ -13,15 +13,15 @@ public enum UTCTime {
         let millis = Int(ms - seconds * 1000)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secs = Int(seconds - days * 86_400)
-        let (y, m, d) = AWSTimestamp.civilFromDays(Int(days))
-        return AWSTimestamp.spell(24) { out, i in
-            AWSTimestamp.digits(y, 4, &out, &i); dash(&out, &i, "-")
-            AWSTimestamp.digits(m, 2, &out, &i); dash(&out, &i, "-")
-            AWSTimestamp.digits(d, 2, &out, &i); dash(&out, &i, "T")
-            AWSTimestamp.digits(secs / 3600, 2, &out, &i); dash(&out, &i, ":")
-            AWSTimestamp.digits(secs / 60 % 60, 2, &out, &i); dash(&out, &i, ":")
-            AWSTimestamp.digits(secs % 60, 2, &out, &i); dash(&out, &i, ".")
-            AWSTimestamp.digits(millis, 3, &out, &i); dash(&out, &i, "Z")
+        let (y, m, d) = CivilTime.civilFromDays(Int(days))
+        return CivilTime.spell(24) { out, i in
+            CivilTime.digits(y, 4, &out, &i); dash(&out, &i, "-")
+            CivilTime.digits(m, 2, &out, &i); dash(&out, &i, "-")
+            CivilTime.digits(d, 2, &out, &i); dash(&out, &i, "T")
+            CivilTime.digits(secs / 3600, 2, &out, &i); dash(&out, &i, ":")
+            CivilTime.digits(secs / 60 % 60, 2, &out, &i); dash(&out, &i, ":")
+            CivilTime.digits(secs % 60, 2, &out, &i); dash(&out, &i, ".")
+            CivilTime.digits(millis, 3, &out, &i); dash(&out, &i, "Z")
         }
     }
 

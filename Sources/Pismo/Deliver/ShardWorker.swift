@@ -57,10 +57,18 @@ public actor ShardWorker {
     private var lastRenew = ContinuousClock.now
     private var leaseLost = false
     private var deliveriesInFlight = 0
+    private let sleep: @Sendable (Duration) async throws -> Void
+    private let now: @Sendable () -> Date
+    /// Pauses after failed reads: 100 ms after the first, doubling to 10 s.
+    static let readBackoff = Backoff(base: .milliseconds(50), cap: .seconds(10), jittered: false)
 
     public init(shardID: String, owner: String, checkpoint: String?, source: any StreamShardSource,
                 engine: DeliveryEngine, leases: any LeaseStore, options: Options = Options(),
-                logger: Logger = Logger(label: "pismo.deliver.shard")) {
+                logger: Logger = Logger(label: "pismo.deliver.shard"),
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) },
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.sleep = sleep
+        self.now = now
         self.shardID = shardID
         self.owner = owner
         self.source = source
@@ -100,7 +108,7 @@ public actor ShardWorker {
             await housekeeping(&group)
             if leaseLost { return .leaseLost }
             if tracker.outstanding >= options.maxOutstanding {
-                try? await ServiceSleep.sleep(for: .milliseconds(10))
+                try? await sleep(.milliseconds(10))
                 continue
             }
             do {
@@ -111,7 +119,7 @@ public actor ShardWorker {
                 guard let next = batch.next else { return await finishShard(&group) }
                 iterator = next
                 pause = nextPause(after: batch.records.count, previous: pause)
-                if pause > .zero { try? await ServiceSleep.sleep(for: pause) }
+                if pause > .zero { try? await sleep(pause) }
             } catch StreamReadError.expiredIterator {
                 iterator = nil
             } catch StreamReadError.trimmedData {
@@ -122,7 +130,7 @@ public actor ShardWorker {
             } catch {
                 failures += 1
                 logger.warning("GetRecords failed", metadata: ["shard": "\(shardID)", "error": "\(error)"])
-                try? await ServiceSleep.sleep(for: .milliseconds(min(10_000, 50 << min(failures, 8))))
+                try? await sleep(Self.readBackoff.delay(attempt: failures + 1))
             }
         }
         return .stopped
@@ -180,7 +188,7 @@ public actor ShardWorker {
         if now - lastPersist >= options.checkpointInterval { await persistCheckpoint(force: false) }
         if now - lastRenew >= options.leaseDuration / 3 {
             lastRenew = now
-            let expires = Int64(Date().timeIntervalSince1970 * 1000) + Int64(options.leaseDuration.components.seconds * 1000)
+            let expires = Int64(self.now().timeIntervalSince1970 * 1000) + Int64(options.leaseDuration.components.seconds * 1000)
             if (try? await leases.renew(shardID: shardID, owner: owner, expiresAtMillis: expires)) == false { leaseLost = true }
         }
     }
@@ -203,7 +211,7 @@ public actor ShardWorker {
     private func finishShard(_ group: inout DiscardingTaskGroup) async -> Exit {
         while tracker.outstanding > 0, !leaseLost {
             await housekeeping(&group)
-            try? await ServiceSleep.sleep(for: .milliseconds(20))
+            try? await sleep(.milliseconds(20))
         }
         return .shardEnd
     }
@@ -211,7 +219,7 @@ public actor ShardWorker {
     private func drain(_ group: inout DiscardingTaskGroup) async {
         let deadline = ContinuousClock.now.advanced(by: options.drainTimeout)
         while deliveriesInFlight > 0, ContinuousClock.now < deadline {
-            try? await ServiceSleep.sleep(for: .milliseconds(10))
+            try? await sleep(.milliseconds(10))
         }
         group.cancelAll()
     }

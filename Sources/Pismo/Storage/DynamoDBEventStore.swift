@@ -1,0 +1,40 @@
+/// The Events table on DynamoDB: conditional puts, and direct-dispatch outcomes. Row layout: `EventsTable`.
+public struct DynamoDBEventStore: EventStore {
+    let dynamo: DynamoDBClient
+    let table: String
+
+    public init(dynamo: DynamoDBClient, table: String) {
+        self.dynamo = dynamo
+        self.table = table
+    }
+
+    /// Conditional on absence, so a redelivered message is an idempotent success — retrying this
+    /// PutItem is safe for the same reason.
+    public func putIfAbsent(_ item: EventItem) async throws -> StoreOutcome {
+        do {
+            _ = try await dynamo.putItem(table: table, item: EventsTable.initialRow(item),
+                                         expressions: DynamoDBExpressions(condition: "attribute_not_exists(\(EventsTable.clientID))"))
+            return .stored
+        } catch let error as AWSError where error.isConditionalCheckFailed {
+            return .alreadyStored
+        }
+    }
+
+    /// Records direct attempts' outcomes ("delivered", or "stream": left to the stream path); the
+    /// MODIFY records this produces tell the stream path. One BatchWriteItem per 25 items instead of
+    /// an UpdateItem each: the item is immutable apart from `dispatch` and we hold all of it, so
+    /// rewriting it whole is the same change — and moto charges per request, not per item.
+    /// Returns how many outcomes could not be written (the stream path delivers those after its grace).
+    @discardableResult
+    public func markDispatch(_ outcomes: [(item: EventItem, delivered: Bool)]) async throws -> Int {
+        var unwritten = 0
+        var start = 0
+        while start < outcomes.count {
+            let chunk = outcomes[start..<min(start + 25, outcomes.count)]
+            let puts = chunk.map { DynamoDBWriteRequest.put(EventsTable.row($0.item, dispatch: $0.delivered ? .delivered : .stream)) }
+            unwritten += try await dynamo.batchWriteItem([table: puts]).values.map(\.count).reduce(0, +)
+            start += 25
+        }
+        return unwritten
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Pismo
+
+struct PeekCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "peek",
+        abstract: "Show what is in a queue (without consuming it) or in the Events table.",
+        discussion: "WHAT is events, events-dlq, deliver-dlq or table (also accepts any queue name or URL)."
+    )
+
+    @OptionGroup var settingsOptions: SettingsOptions
+    @Argument(help: "events | events-dlq | deliver-dlq | table | <queue name or URL>") var what: String
+    @Option(help: "At most this many messages or items.") var limit: Int = 20
+
+    func run() async throws {
+        let settings = try settingsOptions.resolve()
+        let (_, aws) = Runtime.start(settings)
+        if what == "table" { return try await showTable(aws, settings) }
+        let queue: String = switch what {
+        case "events": settings.eventsQueue
+        case "events-dlq": settings.eventsDLQ
+        case "deliver-dlq": settings.deliverDLQ
+        default: what
+        }
+        let (count, messages) = try await QueueTools(aws: aws).peek(queueURL: try await aws.queueURL(queue), limit: limit)
+        print("\(queue): about \(count) message\(count == 1 ? "" : "s")")
+        if messages.isEmpty && count > 0 {
+            print("  (not received: this queue has a redrive policy, and every receive counts towards it)")
+        }
+        for message in messages {
+            let attributes = message.messageAttributes.sorted { $0.key < $1.key }
+                .map { "\($0.key)=\($0.value.stringValue ?? "<binary>")" }.joined(separator: " ")
+            print("  \(message.messageID) \(attributes)")
+            print("    \(message.body.prefix(300))")
+        }
+    }
+
+    private func showTable(_ aws: PismoAWS, _ settings: PismoSettings) async throws {
+        let page = try await aws.dynamo.scan(DynamoDBQuery(table: settings.eventsTable, limit: limit))
+        print("\(settings.eventsTable): showing \(page.items.count) item\(page.items.count == 1 ? "" : "s")")
+        for item in page.items {
+            let fields = [EventsTable.clientID, EventsTable.eventKey, EventsTable.eventType, EventsTable.receivedAt, EventsTable.dispatch].compactMap { key in
+                item[key]?.string.map { "\(key)=\($0)" }
+            }
+            print("  " + fields.joined(separator: " "))
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Pismo
+
+struct RedriveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "redrive",
+        abstract: "Send dead letters back through the pipeline.",
+        discussion: """
+            redrive events-dlq: moves every message back to the events queue (after fixing the
+            producer or the schema); pismo-* attributes are dropped.
+            redrive deliver-dlq: re-attempts delivery of each dead letter once; removes only what was
+            delivered and leaves the rest in place.
+            """
+    )
+
+    @OptionGroup var settingsOptions: SettingsOptions
+    @Argument(help: "events-dlq | deliver-dlq") var queue: String
+
+    func validate() throws {
+        guard ["events-dlq", "deliver-dlq"].contains(queue) else { throw ValidationError("QUEUE must be events-dlq or deliver-dlq") }
+    }
+
+    func run() async throws {
+        let settings = try settingsOptions.resolve()
+        let (http, aws) = Runtime.start(settings)
+        let tools = QueueTools(aws: aws)
+        if queue == "events-dlq" {
+            let moved = try await tools.move(from: try await aws.queueURL(settings.eventsDLQ), to: try await aws.queueURL(settings.eventsQueue)) {
+                FileHandle.standardError.write(Data("\rmoved \($0)".utf8))
+            }
+            print("\nmoved \(moved) message\(moved == 1 ? "" : "s") from \(settings.eventsDLQ) to \(settings.eventsQueue)")
+            return
+        }
+        let engine = DeliveryEngine(
+            routes: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable),
+            sender: WebhookSender(http: http, timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
+            deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.deliverDLQ)),
+            policy: settings.deliveryPolicy)
+        let (delivered, remaining) = try await tools.redeliver(queueURL: try await aws.queueURL(settings.deliverDLQ), engine: engine) {
+            FileHandle.standardError.write(Data("\rdelivered \($0), still failing \($1)".utf8))
+        }
+        print("\ndelivered \(delivered); \(remaining) left in \(settings.deliverDLQ)")
+    }
+}
