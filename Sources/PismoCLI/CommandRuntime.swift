@@ -3,17 +3,12 @@ import Logging
 import Pismo
 import Transport
 
-/// Process-wide wiring shared by the subcommands: logging, the HTTP client, the AWS clients.
-enum Runtime {
-    static func start(_ settings: PismoSettings) -> (http: HTTPClient, aws: PismoAWS) {
+/// What every subcommand does the same way: logging, the process's wiring, the event loop, errors.
+enum CommandRuntime {
+    /// Installs the JSON log handler at the settings' level and assembles the process's clients.
+    static func start(_ settings: PismoSettings, readiness: Readiness? = nil) -> Wiring {
         JSONLogHandler.bootstrap(level: settings.logLevel)
-        // Tenant isolation holds on a shared webhook host only while hanging clients x their
-        // per-client concurrency (8) stay under the per-host connection cap: 256 keeps 31 hung
-        // clients behind one host from starving the rest (the client default, 64, kept 7).
-        var configuration = HTTPClient.Configuration()
-        configuration.maxConnectionsPerHost = 256
-        let http = HTTPClient(configuration: configuration)
-        return (http, PismoAWS(http: http))
+        return Wiring.production(settings, readiness: readiness)
     }
 
     /// Runs a long-lived service with an event loop as its task executor preference. Its tasks and

@@ -11,7 +11,9 @@ struct DeliverCommand: AsyncParsableCommand {
             Leases shards in the leases table (several instances split the shards; a dead instance's
             shards are taken over when its lease expires), checkpoints only over resolved records,
             retries with backoff, dead-letters to deliver-dlq. Runs until SIGTERM/SIGINT, then drains
-            and exits 0. Serves GET /metrics and GET /healthz on PISMO_METRICS_ADDR (default 0.0.0.0:9102).
+            and exits 0 (a second signal exits at once). Serves GET /metrics, GET /healthz (liveness)
+            and GET /readyz (503 until the first successful AWS call and while draining) on
+            PISMO_METRICS_ADDR (default 0.0.0.0:9102).
             """
     )
 
@@ -21,35 +23,28 @@ struct DeliverCommand: AsyncParsableCommand {
     @Option(help: "Lease duration in seconds: how long a dead instance's shards wait before takeover.") var leaseSeconds: Int = 30
     @Option(help: "Concurrent deliveries per client.") var perClientConcurrency: Int = 8
 
+    func validate() throws {
+        guard leaseSeconds >= 3 else { throw ValidationError("--lease-seconds must be at least 3") }
+        guard perClientConcurrency >= 1 else { throw ValidationError("--per-client-concurrency must be at least 1") }
+    }
+
     func run() async throws {
-        try await Runtime.onEventLoop { try await serve() }
+        try await CommandRuntime.onEventLoop { try await serve() }
     }
 
     private func serve() async throws {
         let settings = try settingsOptions.resolve()
-        let (http, _) = Runtime.start(settings)
+        let readiness = Readiness()
+        let wiring = CommandRuntime.start(settings, readiness: readiness)
         let logger = Logger(label: "pismo.deliver")
-        let registry = MetricsRegistry()
-        // AWS requests counted by operation, so the load this service puts on the backend shows in /metrics.
-        let aws = PismoAWS(http: AWSRequestCounter(http, registry: registry))
-        let metricsServer = try await MetricsEndpoint.start(address: metricsAddr ?? settings.metricsAddress ?? "0.0.0.0:9102", registry: registry)
-        let engine = DeliveryEngine(
-            routes: RouteCache(store: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)),
-            sender: WebhookSender(http: http, timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
-            deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.deliverDLQ)),
-            policy: settings.deliveryPolicy, perClientConcurrency: perClientConcurrency, metrics: DeliveryMetrics(registry: registry))
+        let endpoint = try await MetricsEndpoint.start(address: metricsAddr ?? settings.metricsAddress ?? "0.0.0.0:9102",
+                                                       registry: wiring.registry, readiness: readiness)
         var options = DeliverService.Options()
-        options.worker.leaseDuration = .seconds(max(3, leaseSeconds))
+        options.worker.leaseDuration = .seconds(leaseSeconds)
         options.leaseScanInterval = .seconds(max(1, leaseSeconds / 6))
         let me = owner ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
-        let service = DeliverService(
-            source: DynamoDBStreamSource(streams: aws.streams, streamARN: try await aws.streamARN(table: settings.eventsTable)),
-            leases: DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable),
-            engine: engine, owner: me, options: options, logger: logger)
-        let shutdown = ShutdownSignal()
-        SignalHandling.install(shutdown) { logger.info("signal \($0): draining") }
+        let service = try await wiring.deliverService(owner: me, options: options, perClientConcurrency: perClientConcurrency)
         logger.info("deliver started", metadata: ["owner": "\(me)", "table": "\(settings.eventsTable)"])
-        await service.run(until: shutdown)
-        await metricsServer.shutdown()
+        try await ServiceHost.run(logger: logger, readiness: readiness, endpoint: endpoint) { await service.run(until: $0) }
     }
 }

@@ -28,7 +28,7 @@ struct InitCommand: AsyncParsableCommand {
             try RouteAdmin.validate(url: url, secret: nil)
             return (client, url)
         }
-        let (_, aws) = Runtime.start(settings)
+        let aws = CommandRuntime.start(settings).aws
         try await Provisioning(aws: aws, settings: settings, log: { print($0) }).run()
         let admin = RouteAdmin(aws: aws, table: settings.routesTable)
         for (client, url) in seeds {

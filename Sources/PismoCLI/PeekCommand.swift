@@ -15,7 +15,7 @@ struct PeekCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try settingsOptions.resolve()
-        let (_, aws) = Runtime.start(settings)
+        let aws = CommandRuntime.start(settings).aws
         if what == "table" { return try await showTable(aws, settings) }
         let queue: String = switch what {
         case "events": settings.eventsQueue

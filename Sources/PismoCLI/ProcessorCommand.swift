@@ -9,8 +9,9 @@ struct ProcessorCommand: AsyncParsableCommand {
         abstract: "Consume the events queue: validate, store in DynamoDB, dead-letter the invalid.",
         discussion: """
             Runs until SIGTERM/SIGINT, then stops polling, finishes or releases in-flight messages and
-            exits 0. Serves GET /metrics (Prometheus) and GET /healthz on PISMO_METRICS_ADDR
-            (default 0.0.0.0:9101). With DIRECT_DISPATCH=true it also delivers each stored event at
+            exits 0 (a second signal exits at once). Serves GET /metrics (Prometheus), GET /healthz
+            (liveness) and GET /readyz (503 until the first successful AWS call and while draining) on
+            PISMO_METRICS_ADDR (default 0.0.0.0:9101). With DIRECT_DISPATCH=true it also delivers each stored event at
             once; the stream path (pismo deliver) takes over whatever that attempt did not deliver.
             """
     )
@@ -18,52 +19,36 @@ struct ProcessorCommand: AsyncParsableCommand {
     @OptionGroup var settingsOptions: SettingsOptions
     @Option(help: "Concurrent long polls (each up to 10 messages in flight).") var pollers: Int = 8
     @Option(help: "Metrics and health address (env PISMO_METRICS_ADDR, default 0.0.0.0:9101).") var metricsAddr: String?
-    @Option(help: "Schema directory (event_schema.json, events/, meta/).") var schemaDir: String = "schema"
+    @Option(help: "Schema directory: event_schema.json and events/<event_type>.json (env PISMO_SCHEMA_DIR, default the directory of PISMO_SCHEMA, else ./schema).")
+    var schemaDir: String?
     @Flag(help: "Deliver right after storing (env DIRECT_DISPATCH).") var directDispatch = false
 
+    func validate() throws {
+        guard pollers >= 1 else { throw ValidationError("--pollers must be at least 1") }
+    }
+
     func run() async throws {
-        try await Runtime.onEventLoop { try await serve() }
+        try await CommandRuntime.onEventLoop { try await serve() }
     }
 
     private func serve() async throws {
         var settings = try settingsOptions.resolve()
         if directDispatch { settings.directDispatch = true }
+        if let schemaDir { settings.setSchemaLocation(directory: schemaDir, envelope: settings.schemaEnvelopeOverride) }
+        let readiness = Readiness()
+        let wiring = CommandRuntime.start(settings, readiness: readiness)
         let validator: EventValidator
         do {
-            validator = try EventValidator(schemaDirectory: schemaDir, envelopePath: settings.schemaPath,
-                                           strictEventTypes: settings.strictEventTypes)
+            validator = try wiring.eventValidator()
         } catch {
-            Runtime.fail("cannot load schemas: \(error)", code: 2)
+            CommandRuntime.fail("cannot load schemas: \(error)", code: 2)
         }
-        let (http, _) = Runtime.start(settings)
         let logger = Logger(label: "pismo.processor")
-        let registry = MetricsRegistry()
-        // AWS requests counted by operation, so the load this service puts on the backend shows in /metrics.
-        let aws = PismoAWS(http: AWSRequestCounter(http, registry: registry))
-        let metricsServer = try await MetricsEndpoint.start(address: metricsAddr ?? settings.metricsAddress ?? "0.0.0.0:9101", registry: registry)
-        let queueURL = try await aws.queueURL(settings.eventsQueue)
-        let queue = SQSEventQueue(sqs: aws.sqs, queueURL: queueURL)
-        let store = DynamoDBEventStore(dynamo: aws.dynamo, table: settings.eventsTable)
-        let handler = MessageHandler(
-            validator: validator, store: store,
-            invalidEvents: SQSInvalidEventPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.eventsDLQ)),
-            queue: queue, directDispatch: settings.directDispatch)
-        var dispatcher: (any DirectDispatcher)?
-        if settings.directDispatch {
-            let engine = DeliveryEngine(
-                routes: RouteCache(store: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)),
-                sender: WebhookSender(http: http, timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
-                deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.deliverDLQ)),
-                policy: settings.deliveryPolicy, metrics: DeliveryMetrics(registry: registry))
-            dispatcher = StoreMarkingDispatcher(engine: engine, store: store)
-        }
-        let service = ProcessorService(queue: queue, handler: handler, pollers: pollers,
-                                       metrics: ProcessorMetrics(registry: registry), dispatcher: dispatcher, logger: logger)
-        let shutdown = ShutdownSignal()
-        SignalHandling.install(shutdown) { logger.info("signal \($0): draining") }
-        logger.info("processor started", metadata: ["queue": "\(queueURL)", "pollers": "\(pollers)",
+        let endpoint = try await MetricsEndpoint.start(address: metricsAddr ?? settings.metricsAddress ?? "0.0.0.0:9101",
+                                                       registry: wiring.registry, readiness: readiness)
+        let service = try await wiring.processor(validator: validator, pollers: pollers)
+        logger.info("processor started", metadata: ["queue": "\(settings.eventsQueue)", "pollers": "\(pollers)",
                                                     "direct_dispatch": "\(settings.directDispatch)"])
-        await service.run(until: shutdown)
-        await metricsServer.shutdown()
+        try await ServiceHost.run(logger: logger, readiness: readiness, endpoint: endpoint) { await service.run(until: $0) }
     }
 }

@@ -23,7 +23,8 @@ struct RedriveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try settingsOptions.resolve()
-        let (http, aws) = Runtime.start(settings)
+        let wiring = CommandRuntime.start(settings)
+        let aws = wiring.aws
         let tools = QueueTools(aws: aws)
         if queue == "events-dlq" {
             let moved = try await tools.move(from: try await aws.queueURL(settings.eventsDLQ), to: try await aws.queueURL(settings.eventsQueue)) {
@@ -32,11 +33,7 @@ struct RedriveCommand: AsyncParsableCommand {
             print("\nmoved \(moved) message\(moved == 1 ? "" : "s") from \(settings.eventsDLQ) to \(settings.eventsQueue)")
             return
         }
-        let engine = DeliveryEngine(
-            routes: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable),
-            sender: WebhookSender(http: http, timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
-            deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.deliverDLQ)),
-            policy: settings.deliveryPolicy)
+        let engine = try await wiring.deliveryEngine(cachedRoutes: false)
         let (delivered, remaining) = try await tools.redeliver(queueURL: try await aws.queueURL(settings.deliverDLQ), engine: engine) {
             FileHandle.standardError.write(Data("\rdelivered \($0), still failing \($1)".utf8))
         }

@@ -22,7 +22,7 @@ struct RoutesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try settingsOptions.resolve()
-            let (_, aws) = Runtime.start(settings)
+            let aws = CommandRuntime.start(settings).aws
             try await RouteAdmin(aws: aws, table: settings.routesTable).set(client: client, url: url, secret: secret)
             print("route \(client) -> \(url)\(secret == nil ? "" : " (signed)")")
         }
@@ -34,7 +34,7 @@ struct RoutesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try settingsOptions.resolve()
-            let (_, aws) = Runtime.start(settings)
+            let aws = CommandRuntime.start(settings).aws
             let routes = try await RouteAdmin(aws: aws, table: settings.routesTable).list()
             if routes.isEmpty { print("no routes") }
             for (client, route) in routes { print("\(client)\t\(route.url)\t\(route.secret == nil ? "unsigned" : "signed")") }
@@ -48,11 +48,11 @@ struct RoutesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try settingsOptions.resolve()
-            let (_, aws) = Runtime.start(settings)
+            let aws = CommandRuntime.start(settings).aws
             if try await RouteAdmin(aws: aws, table: settings.routesTable).delete(client: client) {
                 print("deleted route \(client)")
             } else {
-                Runtime.fail("no route for client \(client)")
+                CommandRuntime.fail("no route for client \(client)")
             }
         }
     }

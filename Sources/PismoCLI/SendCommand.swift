@@ -28,7 +28,7 @@ struct SendCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try settingsOptions.resolve()
-        let (_, aws) = Runtime.start(settings)
+        let aws = CommandRuntime.start(settings).aws
         let sender = EventSender(aws: aws, queueURL: try await aws.queueURL(settings.eventsQueue))
         if let rate, let generate { return try await sendPaced(sender, count: generate, rate: rate) }
         let lines = try readLines()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Pismo
 
 struct SinkCommand: AsyncParsableCommand {
@@ -26,7 +27,9 @@ struct SinkCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let address = addr ?? ProcessInfo.processInfo.environment["PISMO_SINK_ADDR"] ?? "0.0.0.0:8080"
+        let settings: PismoSettings
+        do { settings = try PismoSettings.fromEnvironment(ProcessInfo.processInfo.environment) } catch { throw ValidationError(error.description) }
+        let address = addr ?? settings.sinkAddress ?? "0.0.0.0:8080"
         var options = MockSink.Options()
         do {
             (options.host, options.port) = try MetricsEndpoint.parseAddress(address)
@@ -39,9 +42,9 @@ struct SinkCommand: AsyncParsableCommand {
         options.delay = .milliseconds(delayMs)
         let sink = try await MockSink.start(options)
         FileHandle.standardError.write(Data("pismo sink listening on \(options.host):\(sink.port)\n".utf8))
-        let shutdown = ShutdownSignal()
-        SignalHandling.install(shutdown)
-        await shutdown.wait()
-        await sink.shutdown()
+        try await ServiceHost.run(logger: Logger(label: "pismo.sink")) { shutdown in
+            await shutdown.wait()
+            await sink.shutdown()
+        }
     }
 }

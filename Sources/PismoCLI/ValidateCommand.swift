@@ -9,9 +9,9 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Validate JSON documents against a JSON Schema (draft 2020-12).",
         discussion: """
-            Without --schema, documents are checked the way the processor checks events: the envelope schema (PISMO_SCHEMA or <schema dir>/event_schema.json), then <schema dir>/events/<event_type>.json for `data`, with format assertion on. The schema dir defaults to ./schema. PISMO_STRICT_EVENT_TYPES=true rejects event types that have no schema.
+            Without --schema, documents are checked exactly as the processor checks events, from the same settings: the envelope schema (PISMO_SCHEMA, default <schema dir>/event_schema.json), then <schema dir>/events/<event_type>.json for `data`, with format assertion on. The schema dir is --schema-dir, else PISMO_SCHEMA_DIR, else the directory of PISMO_SCHEMA, else ./schema. PISMO_STRICT_EVENT_TYPES (true/1/yes/on) rejects event types that have no schema.
 
-            With --schema FILE, documents are checked against FILE; `format` is only an annotation unless --assert-format is given. References never use the network: they resolve against the embedded 2020-12 metaschemas, FILE itself, Pismo's ./schema directory (by $id) and every *.json under --schema-dir (known by its $id, or by --schema-base + its path relative to the directory when it has none).
+            With --schema FILE, documents are checked against FILE; `format` is only an annotation unless --assert-format is given. References never use the network: they resolve against the embedded 2020-12 metaschemas, FILE itself, Pismo's schema directory (by $id) and every *.json under --schema-dir (known by its $id, or by --schema-base + its path relative to the directory when it has none).
 
             With no DOC arguments, one JSON document per line is read from stdin. One line is printed per document: `valid` or `invalid: <reason>`, e.g. `invalid: /data: expected object, got string`.
 
@@ -80,8 +80,10 @@ struct ValidateCommand: ParsableCommand {
 
     /// Builds the per-document check: returns nil when valid, else the reason.
     private func makeChecker() throws -> ([UInt8]) -> String? {
+        var settings = try PismoSettings.fromEnvironment(ProcessInfo.processInfo.environment)
         guard let schema else {
-            let events = try EventValidator(schemaDirectory: schemaDir ?? "schema")
+            if let schemaDir { settings.setSchemaLocation(directory: schemaDir, envelope: settings.schemaEnvelopeOverride) }
+            let events = try EventValidator(settings: settings)
             let all = allErrors
             return { bytes in
                 if all {
@@ -92,12 +94,13 @@ struct ValidateCommand: ParsableCommand {
             }
         }
         var registry = SchemaRegistry()
-        // Pismo's own schemas (./schema, by $id) are always referenceable, as the brief for
-        // `$ref` resolution promises; --schema-dir adds to them.
+        // Pismo's own schemas (by $id) are always referenceable when their directory exists;
+        // --schema-dir adds to them.
+        let pismoSchemas = settings.schemaDirectory
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: "schema", isDirectory: &isDirectory), isDirectory.boolValue,
-           schemaDir.map({ URL(fileURLWithPath: $0).standardizedFileURL.path }) != URL(fileURLWithPath: "schema").standardizedFileURL.path {
-            try SchemaDirectory.register("schema", into: &registry)
+        if FileManager.default.fileExists(atPath: pismoSchemas, isDirectory: &isDirectory), isDirectory.boolValue,
+           schemaDir.map({ URL(fileURLWithPath: $0).standardizedFileURL.path }) != URL(fileURLWithPath: pismoSchemas).standardizedFileURL.path {
+            try SchemaDirectory.register(pismoSchemas, into: &registry)
         }
         if let schemaDir { try SchemaDirectory.register(schemaDir, base: schemaBase, into: &registry) }
         let root = try SchemaDirectory.registerFile(schema, into: &registry)

@@ -22,6 +22,8 @@ public struct PismoSettings: Sendable, Equatable {
     public var retryMaxMilliseconds = 60_000
     public var deliveryTimeoutMilliseconds = 10_000
     public var logLevel = "info"
+    /// `pismo sink`'s listen address (`PISMO_SINK_ADDR`); nil means its default, 0.0.0.0:8080.
+    public var sinkAddress: String?
 
     public init() {}
 
@@ -62,6 +64,7 @@ public struct PismoSettings: Sendable, Equatable {
                             envelope: env["PISMO_SCHEMA"].flatMap { $0.isEmpty ? nil : $0 })
         string("PISMO_LOG_LEVEL", &s.logLevel)
         if let v = env["PISMO_METRICS_ADDR"], !v.isEmpty { s.metricsAddress = v }
+        if let v = env["PISMO_SINK_ADDR"], !v.isEmpty { s.sinkAddress = v }
         try bool("PISMO_STRICT_EVENT_TYPES", &s.strictEventTypes)
         try bool("DIRECT_DISPATCH", &s.directDispatch)
         try int("PISMO_MAX_ATTEMPTS", &s.maxAttempts, min: 1)

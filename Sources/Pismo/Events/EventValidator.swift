@@ -16,15 +16,16 @@ public struct EventValidator: Sendable {
     public let strictEventTypes: Bool
     public var eventTypes: [String] { perType.map(\.key) }
 
+    /// Reads no environment: the settings (`PismoSettings.schemaDirectory`, `.schemaPath`,
+    /// `.strictEventTypes`) decide, so the processor and `pismo validate` always agree.
     /// - Parameters:
-    ///   - schemaDirectory: directory holding `event_schema.json`, `events/` and `meta/` (default `schema`).
-    ///   - envelopePath: envelope schema file; default `PISMO_SCHEMA` or `<schemaDirectory>/event_schema.json`.
-    ///   - strictEventTypes: reject types without a schema; default `PISMO_STRICT_EVENT_TYPES == "true"`.
-    public init(schemaDirectory: String = "schema", envelopePath: String? = nil, strictEventTypes: Bool? = nil) throws(SchemaError) {
-        let environment = ProcessInfo.processInfo.environment
+    ///   - schemaDirectory: directory holding `event_schema.json` and, optionally, `events/<event_type>.json`.
+    ///   - envelopePath: the envelope schema file; default `<schemaDirectory>/event_schema.json`.
+    ///   - strictEventTypes: reject event types that have no schema in `events/`.
+    public init(schemaDirectory: String = "schema", envelopePath: String? = nil, strictEventTypes: Bool = false) throws(SchemaError) {
         var registry = SchemaRegistry()
         let loaded = try SchemaDirectory.register(schemaDirectory, into: &registry)
-        let envelopeFile = envelopePath ?? environment["PISMO_SCHEMA"] ?? (schemaDirectory as NSString).appendingPathComponent("event_schema.json")
+        let envelopeFile = envelopePath ?? (schemaDirectory as NSString).appendingPathComponent("event_schema.json")
         let envelopeURI = try SchemaDirectory.registerFile(envelopeFile, into: &registry)
         do {
             envelope = try JSONSchemaValidator(rootURI: envelopeURI, registry: registry, assertFormat: true)
@@ -42,7 +43,7 @@ public struct EventValidator: Sendable {
             }
         }
         self.perType = perType.sorted { $0.key < $1.key }
-        self.strictEventTypes = strictEventTypes ?? (environment["PISMO_STRICT_EVENT_TYPES"] == "true")
+        self.strictEventTypes = strictEventTypes
     }
 
     /// Validates one message body.

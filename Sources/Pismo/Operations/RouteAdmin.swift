@@ -1,4 +1,4 @@
-import Foundation
+import Transport
 
 /// `pismo routes`: the `routes` table seen by operators.
 public struct RouteAdmin: Sendable {
@@ -10,11 +10,13 @@ public struct RouteAdmin: Sendable {
         self.table = table
     }
 
-    /// Refuses what could never be delivered: a non-http(s) URL or a malformed secret.
+    /// Refuses what could never be delivered: a URL the webhook client would refuse to send (parsed
+    /// by the client's own `RequestTarget`) or a malformed secret.
     public static func validate(url: String, secret: String?) throws {
-        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https"].contains(scheme),
-              parsed.host?.isEmpty == false else {
-            throw PismoError.invalidInput("route URL must be an absolute http:// or https:// URL, got '\(url)'")
+        do {
+            _ = try RequestTarget(url: url)
+        } catch {
+            throw PismoError.invalidInput("route URL must be an absolute http:// or https:// URL without user info, got '\(url)': \(error)")
         }
         if let secret {
             do { _ = try WebhookSigner(secret: secret) } catch { throw PismoError.invalidInput(error.description) }

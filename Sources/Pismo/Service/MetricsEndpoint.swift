@@ -4,8 +4,8 @@ import Transport
 /// own HTTP server from the process's registry.
 public enum MetricsEndpoint {
     /// `address` is "host:port" or "[v6]:port" (numeric host), as PISMO_METRICS_ADDR holds it.
-    public static func start(address: String, registry: MetricsRegistry, health: @escaping @Sendable () -> Bool = { true })
-        async throws -> HTTPServer {
+    public static func start(address: String, registry: MetricsRegistry, readiness: Readiness? = nil,
+                             health: @escaping @Sendable () -> Bool = { true }) async throws -> HTTPServer {
         let (host, port) = try parseAddress(address)
         return try await HTTPServer.start(configuration: HTTPServerConfiguration(host: host, port: port), handler: .sync { request in
             switch (request.method, request.path) {
@@ -16,6 +16,10 @@ public enum MetricsEndpoint {
                 let healthy = health()
                 return HTTPResponse(status: healthy ? 200 : 503, headers: HTTPHeaders([("content-type", "text/plain")]),
                                     body: Array((healthy ? "ok\n" : "unhealthy\n").utf8))
+            case ("GET", "/readyz"):
+                let ready = readiness?.isReady ?? true
+                return HTTPResponse(status: ready ? 200 : 503, headers: HTTPHeaders([("content-type", "text/plain")]),
+                                    body: Array((ready ? "ready\n" : "not ready\n").utf8))
             default:
                 return HTTPResponse(status: 404, headers: HTTPHeaders([("content-type", "text/plain")]), body: Array("not found\n".utf8))
             }

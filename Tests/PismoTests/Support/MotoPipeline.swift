@@ -3,9 +3,9 @@ import Testing
 import Transport
 @testable import Pismo
 
-/// The whole pipeline on the shared moto, wired as `pismo processor` and `pismo deliver` wire it
-/// (production adapters, engine built from `PismoSettings` the way DeliverCommand builds it), with
-/// queues and tables named after a per-test tag. Webhooks go over our HTTP client to real sockets.
+/// The whole pipeline on the shared moto, assembled by the same `Wiring` as `pismo processor` and
+/// `pismo deliver`, with queues and tables named after a per-test tag. Webhooks go over our HTTP
+/// client to real sockets.
 ///
 /// Lifecycle: `withMotoPipeline` starts both services and always stops them (also when the test
 /// body throws); the deliver drain is short so that a sink still holding requests cannot stall it.
@@ -47,33 +47,28 @@ final class MotoPipeline: Sendable {
         return pipeline
     }
 
-    /// A processor wired as `pismo processor` wires it (production adapters), with two short polls.
+    /// The wiring `pismo processor` and `pismo deliver` use, on moto, with webhooks on the tests' client.
+    static func wiring(aws: PismoAWS, settings: PismoSettings, registry: MetricsRegistry) -> Wiring {
+        Wiring(settings: settings, aws: aws, webhookHTTP: IntegrationHTTP.client, registry: registry)
+    }
+
+    /// A processor as `pismo processor` builds it, with two short polls.
     static func processor(aws: PismoAWS, settings: PismoSettings, registry: MetricsRegistry,
                           drainTimeout: Duration = .seconds(20)) async throws -> ProcessorService {
-        let queue = SQSEventQueue(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.eventsQueue))
-        let handler = MessageHandler(
-            validator: try EventValidator(schemaDirectory: "schema", strictEventTypes: false),
-            store: DynamoDBEventStore(dynamo: aws.dynamo, table: settings.eventsTable),
-            invalidEvents: SQSInvalidEventPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.eventsDLQ)),
-            queue: queue)
-        return ProcessorService(queue: queue, handler: handler, pollers: 2, waitTimeSeconds: 1,
-                                drainTimeout: drainTimeout, metrics: ProcessorMetrics(registry: registry))
+        let wiring = wiring(aws: aws, settings: settings, registry: registry)
+        return try await wiring.processor(validator: try wiring.eventValidator(), pollers: 2, waitTimeSeconds: 1,
+                                          drainTimeout: drainTimeout)
     }
 
     private func launch() async throws {
         let processor = try await Self.processor(aws: aws, settings: settings, registry: registry, drainTimeout: .seconds(2))
-        let engine = DeliveryEngine(
-            routes: RouteCache(store: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)),
-            sender: WebhookSender(http: IntegrationHTTP.client, timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
-            deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: deliverDLQ),
-            policy: settings.deliveryPolicy, metrics: DeliveryMetrics(registry: registry))
         var options = DeliverService.Options()
         options.leaseScanInterval = .milliseconds(200)
         options.worker.emptyPollInterval = .milliseconds(50)
         options.worker.checkpointInterval = .milliseconds(100)
         options.worker.drainTimeout = .seconds(1)
-        let deliver = DeliverService(source: DynamoDBStreamSource(streams: aws.streams, streamARN: streamARN),
-                                     leases: leases, engine: engine, owner: "e2e-\(tag)", options: options)
+        let deliver = try await Self.wiring(aws: aws, settings: settings, registry: registry)
+            .deliverService(owner: "e2e-\(tag)", options: options)
         let stop = stopSignal
         // As `pismo processor` / `pismo deliver` run (Runtime.onEventLoop): every task prefers the
         // shared group's first loop, so the tests exercise the services' production threading.

@@ -11,7 +11,7 @@ public struct ContainerCredentialProvider: AWSCredentialProvider {
     public let http: any HTTPExecuting
     public var name: String { "container (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI/FULL_URI)" }
     static let ecsHost = "http://169.254.170.2"
-    static let allowedHosts: Set<String> = ["169.254.170.2", "169.254.170.23", "[fd00:ec2::23]", "localhost", "[::1]"]
+    static let allowedHosts: Set<String> = ["169.254.170.2", "169.254.170.23", "fd00:ec2::23", "localhost", "::1"]
 
     public init(environment: AWSEnvironment, http: any HTTPExecuting) {
         self.environment = environment
@@ -59,7 +59,7 @@ public struct ContainerCredentialProvider: AWSCredentialProvider {
     }
 
     static func isAllowed(_ url: String) -> Bool {
-        guard let parts = URLParts(url) else { return false }
+        guard let parts = try? RequestTarget(url: url) else { return false }
         if parts.scheme == "https" { return true }
         if parts.host.hasPrefix("127.") || allowedHosts.contains(parts.host) { return true }
         return false

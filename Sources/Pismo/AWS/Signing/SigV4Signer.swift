@@ -47,7 +47,7 @@ public struct SigV4Signer: Sendable {
     @discardableResult
     public func sign(_ request: inout HTTPRequest, credentials: AWSCredentials, time: AWSTimestamp,
                      payloadHash: String? = nil) -> SigV4Signature {
-        let url = URLParts(request.url)
+        let url = RequestTarget(signing: request.url)
         let hash = payloadHash ?? Hex.encode(Digests.sha256(request.body))
         request.headers.remove("Authorization")
         if request.headers["Host"] == nil, let url { request.headers.add("Host", url.hostHeader) }
@@ -56,7 +56,7 @@ public struct SigV4Signer: Sendable {
         if let token = credentials.sessionToken, options.signSessionToken {
             request.headers.set("X-Amz-Security-Token", token)
         }
-        let result = signature(method: request.method, path: url?.path ?? "/", query: url?.query ?? "",
+        let result = signature(method: request.method, path: url?.pathOnly ?? "/", query: url?.query ?? "",
                                headers: request.headers.entries, payloadHash: hash,
                                credentials: credentials, time: time)
         if let token = credentials.sessionToken, !options.signSessionToken {

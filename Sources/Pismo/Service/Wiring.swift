@@ -1,0 +1,86 @@
+import Foundation
+import PismoJSON
+import Transport
+
+/// Assembles Pismo's services from `PismoSettings`: the one place that knows which adapter serves
+/// which port. `pismo processor`, `pismo deliver`, `pismo redrive` and the tests on moto all build
+/// through it, so what the tests exercise is what runs.
+public struct Wiring: Sendable {
+    public let settings: PismoSettings
+    /// The AWS clients; in production their requests are counted by operation in `registry`.
+    public let aws: PismoAWS
+    /// Where webhooks go out.
+    public let webhookHTTP: any HTTPExecuting
+    public let registry: MetricsRegistry
+
+    public init(settings: PismoSettings, aws: PismoAWS, webhookHTTP: any HTTPExecuting,
+                registry: MetricsRegistry = MetricsRegistry()) {
+        self.settings = settings
+        self.aws = aws
+        self.webhookHTTP = webhookHTTP
+        self.registry = registry
+    }
+
+    /// One HTTP client for AWS and webhooks (shared keep-alive pools), AWS requests counted in
+    /// `registry`, and `readiness` marked ready by the first AWS call that gets an answer.
+    public static func production(_ settings: PismoSettings, registry: MetricsRegistry = MetricsRegistry(),
+                                  readiness: Readiness? = nil) -> Wiring {
+        let http = HTTPClient.forServices()
+        var awsHTTP: any HTTPExecuting = AWSRequestCounter(http, registry: registry)
+        if let readiness { awsHTTP = ReadinessProbe(awsHTTP, readiness: readiness) }
+        return Wiring(settings: settings, aws: PismoAWS(http: awsHTTP), webhookHTTP: http, registry: registry)
+    }
+
+    public func eventValidator() throws(SchemaError) -> EventValidator {
+        try EventValidator(settings: settings)
+    }
+
+    /// The webhook engine: cached route lookups, signed attempts, the settings' retry policy,
+    /// dead letters to deliver-dlq. `cachedRoutes` false reads every route afresh (redrive).
+    public func deliveryEngine(perClientConcurrency: Int = 8, cachedRoutes: Bool = true) async throws -> DeliveryEngine {
+        let routes = DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)
+        return DeliveryEngine(
+            routes: cachedRoutes ? RouteCache(store: routes) : routes,
+            sender: WebhookSender(http: webhookHTTP, timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
+            deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.deliverDLQ)),
+            policy: settings.deliveryPolicy, perClientConcurrency: perClientConcurrency,
+            metrics: DeliveryMetrics(registry: registry))
+    }
+
+    /// `pismo processor`: the events queue, the Events table, events-dlq, and direct dispatch when
+    /// the settings ask for it.
+    public func processor(validator: EventValidator, pollers: Int = 8,
+                          waitTimeSeconds: Int = ProcessorService.defaultWaitTimeSeconds,
+                          drainTimeout: Duration = .seconds(20)) async throws -> ProcessorService {
+        let queue = SQSEventQueue(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.eventsQueue))
+        let store = DynamoDBEventStore(dynamo: aws.dynamo, table: settings.eventsTable)
+        let handler = MessageHandler(
+            validator: validator, store: store,
+            invalidEvents: SQSInvalidEventPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.eventsDLQ)),
+            queue: queue, directDispatch: settings.directDispatch)
+        let dispatcher: (any DirectDispatcher)? = settings.directDispatch
+            ? StoreMarkingDispatcher(engine: try await deliveryEngine(), store: store) : nil
+        return ProcessorService(queue: queue, handler: handler, pollers: pollers, waitTimeSeconds: waitTimeSeconds,
+                                drainTimeout: drainTimeout, metrics: ProcessorMetrics(registry: registry), dispatcher: dispatcher)
+    }
+
+    /// `pismo deliver`: the Events table's stream, shard leases, and the webhook engine.
+    public func deliverService(owner: String, options: DeliverService.Options = DeliverService.Options(),
+                               perClientConcurrency: Int = 8) async throws -> DeliverService {
+        DeliverService(
+            source: DynamoDBStreamSource(streams: aws.streams, streamARN: try await aws.streamARN(table: settings.eventsTable)),
+            leases: DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable),
+            engine: try await deliveryEngine(perClientConcurrency: perClientConcurrency), owner: owner, options: options)
+    }
+}
+
+extension HTTPClient {
+    /// The client the services use. Tenant isolation holds on a shared webhook host only while
+    /// hanging clients × their per-client concurrency (8) stay under the per-host connection cap:
+    /// 256 keeps 31 hung clients behind one host from starving the rest (the client default, 64, kept 7).
+    public static func forServices() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.maxConnectionsPerHost = 256
+        return HTTPClient(configuration: configuration)
+    }
+}

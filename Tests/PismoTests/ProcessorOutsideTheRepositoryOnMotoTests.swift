@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+@testable import Pismo
+
+/// `pismo processor` started the way a container or service manager starts it: a working directory
+/// without `./schema`, the envelope named by `PISMO_SCHEMA`. It used to exit 2 with "schema
+/// directory not found".
+@Suite(.timeLimit(.minutes(2)))
+struct ProcessorOutsideTheRepositoryOnMotoTests {
+    @Test func startsAndDrainsOnSigterm() async throws {
+        let moto = try await MotoServer.shared()
+        let tag = UInt32.random(in: 0...UInt32.max)
+        let settings = PismoSettings.unique(tag)
+        try await Provisioning(aws: PismoAWS(context: moto.context()), settings: settings, log: { _ in }).run()
+        var env = ProcessInfo.processInfo.environment
+        env["AWS_ENDPOINT_URL"] = moto.endpoint
+        env["AWS_REGION"] = "us-east-1"
+        env["AWS_ACCESS_KEY_ID"] = moto.credentials.accessKeyID
+        env["AWS_SECRET_ACCESS_KEY"] = moto.credentials.secretAccessKey
+        env["PISMO_EVENTS_QUEUE"] = settings.eventsQueue
+        env["PISMO_EVENTS_DLQ"] = settings.eventsDLQ
+        env["PISMO_DELIVER_DLQ"] = settings.deliverDLQ
+        env["PISMO_EVENTS_TABLE"] = settings.eventsTable
+        env["PISMO_METRICS_ADDR"] = "127.0.0.1:0"
+        env["PISMO_SCHEMA"] = PismoProcess.repositoryRoot + "/schema/event_schema.json"
+        env["PISMO_SCHEMA_DIR"] = nil
+        let cwd = try PismoProcess.emptyDirectory()
+        let processor = try PismoProcess.Running(["processor", "--pollers", "1"], cwd: cwd, env: env, log: cwd + "/processor.log")
+        do {
+            try await eventually("the processor starts", within: .seconds(30)) {
+                processor.output.contains("processor started") || !processor.process.isRunning
+            }
+        } catch {
+            _ = await processor.terminate()
+            throw error
+        }
+        #expect(processor.process.isRunning, "exited early: \(processor.output)")
+        #expect(!processor.output.contains("cannot load schemas"))
+        #expect(await processor.terminate() == 0, "drains and exits 0 on SIGTERM: \(processor.output)")
+    }
+}
