@@ -12,6 +12,14 @@ struct PeekCommand: AsyncParsableCommand {
     @OptionGroup var settingsOptions: SettingsOptions
     @Argument(help: "events | events-dlq | deliver-dlq | table | <queue name or URL>") var what: String
     @Option(help: "At most this many messages or items.") var limit: Int = 20
+    @Option(help: "Only dead letters whose pismo-error has this code (\(DeadLetterCode.allCases.map(\.rawValue).joined(separator: ", "))).")
+    var code: String?
+
+    func validate() throws {
+        if let code, DeadLetterCode(rawValue: code) == nil {
+            throw ValidationError("unknown --code '\(code)': one of \(DeadLetterCode.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
 
     func run() async throws {
         let settings = try settingsOptions.resolve()
@@ -23,7 +31,11 @@ struct PeekCommand: AsyncParsableCommand {
         case "deliver-dlq": settings.deliverDLQ
         default: what
         }
-        let (count, messages) = try await QueueTools(aws: aws).peek(queueURL: try await aws.queueURL(queue), limit: limit)
+        var (count, messages) = try await QueueTools(aws: aws).peek(queueURL: try await aws.queueURL(queue), limit: limit)
+        if let code = code.flatMap(DeadLetterCode.init(rawValue:)) {
+            messages = messages.filter { QueueTools.code(of: $0) == code }
+            print("(showing those with code \(code.rawValue))")
+        }
         print("\(queue): about \(count) message\(count == 1 ? "" : "s")")
         if messages.isEmpty && count > 0 {
             print("  (not received: this queue has a redrive policy, and every receive counts towards it)")

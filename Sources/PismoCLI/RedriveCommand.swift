@@ -16,9 +16,17 @@ struct RedriveCommand: AsyncParsableCommand {
 
     @OptionGroup var settingsOptions: SettingsOptions
     @Argument(help: "events-dlq | deliver-dlq") var queue: String
+    @Option(help: "events-dlq only: move just the dead letters whose pismo-error has this code (e.g. schema, unknown-event-type).")
+    var code: String?
 
     func validate() throws {
         guard ["events-dlq", "deliver-dlq"].contains(queue) else { throw ValidationError("QUEUE must be events-dlq or deliver-dlq") }
+        if let code {
+            guard queue == "events-dlq" else { throw ValidationError("--code applies to events-dlq") }
+            guard DeadLetterCode(rawValue: code) != nil else {
+                throw ValidationError("unknown --code '\(code)': one of \(DeadLetterCode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
     }
 
     func run() async throws {
@@ -27,7 +35,8 @@ struct RedriveCommand: AsyncParsableCommand {
         let aws = wiring.aws
         let tools = QueueTools(aws: aws)
         if queue == "events-dlq" {
-            let moved = try await tools.move(from: try await aws.queueURL(settings.eventsDLQ), to: try await aws.queueURL(settings.eventsQueue)) {
+            let moved = try await tools.move(from: try await aws.queueURL(settings.eventsDLQ), to: try await aws.queueURL(settings.eventsQueue),
+                                             code: code.flatMap(DeadLetterCode.init(rawValue:))) {
                 FileHandle.standardError.write(Data("\rmoved \($0)".utf8))
             }
             print("\nmoved \(moved) message\(moved == 1 ? "" : "s") from \(settings.eventsDLQ) to \(settings.eventsQueue)")

@@ -50,7 +50,7 @@ import Transport
         let http = StubWebhookHTTP(["http://sink/acme": [.status(404)]])
         let dlq = RecordingDLQ()
         let result = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]), dlq: dlq).deliver(job)
-        let letter = DeadLetter(reason: "permanent HTTP 404", clientID: "acme", eventID: "evt-1", attempts: 1, lastStatus: 404)
+        let letter = DeadLetter(reason: DeadLetterReason(.http4xx, "permanent HTTP 404"), clientID: "acme", eventID: "evt-1", attempts: 1, lastStatus: 404)
         #expect(result == .deadLettered(letter))
         #expect(dlq.all == [letter])
         #expect(dlq.letters.withLock { $0[0].payload } == job.payload)
@@ -59,7 +59,7 @@ import Transport
     @Test func missingRouteIsDeadLetteredWithZeroAttemptsAndNoStatus() async throws {
         let dlq = RecordingDLQ()
         let result = try await engine(StubWebhookHTTP([:]), routes: FixedRoutes(routes: [:]), dlq: dlq).deliver(job)
-        #expect(result == .deadLettered(DeadLetter(reason: "no route for client acme", clientID: "acme", eventID: "evt-1",
+        #expect(result == .deadLettered(DeadLetter(reason: DeadLetterReason(.noRoute, "no route for client acme"), clientID: "acme", eventID: "evt-1",
                                                    attempts: 0, lastStatus: nil)))
         #expect(dlq.all.count == 1)
     }
@@ -68,7 +68,7 @@ import Transport
         let http = StubWebhookHTTP(["http://sink/acme": [.error("connection refused")]])
         let dlq = RecordingDLQ()
         _ = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]), dlq: dlq).deliver(job)
-        #expect(dlq.all == [DeadLetter(reason: "attempts exhausted (last: connection refused)", clientID: "acme",
+        #expect(dlq.all == [DeadLetter(reason: DeadLetterReason(.attemptsExhausted, "3 attempts, last: connection refused"), clientID: "acme",
                                        eventID: "evt-1", attempts: 3, lastStatus: nil)])
         #expect(http.requestCount(url: "http://sink/acme") == 3)
     }

@@ -19,12 +19,12 @@ import Testing
 
     @Test(arguments: [301, 400, 401, 403, 404, 410, 422])
     func otherStatusesFailAfterOneAttempt(code: Int) {
-        #expect(policy.decide(.status(code, retryAfter: nil), attempt: 1) == .fail(reason: "permanent HTTP \(code)"))
+        #expect(policy.decide(.status(code, retryAfter: nil), attempt: 1) == .fail(reason: DeadLetterReason(.http4xx, "permanent HTTP \(code)")))
     }
 
     @Test func maxAttemptsCountsTheFirstAttempt() {
-        #expect(policy.decide(.status(500, retryAfter: nil), attempt: 3) == .fail(reason: "attempts exhausted (last: HTTP 500)"))
-        #expect(policy.decide(.transportError("timeout"), attempt: 3) == .fail(reason: "attempts exhausted (last: timeout)"))
+        #expect(policy.decide(.status(500, retryAfter: nil), attempt: 3) == .fail(reason: DeadLetterReason(.attemptsExhausted, "3 attempts, last: HTTP 500")))
+        #expect(policy.decide(.transportError("timeout"), attempt: 3) == .fail(reason: DeadLetterReason(.attemptsExhausted, "3 attempts, last: timeout")))
         if case .retry = policy.decide(.transportError("connection refused"), attempt: 2) {} else { Issue.record("expected retry") }
     }
 

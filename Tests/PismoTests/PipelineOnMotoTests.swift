@@ -41,8 +41,8 @@ struct PipelineOnMotoTests {
         let dlq = try await QueueTools(aws: aws).peek(queueURL: try await aws.queueURL(settings.eventsDLQ))
         #expect(Set(dlq.messages.map(\.body)) == Set(invalid), "invalid events are dead-lettered byte-identical")
         #expect(dlq.messages.allSatisfy { $0.messageAttributes["pismo-error"]?.stringValue?.isEmpty == false })
-        #expect(dlq.messages.contains { $0.messageAttributes["pismo-error"]?.stringValue?.hasPrefix("schema_violation: /data") == true })
-        #expect(dlq.messages.contains { $0.messageAttributes["pismo-error"]?.stringValue?.hasPrefix("invalid_json") == true })
+        #expect(dlq.messages.contains { $0.messageAttributes["pismo-error"]?.stringValue?.hasPrefix("schema: /data") == true })
+        #expect(dlq.messages.contains { $0.messageAttributes["pismo-error"]?.stringValue?.hasPrefix("json: ") == true })
 
         // Deliver.
         let webhooks = StubWebhookHTTP(["http://hooks.test/c1": [.status(200)], "http://hooks.test/c2": [.status(200)]])
@@ -80,7 +80,7 @@ struct PipelineOnMotoTests {
         for letter in letters {
             #expect(letter.messageAttributes["pismo-client-id"]?.stringValue == "client-3")
             #expect(letter.messageAttributes["pismo-attempts"]?.stringValue == "0")
-            #expect(letter.messageAttributes["pismo-error"]?.stringValue == "no route for client client-3")
+            #expect(letter.messageAttributes["pismo-error"]?.stringValue == "no-route: no route for client client-3")
             #expect(letter.messageAttributes["pismo-last-status"] == nil)
             #expect(letter.messageAttributes["pismo-event-id"]?.stringValue?.hasPrefix("evt-") == true)
         }

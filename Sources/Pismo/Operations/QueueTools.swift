@@ -22,14 +22,23 @@ public struct QueueTools: Sendable {
         return (Int(count["ApproximateNumberOfMessages"] ?? "") ?? seen.count, Array(seen.values))
     }
 
-    /// Moves every message from `source` to `target`: sent first, deleted only once sent, so a crash
-    /// in between duplicates a message but never loses one. Pismo's own attributes are dropped.
-    public func move(from source: String, to target: String, progress: (Int) -> Void = { _ in }) async throws -> Int {
+    /// Moves every message from `source` to `target` (only those whose `pismo-error` carries `code`,
+    /// when given; the others are made visible again at once): sent first, deleted only once sent, so
+    /// a crash in between duplicates a message but never loses one. Pismo's own attributes are dropped.
+    public func move(from source: String, to target: String, code: DeadLetterCode? = nil,
+                     progress: (Int) -> Void = { _ in }) async throws -> Int {
         var moved = 0
+        var seen = Set<String>()
         while true {
             let batch = try await aws.sqs.receiveMessage(queueURL: source, maxMessages: 10, waitSeconds: 1, visibilityTimeout: 60)
-            if batch.isEmpty { return moved }
-            for message in batch {
+            let fresh = batch.filter { seen.insert($0.messageID).inserted }
+            for message in batch where !fresh.contains(where: { $0.messageID == message.messageID }) { await release(message, source) }
+            if fresh.isEmpty { return moved }
+            for message in fresh {
+                guard code == nil || Self.code(of: message) == code else {
+                    await release(message, source)
+                    continue
+                }
                 let attributes = message.messageAttributes.filter { !$0.key.hasPrefix("pismo-") }
                 _ = try await aws.sqs.sendMessage(queueURL: target, body: message.body, attributes: attributes)
                 try await aws.sqs.deleteMessage(queueURL: source, receiptHandle: message.receiptHandle)
@@ -37,6 +46,15 @@ public struct QueueTools: Sendable {
             }
             progress(moved)
         }
+    }
+
+    /// The code of a dead letter's `pismo-error`, if it has one.
+    public static func code(of message: SQSMessage) -> DeadLetterCode? {
+        message.messageAttributes["pismo-error"]?.stringValue.flatMap(DeadLetterReason.code(of:))
+    }
+
+    private func release(_ message: SQSMessage, _ queueURL: String) async {
+        try? await aws.sqs.changeMessageVisibility(queueURL: queueURL, receiptHandle: message.receiptHandle, visibilityTimeout: 0)
     }
 
     /// Re-attempts delivery of every dead letter in `deliver-dlq` (one attempt each); removes only
@@ -49,7 +67,7 @@ public struct QueueTools: Sendable {
             let batch = try await aws.sqs.receiveMessage(queueURL: queueURL, maxMessages: 10, waitSeconds: 1, visibilityTimeout: 60)
             let fresh = batch.filter { seen.insert($0.messageID).inserted }
             if fresh.isEmpty {
-                for message in batch { try? await aws.sqs.changeMessageVisibility(queueURL: queueURL, receiptHandle: message.receiptHandle, visibilityTimeout: 0) }
+                for message in batch { await release(message, queueURL) }
                 return (delivered, remaining)
             }
             for message in fresh {
@@ -61,7 +79,7 @@ public struct QueueTools: Sendable {
                     delivered += 1
                 } else {
                     remaining += 1
-                    try? await aws.sqs.changeMessageVisibility(queueURL: queueURL, receiptHandle: message.receiptHandle, visibilityTimeout: 0)
+                    await release(message, queueURL)
                 }
             }
             progress(delivered, remaining)

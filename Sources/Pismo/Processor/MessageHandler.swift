@@ -15,7 +15,7 @@ public final class MessageHandler: Sendable {
     public enum Disposition: Sendable, Equatable {
         case stored(EventItem)
         case duplicate
-        case invalid(reason: String)
+        case invalid(reason: DeadLetterReason)
     }
 
     private let validator: any EventValidating
@@ -51,13 +51,13 @@ public final class MessageHandler: Sendable {
     public func handle(_ message: QueueMessage) async throws -> Disposition {
         switch validator.validateEvent(message.body) {
         case let .failure(reason):
-            try await untilDone(message) { try await self.invalidEvents.publish(body: message.body, reason: reason.description) }
-            return .invalid(reason: reason.description)
+            try await untilDone(message) { try await self.invalidEvents.publish(body: message.body, reason: reason) }
+            return .invalid(reason: reason)
         case let .success(event):
             let item = makeItem(event, message)
             let size = EventsTable.itemSize(item)
             if size > EventsTable.maxItemBytes {
-                let reason = "item too large for DynamoDB: \(size) bytes (limit \(EventsTable.maxItemBytes))"
+                let reason = DeadLetterReason(.tooLarge, "the item would be \(size) bytes, DynamoDB's limit is \(EventsTable.maxItemBytes)")
                 try await untilDone(message) { try await self.invalidEvents.publish(body: message.body, reason: reason) }
                 return .invalid(reason: reason)
             }

@@ -35,7 +35,7 @@ extension EventQueue {
 
 /// `events-dlq`: the body byte-identical, the reason in message attribute `pismo-error`.
 public protocol InvalidEventPublisher: Sendable {
-    func publish(body: [UInt8], reason: String) async throws
+    func publish(body: [UInt8], reason: DeadLetterReason) async throws
 }
 
 public enum StoreOutcome: Sendable, Equatable {
@@ -51,10 +51,6 @@ public protocol EventStore: Sendable {
 public protocol EventValidating: Sendable {
     /// `.failure(reason)` for anything that must go to `events-dlq` (not JSON, not an object,
     /// schema violation); the reason becomes the `pismo-error` attribute.
-    func validateEvent(_ body: [UInt8]) -> Result<ValidEvent, InvalidEventReason>
+    func validateEvent(_ body: [UInt8]) -> Result<ValidEvent, DeadLetterReason>
 }
 
-public struct InvalidEventReason: Error, Sendable, Equatable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}

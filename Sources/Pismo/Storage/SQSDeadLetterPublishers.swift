@@ -10,9 +10,9 @@ public struct SQSInvalidEventPublisher: InvalidEventPublisher {
         self.queueURL = queueURL
     }
 
-    public func publish(body: [UInt8], reason: String) async throws {
+    public func publish(body: [UInt8], reason: DeadLetterReason) async throws {
         _ = try await sqs.sendMessage(queueURL: queueURL, body: String(decoding: body, as: UTF8.self),
-                                      attributes: ["pismo-error": .string(reason)])
+                                      attributes: ["pismo-error": .string(reason.description)])
     }
 }
 
@@ -28,7 +28,7 @@ public struct SQSDeadLetterPublisher: DeadLetterPublisher {
 
     public func publish(payload: [UInt8], letter: DeadLetter) async throws {
         var attributes: [String: SQSMessageAttribute] = [
-            "pismo-error": .string(letter.reason),
+            "pismo-error": .string(letter.reason.description),
             "pismo-client-id": .string(letter.clientID),
             "pismo-event-id": .string(letter.eventID),
             "pismo-attempts": .number(String(letter.attempts)),

@@ -88,12 +88,12 @@ public final class DeliveryEngine: Sendable {
     private func resolveRoute(_ job: DeliveryJob) async throws -> RouteResolution {
         let route = try await retryUntilDone(backoff: policy.backoff, sleep: sleep) { try await routes.route(for: job.clientID) }
         guard let route else {
-            return .deadLetter(letter(job, "no route for client \(job.clientID)", attempts: 0, status: nil))
+            return .deadLetter(letter(job, DeadLetterReason(.noRoute, "no route for client \(job.clientID)"), attempts: 0, status: nil))
         }
         do {
             return .route(route, try route.secret.map { try WebhookSigner(secret: $0) })
         } catch {
-            return .deadLetter(letter(job, "invalid route secret: \(error)", attempts: 0, status: nil))
+            return .deadLetter(letter(job, DeadLetterReason(.badSecret, "invalid route secret: \(error)"), attempts: 0, status: nil))
         }
     }
 
@@ -130,7 +130,7 @@ public final class DeliveryEngine: Sendable {
         metrics?.deadLettered.increment()
     }
 
-    private func letter(_ job: DeliveryJob, _ reason: String, attempts: Int, status: Int?) -> DeadLetter {
+    private func letter(_ job: DeliveryJob, _ reason: DeadLetterReason, attempts: Int, status: Int?) -> DeadLetter {
         DeadLetter(reason: reason, clientID: job.clientID, eventID: job.eventID, attempts: attempts, lastStatus: status)
     }
 }

@@ -25,7 +25,7 @@ public struct DeliveryPolicy: Sendable {
     public enum Decision: Sendable, Equatable {
         case delivered
         case retry(after: Duration)
-        case fail(reason: String)
+        case fail(reason: DeadLetterReason)
     }
 
     /// `attempt` is the 1-based number of the attempt that produced `outcome`.
@@ -39,10 +39,10 @@ public struct DeliveryPolicy: Sendable {
             if let retryAfter, code == 429 || code == 503 {
                 floor = min(Self.parseRetryAfter(retryAfter) ?? .zero, maxDelay)
             }
-            if !retryable { return .fail(reason: "permanent HTTP \(code)") }
-            if attempt >= maxAttempts { return .fail(reason: "attempts exhausted (last: HTTP \(code))") }
+            if !retryable { return .fail(reason: DeadLetterReason(.permanent(status: code), "permanent HTTP \(code)")) }
+            if attempt >= maxAttempts { return .fail(reason: DeadLetterReason(.attemptsExhausted, "\(attempt) attempts, last: HTTP \(code)")) }
         case let .transportError(message):
-            if attempt >= maxAttempts { return .fail(reason: "attempts exhausted (last: \(message))") }
+            if attempt >= maxAttempts { return .fail(reason: DeadLetterReason(.attemptsExhausted, "\(attempt) attempts, last: \(message)")) }
         }
         return .retry(after: max(floor, backoff(attempt: attempt, random: random)))
     }

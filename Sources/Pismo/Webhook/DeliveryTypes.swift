@@ -35,13 +35,13 @@ public enum DeliveryResult: Sendable, Equatable {
 
 /// What goes to `deliver-dlq` (the attribute names are part of the operator contract).
 public struct DeadLetter: Sendable, Equatable {
-    public var reason: String          // pismo-error
+    public var reason: DeadLetterReason  // pismo-error
     public var clientID: String        // pismo-client-id
     public var eventID: String         // pismo-event-id
     public var attempts: Int           // pismo-attempts (0 when there was no route)
     public var lastStatus: Int?        // pismo-last-status, only when an HTTP status was received
 
-    public init(reason: String, clientID: String, eventID: String, attempts: Int, lastStatus: Int?) {
+    public init(reason: DeadLetterReason, clientID: String, eventID: String, attempts: Int, lastStatus: Int?) {
         self.reason = reason
         self.clientID = clientID
         self.eventID = eventID

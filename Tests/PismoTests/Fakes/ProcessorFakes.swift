@@ -7,10 +7,10 @@ struct Outage: Error {}
 /// Accepts events whose body starts with `{` and names a client as `"c":"<id>"`; enough to drive
 /// the state machine without the schema module.
 struct StubValidator: EventValidating {
-    func validateEvent(_ body: [UInt8]) -> Result<ValidEvent, InvalidEventReason> {
+    func validateEvent(_ body: [UInt8]) -> Result<ValidEvent, DeadLetterReason> {
         let text = String(decoding: body, as: UTF8.self)
-        guard text.hasPrefix("{") else { return .failure(InvalidEventReason("not JSON")) }
-        guard let range = text.range(of: #""c":""#) else { return .failure(InvalidEventReason("missing client_id")) }
+        guard text.hasPrefix("{") else { return .failure(DeadLetterReason(.json, "not JSON")) }
+        guard let range = text.range(of: #""c":""#) else { return .failure(DeadLetterReason(.schema, "missing client_id")) }
         let client = text[range.upperBound...].prefix { $0 != "\"" }
         return .success(ValidEvent(clientID: String(client), eventType: "t", eventTime: "2026-01-01T00:00:00Z", eventID: nil))
     }
@@ -34,7 +34,7 @@ final class MemoryStore: EventStore {
 
 final class MemoryDLQ: InvalidEventPublisher {
     let published = Locked<[(body: [UInt8], reason: String)]>([])
-    func publish(body: [UInt8], reason: String) async throws { published.withLock { $0.append((body, reason)) } }
+    func publish(body: [UInt8], reason: DeadLetterReason) async throws { published.withLock { $0.append((body, reason.description)) } }
 }
 
 final class MemoryQueue: EventQueue {

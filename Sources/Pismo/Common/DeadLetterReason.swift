@@ -1,0 +1,62 @@
+/// Why something was dead-lettered: the value of the `pismo-error` attribute on events-dlq and
+/// deliver-dlq, spelled `<code>: <detail>`. The code is stable and closed (alert and filter on it;
+/// `pismo peek --code`); the detail is for people and may change wording.
+public struct DeadLetterReason: Error, Sendable, Equatable, CustomStringConvertible {
+    public var code: DeadLetterCode
+    public var detail: String
+
+    public init(_ code: DeadLetterCode, _ detail: String) {
+        self.code = code
+        self.detail = detail
+    }
+
+    public var description: String { "\(code.rawValue): \(detail)" }
+
+    /// The code a `pismo-error` value starts with; nil for values written before codes existed.
+    public static func code(of value: String) -> DeadLetterCode? {
+        guard let colon = value.firstIndex(of: ":") else { return nil }
+        return DeadLetterCode(rawValue: String(value[..<colon]))
+    }
+}
+
+/// The table of `pismo-error` codes (also in docs/operations.md).
+public enum DeadLetterCode: String, CaseIterable, Sendable {
+    // events-dlq: the processor could not accept the event.
+    case json
+    case schema
+    case unknownEventType = "unknown-event-type"
+    case tooLarge = "too-large"
+    // deliver-dlq: the event was stored but could not be delivered.
+    case noRoute = "no-route"
+    case badSecret = "bad-secret"
+    case http3xx = "http-3xx"
+    case http4xx = "http-4xx"
+    /// A final status outside 2xx–5xx (1xx as a final answer, 6xx and beyond).
+    case httpUnexpected = "http-unexpected"
+    case attemptsExhausted = "attempts-exhausted"
+
+    /// The code for a status that is never retried (see `DeliveryPolicy`).
+    public static func permanent(status: Int) -> DeadLetterCode {
+        switch status {
+        case 300..<400: .http3xx
+        case 400..<500: .http4xx
+        default: .httpUnexpected
+        }
+    }
+
+    /// One line for the docs and `--help`: what happened, and what to do.
+    public var meaning: String {
+        switch self {
+        case .json: "the message is not a JSON object: fix the producer"
+        case .schema: "the event violates the envelope or its event type's schema: fix the producer or the schema, then redrive"
+        case .unknownEventType: "PISMO_STRICT_EVENT_TYPES is on and events/<event_type>.json does not exist: add the schema, then redrive"
+        case .tooLarge: "the stored item would exceed DynamoDB's 400 KB limit: shrink the event"
+        case .noRoute: "the client has no route: add one (pismo routes set), then redrive"
+        case .badSecret: "the route's secret is not whsec_<base64>: fix the route, then redrive"
+        case .http3xx: "the endpoint answered a redirect, which is never followed: fix the route's URL, then redrive"
+        case .http4xx: "the endpoint refused the event with a non-retryable 4xx: fix the endpoint, then redrive"
+        case .httpUnexpected: "the endpoint answered a status HTTP does not define as final: fix the endpoint, then redrive"
+        case .attemptsExhausted: "every attempt failed (5xx, 408, 429, timeouts, refused connections): redrive once the endpoint is back"
+        }
+    }
+}
