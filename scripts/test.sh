@@ -26,8 +26,8 @@ fi
 passed=$(sed -n 's/.*Test run with \([0-9]*\) tests\{0,1\} .*passed.*/\1/p' "$log" | tail -n 1)
 passed=${passed:-0}
 
-# Conformance suites and fuzzers: each script ends with its own "N passed, N failed" line.
-for script in scripts/conformance-*.sh scripts/fuzz*.sh; do
+# Layering, conformance suites and fuzzers: each script ends with its own "N passed, N failed" line.
+for script in scripts/check-layers.sh scripts/conformance-*.sh scripts/fuzz*.sh; do
     [ -e "$script" ] || continue
     echo "== $script"
     out=$(mktemp)

@@ -44,7 +44,11 @@ struct DeliverCommand: AsyncParsableCommand {
         options.leaseScanInterval = .seconds(max(1, leaseSeconds / 6))
         let me = owner ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UInt16.random(in: 0...UInt16.max))"
         let service = try await wiring.deliverService(owner: me, options: options, perClientConcurrency: perClientConcurrency)
-        logger.info("deliver started", metadata: ["owner": "\(me)", "table": "\(settings.eventsTable)"])
-        try await ServiceHost.run(logger: logger, readiness: readiness, endpoint: endpoint) { await service.run(until: $0) }
+        let table = settings.eventsTable
+        try await ServiceHost.run(logger: logger, readiness: readiness, endpoint: endpoint) { shutdown in
+            // Logged once SIGTERM is handled: "started" means a signal now drains instead of killing.
+            logger.info("deliver started", metadata: ["owner": "\(me)", "table": "\(table)"])
+            await service.run(until: shutdown)
+        }
     }
 }

@@ -47,8 +47,12 @@ struct ProcessorCommand: AsyncParsableCommand {
         let endpoint = try await MetricsEndpoint.start(address: metricsAddr ?? settings.metricsAddress ?? "0.0.0.0:9101",
                                                        registry: wiring.registry, readiness: readiness)
         let service = try await wiring.processor(validator: validator, pollers: pollers)
-        logger.info("processor started", metadata: ["queue": "\(settings.eventsQueue)", "pollers": "\(pollers)",
-                                                    "direct_dispatch": "\(settings.directDispatch)"])
-        try await ServiceHost.run(logger: logger, readiness: readiness, endpoint: endpoint) { await service.run(until: $0) }
+        let started: Logger.Metadata = ["queue": "\(settings.eventsQueue)", "pollers": "\(pollers)",
+                                        "direct_dispatch": "\(settings.directDispatch)"]
+        try await ServiceHost.run(logger: logger, readiness: readiness, endpoint: endpoint) { shutdown in
+            // Logged once SIGTERM is handled: "started" means a signal now drains instead of killing.
+            logger.info("processor started", metadata: started)
+            await service.run(until: shutdown)
+        }
     }
 }

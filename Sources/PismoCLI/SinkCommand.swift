@@ -41,8 +41,9 @@ struct SinkCommand: AsyncParsableCommand {
         options.failStatus = failStatus
         options.delay = .milliseconds(delayMs)
         let sink = try await MockSink.start(options)
-        FileHandle.standardError.write(Data("pismo sink listening on \(options.host):\(sink.port)\n".utf8))
+        let listening = "pismo sink listening on \(options.host):\(sink.port)\n"
         try await ServiceHost.run(logger: Logger(label: "pismo.sink")) { shutdown in
+            FileHandle.standardError.write(Data(listening.utf8))  // once SIGTERM is handled
             await shutdown.wait()
             await sink.shutdown()
         }

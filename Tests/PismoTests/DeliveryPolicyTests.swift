@@ -19,7 +19,7 @@ import Testing
 
     @Test(arguments: [301, 400, 401, 403, 404, 410, 422])
     func otherStatusesFailAfterOneAttempt(code: Int) {
-        #expect(policy.decide(.status(code, retryAfter: nil), attempt: 1) == .fail(reason: DeadLetterReason(.http4xx, "permanent HTTP \(code)")))
+        #expect(policy.decide(.status(code, retryAfter: nil), attempt: 1) == .fail(reason: DeadLetterReason(.permanent(status: code), "permanent HTTP \(code)")))
     }
 
     @Test func maxAttemptsCountsTheFirstAttempt() {

@@ -1,5 +1,5 @@
 /// The Events table on DynamoDB: conditional puts, and direct-dispatch outcomes. Row layout: `EventsTable`.
-public struct DynamoDBEventStore: EventStore {
+public struct DynamoDBEventStore: EventStore, DispatchOutcomeStore {
     let dynamo: DynamoDBClient
     let table: String
 

@@ -16,11 +16,11 @@ public final class DispatchOutcomeWriter: Sendable {
     }
 
     private static let retryPause = Backoff(base: .milliseconds(200), cap: .milliseconds(200), jittered: false)
-    private let store: DynamoDBEventStore
+    private let store: any DispatchOutcomeStore
     private let linger: Duration
     private let state = Locked(State())
 
-    public init(store: DynamoDBEventStore, linger: Duration = .milliseconds(100)) {
+    public init(store: any DispatchOutcomeStore, linger: Duration = .milliseconds(100)) {
         self.store = store
         self.linger = linger
     }

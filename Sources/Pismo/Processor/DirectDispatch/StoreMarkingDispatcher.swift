@@ -5,7 +5,7 @@ public struct StoreMarkingDispatcher: DirectDispatcher {
     let engine: DeliveryEngine
     let outcomes: DispatchOutcomeWriter
 
-    public init(engine: DeliveryEngine, store: DynamoDBEventStore, linger: Duration = .milliseconds(100)) {
+    public init(engine: DeliveryEngine, store: any DispatchOutcomeStore, linger: Duration = .milliseconds(100)) {
         self.engine = engine
         self.outcomes = DispatchOutcomeWriter(store: store, linger: linger)
     }
