@@ -70,7 +70,7 @@ struct AWSStandardContextTests {
         let env = AWSEnvironment(variables: ["AWS_REGION": "eu-west-3", "AWS_ENDPOINT_URL": "http://127.0.0.1:5000",
                                              "AWS_ACCESS_KEY_ID": "AKENV", "AWS_SECRET_ACCESS_KEY": "s", "AWS_MAX_ATTEMPTS": "5"],
                                  readFile: { _ in nil })
-        let http = ScriptedHTTP([ScriptedHTTP.json(200, #"{"QueueUrls":[]}"#)])
+        let http = FakeHTTP([FakeHTTP.json(200, #"{"QueueUrls":[]}"#)])
         let context = AWSClientContext.standard(http: http, environment: env)
         #expect(context.config.region == "eu-west-3")
         #expect(context.retry.maxAttempts == 5)

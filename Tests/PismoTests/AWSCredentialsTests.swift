@@ -7,9 +7,9 @@ struct AWSCredentialsTests {
     static func env(_ vars: [String: String], files: [String: String] = [:]) -> AWSEnvironment {
         AWSEnvironment(variables: vars, homeDirectory: "/home/p", readFile: { files[$0] })
     }
-    static let noHTTP = ScriptedHTTP(fallback: { _ in throw ScriptedHTTPError.connectionRefused })
+    static let noHTTP = FakeHTTP(fallback: .refuse)
 
-    static func chain(_ env: AWSEnvironment, http: ScriptedHTTP = noHTTP) -> CredentialChain {
+    static func chain(_ env: AWSEnvironment, http: FakeHTTP = noHTTP) -> CredentialChain {
         CredentialChain.standard(config: AWSConfig(environment: env, region: "us-east-1"), http: http)
     }
 
@@ -57,7 +57,7 @@ struct AWSCredentialsTests {
           </AssumeRoleWithWebIdentityResult>
         </AssumeRoleWithWebIdentityResponse>
         """
-        let http = ScriptedHTTP([{ _ in HTTPResponse(status: 200, body: Array(xml.utf8)) }])
+        let http = FakeHTTP([.status(200, body: Array(xml.utf8))])
         let env = Self.env(["AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/token", "AWS_ROLE_ARN": "arn:aws:iam::1:role/r",
                             "AWS_ROLE_SESSION_NAME": "s1", "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:7"],
                            files: ["/var/run/token": "eyJtoken\n"])
@@ -76,7 +76,7 @@ struct AWSCredentialsTests {
 
     @Test func webIdentityRefusalNamesTheSTSError() async throws {
         let xml = "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code><Message>bad jwt</Message></Error></ErrorResponse>"
-        let http = ScriptedHTTP([{ _ in HTTPResponse(status: 400, body: Array(xml.utf8)) }])
+        let http = FakeHTTP([.status(400, body: Array(xml.utf8))])
         let env = Self.env(["AWS_WEB_IDENTITY_TOKEN_FILE": "/t", "AWS_ROLE_ARN": "arn:r"], files: ["/t": "x"])
         let error = await #expect(throws: CredentialError.self) { try await Self.chain(env, http: http).resolve() }
         #expect(error?.description.contains("InvalidIdentityToken") == true)
@@ -85,8 +85,8 @@ struct AWSCredentialsTests {
 
     @Test func containerRelativeAndFullURIWithTokenFile() async throws {
         let body = #"{"AccessKeyId":"ASIACONT","SecretAccessKey":"cs","Token":"ct","Expiration":"2030-01-01T00:00:00Z"}"#
-        let http = ScriptedHTTP([{ _ in HTTPResponse(status: 200, body: Array(body.utf8)) },
-                                 { _ in HTTPResponse(status: 200, body: Array(body.utf8)) }])
+        let http = FakeHTTP([.status(200, body: Array(body.utf8)),
+                             .status(200, body: Array(body.utf8))])
         let rel = try await Self.chain(Self.env(["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/creds/abc",
                                                  "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Basic t1"]), http: http).resolve()
         #expect(rel?.accessKeyID == "ASIACONT")
@@ -105,10 +105,10 @@ struct AWSCredentialsTests {
 
     @Test func imdsV2TokenThenRoleThenCredentials() async throws {
         let creds = #"{"Code":"Success","AccessKeyId":"ASIAIMDS","SecretAccessKey":"is","Token":"it","Expiration":"2030-01-01T00:00:00Z"}"#
-        let http = ScriptedHTTP([
-            { r in HTTPResponse(status: r.method == "PUT" ? 200 : 500, body: Array("TOKEN123".utf8)) },
-            { _ in HTTPResponse(status: 200, body: Array("my-role\n".utf8)) },
-            { _ in HTTPResponse(status: 200, body: Array(creds.utf8)) },
+        let http = FakeHTTP([
+            .answer { r in HTTPResponse(status: r.method == "PUT" ? 200 : 500, body: Array("TOKEN123".utf8)) },
+            .status(200, body: Array("my-role\n".utf8)),
+            .status(200, body: Array(creds.utf8)),
         ])
         let c = try await Self.chain(Self.env(["AWS_EC2_METADATA_SERVICE_ENDPOINT": "http://127.0.0.1:1338"]), http: http).resolve()
         #expect(c?.accessKeyID == "ASIAIMDS")
@@ -122,8 +122,8 @@ struct AWSCredentialsTests {
 
     @Test func imdsV1FallbackWhenTokenRefused() async throws {
         let creds = #"{"AccessKeyId":"V1","SecretAccessKey":"s"}"#
-        let http = ScriptedHTTP([{ _ in HTTPResponse(status: 405) }, { _ in HTTPResponse(status: 200, body: Array("r".utf8)) },
-                                 { _ in HTTPResponse(status: 200, body: Array(creds.utf8)) }])
+        let http = FakeHTTP([.status(405), .status(200, body: Array("r".utf8)),
+                             .status(200, body: Array(creds.utf8))])
         let c = try await Self.chain(Self.env([:]), http: http).resolve()
         #expect(c?.accessKeyID == "V1")
         #expect(http.requests[1].headers["x-aws-ec2-metadata-token"] == nil)

@@ -27,9 +27,9 @@ struct AWSDynamoDBTests {
     }
 
     @Test func conditionalPutFramesExpressionsAndReportsConditionFailure() async throws {
-        let http = ScriptedHTTP([
-            ScriptedHTTP.json(200, "{}"),
-            ScriptedHTTP.json(400, #"{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"}"#),
+        let http = FakeHTTP([
+            FakeHTTP.json(200, "{}"),
+            FakeHTTP.json(400, #"{"__type":"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException","message":"The conditional request failed"}"#),
         ])
         let ddb = DynamoDBClient(context: AWSTestContext.make(http))
         let cond = DynamoDBExpressions(condition: "attribute_not_exists(#pk)", names: ["#pk": "pk"])
@@ -49,11 +49,11 @@ struct AWSDynamoDBTests {
     }
 
     @Test func updateGetDeleteReturnAttributes() async throws {
-        let http = ScriptedHTTP([
-            ScriptedHTTP.json(200, #"{"Attributes":{"n":{"N":"2"}}}"#),
-            ScriptedHTTP.json(200, #"{"Item":{"pk":{"S":"a"},"n":{"N":"2"}}}"#),
-            ScriptedHTTP.json(200, "{}"),
-            ScriptedHTTP.json(200, #"{"Attributes":{"pk":{"S":"a"}}}"#),
+        let http = FakeHTTP([
+            FakeHTTP.json(200, #"{"Attributes":{"n":{"N":"2"}}}"#),
+            FakeHTTP.json(200, #"{"Item":{"pk":{"S":"a"},"n":{"N":"2"}}}"#),
+            FakeHTTP.json(200, "{}"),
+            FakeHTTP.json(200, #"{"Attributes":{"pk":{"S":"a"}}}"#),
         ])
         let ddb = DynamoDBClient(context: AWSTestContext.make(http))
         let updated = try await ddb.updateItem(table: "t", key: ["pk": .s("a")],
@@ -68,9 +68,9 @@ struct AWSDynamoDBTests {
     }
 
     @Test func queryFollowsLastEvaluatedKey() async throws {
-        let http = ScriptedHTTP([
-            ScriptedHTTP.json(200, #"{"Items":[{"pk":{"S":"a"},"sk":{"N":"1"}}],"Count":1,"ScannedCount":1,"LastEvaluatedKey":{"pk":{"S":"a"},"sk":{"N":"1"}}}"#),
-            ScriptedHTTP.json(200, #"{"Items":[{"pk":{"S":"a"},"sk":{"N":"2"}}],"Count":1,"ScannedCount":1}"#),
+        let http = FakeHTTP([
+            FakeHTTP.json(200, #"{"Items":[{"pk":{"S":"a"},"sk":{"N":"1"}}],"Count":1,"ScannedCount":1,"LastEvaluatedKey":{"pk":{"S":"a"},"sk":{"N":"1"}}}"#),
+            FakeHTTP.json(200, #"{"Items":[{"pk":{"S":"a"},"sk":{"N":"2"}}],"Count":1,"ScannedCount":1}"#),
         ])
         let ddb = DynamoDBClient(context: AWSTestContext.make(http))
         let q = DynamoDBQuery(table: "t", expressions: DynamoDBExpressions(keyCondition: "pk = :p", values: [":p": .s("a")]), limit: 1)
@@ -82,9 +82,9 @@ struct AWSDynamoDBTests {
 
     @Test func batchWriteResendsUnprocessedItemsWithBackoff() async throws {
         let sleeper = SleepRecorder()
-        let http = ScriptedHTTP([
-            ScriptedHTTP.json(200, #"{"UnprocessedItems":{"t":[{"PutRequest":{"Item":{"pk":{"S":"2"}}}}]}}"#),
-            ScriptedHTTP.json(200, #"{"UnprocessedItems":{}}"#),
+        let http = FakeHTTP([
+            FakeHTTP.json(200, #"{"UnprocessedItems":{"t":[{"PutRequest":{"Item":{"pk":{"S":"2"}}}}]}}"#),
+            FakeHTTP.json(200, #"{"UnprocessedItems":{}}"#),
         ])
         let ddb = DynamoDBClient(context: AWSTestContext.make(http, sleeper: sleeper))
         let left = try await ddb.batchWriteItem(["t": [.put(["pk": .s("1")]), .put(["pk": .s("2")]), .delete(key: ["pk": .s("3")])]])
@@ -99,9 +99,9 @@ struct AWSDynamoDBTests {
     }
 
     @Test func batchGetCollectsAcrossUnprocessedKeys() async throws {
-        let http = ScriptedHTTP([
-            ScriptedHTTP.json(200, #"{"Responses":{"t":[{"pk":{"S":"1"}}]},"UnprocessedKeys":{"t":{"Keys":[{"pk":{"S":"2"}}]}}}"#),
-            ScriptedHTTP.json(200, #"{"Responses":{"t":[{"pk":{"S":"2"}}]},"UnprocessedKeys":{}}"#),
+        let http = FakeHTTP([
+            FakeHTTP.json(200, #"{"Responses":{"t":[{"pk":{"S":"1"}}]},"UnprocessedKeys":{"t":{"Keys":[{"pk":{"S":"2"}}]}}}"#),
+            FakeHTTP.json(200, #"{"Responses":{"t":[{"pk":{"S":"2"}}]},"UnprocessedKeys":{}}"#),
         ])
         let ddb = DynamoDBClient(context: AWSTestContext.make(http))
         let found = try await ddb.batchGetItem(["t": [["pk": .s("1")], ["pk": .s("2")]]])
@@ -109,7 +109,7 @@ struct AWSDynamoDBTests {
     }
 
     @Test func transactWriteFramesEveryKind() async throws {
-        let http = ScriptedHTTP([ScriptedHTTP.json(200, "{}")])
+        let http = FakeHTTP([FakeHTTP.json(200, "{}")])
         let ddb = DynamoDBClient(context: AWSTestContext.make(http))
         try await ddb.transactWriteItems([
             .put(table: "t", item: ["pk": .s("1")], expressions: DynamoDBExpressions(condition: "attribute_not_exists(pk)")),
@@ -125,8 +125,8 @@ struct AWSDynamoDBTests {
 
     @Test func tableCallsCarryStreamSpecification() async throws {
         let desc = #"{"TableDescription":{"TableName":"t","TableStatus":"ACTIVE","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"}],"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_IMAGE"},"LatestStreamArn":"arn:s"}}"#
-        let http = ScriptedHTTP([ScriptedHTTP.json(200, desc), ScriptedHTTP.json(200, #"{"Table":{"TableName":"t","TableStatus":"ACTIVE","ItemCount":5}}"#),
-                                 ScriptedHTTP.json(200, desc), ScriptedHTTP.json(200, "{}")])
+        let http = FakeHTTP([FakeHTTP.json(200, desc), FakeHTTP.json(200, #"{"Table":{"TableName":"t","TableStatus":"ACTIVE","ItemCount":5}}"#),
+                                 FakeHTTP.json(200, desc), FakeHTTP.json(200, "{}")])
         let ddb = DynamoDBClient(context: AWSTestContext.make(http))
         let created = try await ddb.createTable(name: "t", key: [.init("pk", .hash, .s), .init("sk", .range, .s)], stream: .newImage)
         #expect(created.latestStreamARN == "arn:s")
@@ -154,7 +154,7 @@ struct AWSStreamsTests {
           {"eventID":"e3","eventName":"REMOVE","dynamodb":{"Keys":{"pk":{"S":"a"}},"OldImage":{"pk":{"S":"a"}},"SequenceNumber":"300"}}],
          "NextShardIterator":"it-2"}
         """
-        let http = ScriptedHTTP([ScriptedHTTP.json(200, records), ScriptedHTTP.json(200, #"{"Records":[]}"#)])
+        let http = FakeHTTP([FakeHTTP.json(200, records), FakeHTTP.json(200, #"{"Records":[]}"#)])
         let streams = DynamoDBStreamsClient(context: AWSTestContext.make(http))
         let page = try await streams.getRecords(iterator: "it-1", limit: 1000)
         #expect(page.next == "it-2")
@@ -170,9 +170,9 @@ struct AWSStreamsTests {
     }
 
     @Test func expiredAndTrimmedAreDistinctErrors() async throws {
-        let http = ScriptedHTTP([
-            ScriptedHTTP.json(400, #"{"__type":"com.amazonaws.dynamodb.v20120810#ExpiredIteratorException","message":"Iterator expired"}"#),
-            ScriptedHTTP.json(400, #"{"__type":"com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException","message":"trimmed"}"#),
+        let http = FakeHTTP([
+            FakeHTTP.json(400, #"{"__type":"com.amazonaws.dynamodb.v20120810#ExpiredIteratorException","message":"Iterator expired"}"#),
+            FakeHTTP.json(400, #"{"__type":"com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException","message":"trimmed"}"#),
         ])
         let streams = DynamoDBStreamsClient(context: AWSTestContext.make(http))
         await #expect {
@@ -191,13 +191,13 @@ struct AWSStreamsTests {
     }
 
     @Test func describeStreamPaginatesShardsAndIteratorsCarrySequenceNumbers() async throws {
-        let http = ScriptedHTTP([
-            ScriptedHTTP.json(200, #"{"StreamDescription":{"StreamArn":"arn","StreamStatus":"ENABLED","Shards":[{"ShardId":"s1","SequenceNumberRange":{"StartingSequenceNumber":"1","EndingSequenceNumber":"9"}}],"LastEvaluatedShardId":"s1"}}"#),
-            ScriptedHTTP.json(200, #"{"StreamDescription":{"StreamArn":"arn","StreamStatus":"ENABLED","Shards":[{"ShardId":"s2","ParentShardId":"s1","SequenceNumberRange":{"StartingSequenceNumber":"10"}}]}}"#),
-            ScriptedHTTP.json(200, #"{"ShardIterator":"i1"}"#),
-            ScriptedHTTP.json(200, #"{"ShardIterator":"i2"}"#),
-            ScriptedHTTP.json(200, #"{"Streams":[{"StreamArn":"arn","TableName":"t","StreamLabel":"l"}]}"#),
-            ScriptedHTTP.json(200, #"{"StreamDescription":{"StreamArn":"arn","Shards":[{"ShardId":"s3","ParentShardId":"s1"}]}}"#),
+        let http = FakeHTTP([
+            FakeHTTP.json(200, #"{"StreamDescription":{"StreamArn":"arn","StreamStatus":"ENABLED","Shards":[{"ShardId":"s1","SequenceNumberRange":{"StartingSequenceNumber":"1","EndingSequenceNumber":"9"}}],"LastEvaluatedShardId":"s1"}}"#),
+            FakeHTTP.json(200, #"{"StreamDescription":{"StreamArn":"arn","StreamStatus":"ENABLED","Shards":[{"ShardId":"s2","ParentShardId":"s1","SequenceNumberRange":{"StartingSequenceNumber":"10"}}]}}"#),
+            FakeHTTP.json(200, #"{"ShardIterator":"i1"}"#),
+            FakeHTTP.json(200, #"{"ShardIterator":"i2"}"#),
+            FakeHTTP.json(200, #"{"Streams":[{"StreamArn":"arn","TableName":"t","StreamLabel":"l"}]}"#),
+            FakeHTTP.json(200, #"{"StreamDescription":{"StreamArn":"arn","Shards":[{"ShardId":"s3","ParentShardId":"s1"}]}}"#),
         ])
         let streams = DynamoDBStreamsClient(context: AWSTestContext.make(http))
         let shards = try await streams.describeAllShards(streamARN: "arn")

@@ -7,7 +7,7 @@ struct AWSProtocolTests {
     let op = AWSOperation("GetItem", .idempotent)
 
     @Test func framesAJSON10RequestAndSignsIt() async throws {
-        let http = ScriptedHTTP([ScriptedHTTP.json(200, "{}")])
+        let http = FakeHTTP([FakeHTTP.json(200, "{}")])
         let sqs = AWSJSONClient(service: .sqs, context: AWSTestContext.make(http))
         _ = try await sqs.send(AWSOperation("ListQueues", .idempotent), body: Array("{}".utf8))
         let r = try #require(http.requests.first)
@@ -21,7 +21,7 @@ struct AWSProtocolTests {
     }
 
     @Test func streamsSignAsDynamoDBAndUseTheirOwnTarget() async throws {
-        let http = ScriptedHTTP([ScriptedHTTP.json(200, "{}")])
+        let http = FakeHTTP([FakeHTTP.json(200, "{}")])
         let streams = AWSJSONClient(service: .dynamoDBStreams, context: AWSTestContext.make(http))
         _ = try await streams.send(AWSOperation("ListStreams", .idempotent), body: Array("{}".utf8))
         let r = try #require(http.requests.first)
@@ -34,7 +34,7 @@ struct AWSProtocolTests {
         #expect(AWSError.shortCode("com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException") == "ConditionalCheckFailedException")
         #expect(AWSError.shortCode("InvalidParameter:http://internal.amazon.com/coral/") == "InvalidParameter")
         #expect(AWSError.shortCode("aws.protocoljson#Foo:bar") == "Foo")
-        let http = ScriptedHTTP([ScriptedHTTP.json(400, #"{"__type":"com.amazonaws.sqs#QueueDoesNotExist","Message":"gone"}"#,
+        let http = FakeHTTP([FakeHTTP.json(400, #"{"__type":"com.amazonaws.sqs#QueueDoesNotExist","Message":"gone"}"#,
                                                    headers: [("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender")])])
         let client = AWSJSONClient(service: .sqs, context: AWSTestContext.make(http))
         let error = await #expect(throws: AWSError.self) { try await client.send(op, body: []) }
@@ -49,7 +49,7 @@ struct AWSProtocolTests {
 
     @Test func xmlAuthFailuresAreParsedToo() async throws {
         let xml = "<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>bad &amp; wrong</Message></Error></ErrorResponse>"
-        let http = ScriptedHTTP([{ _ in HTTPResponse(status: 403, body: Array(xml.utf8)) }])
+        let http = FakeHTTP([.status(403, body: Array(xml.utf8))])
         let error = await #expect(throws: AWSError.self) {
             try await AWSJSONClient(service: .sqs, context: AWSTestContext.make(http)).send(op, body: [])
         }
@@ -61,7 +61,7 @@ struct AWSProtocolTests {
     @Test func transientFailuresAreRetriedWithJitteredBackoffAndRefundTheQuota() async throws {
         let sleeper = SleepRecorder()
         let quota = RetryQuota()
-        let http = ScriptedHTTP([ScriptedHTTP.json(503, "{}"), ScriptedHTTP.fail(.connectionRefused), ScriptedHTTP.json(200, "{}")])
+        let http = FakeHTTP([FakeHTTP.json(503, "{}"), .refuse, FakeHTTP.json(200, "{}")])
         let client = AWSJSONClient(service: .dynamoDB, context: AWSTestContext.make(http, sleeper: sleeper, quota: quota))
         _ = try await client.send(op, body: [])
         #expect(http.requests.count == 3)
@@ -70,8 +70,8 @@ struct AWSProtocolTests {
     }
 
     @Test func throttlingGivesUpAfterMaxAttempts() async throws {
-        let throttle = ScriptedHTTP.json(400, #"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"slow down"}"#)
-        let http = ScriptedHTTP([throttle, throttle, throttle, throttle])
+        let throttle = FakeHTTP.json(400, #"{"__type":"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException","message":"slow down"}"#)
+        let http = FakeHTTP([throttle, throttle, throttle, throttle])
         let client = AWSJSONClient(service: .dynamoDB, context: AWSTestContext.make(http, maxAttempts: 3))
         let error = await #expect(throws: AWSError.self) { try await client.send(op, body: []) }
         #expect(error?.code == "ProvisionedThroughputExceededException")
@@ -90,14 +90,14 @@ struct AWSProtocolTests {
     @Test func crc32MismatchIsDetectedAndRetried() async throws {
         let good = "{\"Item\":{}}"
         let goodCRC = Digests.crc32(Array(good.utf8))
-        let http = ScriptedHTTP([ScriptedHTTP.json(200, good, headers: [("x-amz-crc32", String(goodCRC &+ 1))]),
-                                 ScriptedHTTP.json(200, good, headers: [("x-amz-crc32", String(goodCRC))])])
+        let http = FakeHTTP([FakeHTTP.json(200, good, headers: [("x-amz-crc32", String(goodCRC &+ 1))]),
+                                 FakeHTTP.json(200, good, headers: [("x-amz-crc32", String(goodCRC))])])
         let client = AWSJSONClient(service: .dynamoDB, context: AWSTestContext.make(http))
         let response = try await client.send(op, body: [])
         #expect(response.body == Array(good.utf8))
         #expect(http.requests.count == 2)
 
-        let alwaysBad = ScriptedHTTP(fallback: ScriptedHTTP.json(200, good, headers: [("x-amz-crc32", "1")]))
+        let alwaysBad = FakeHTTP(fallback: FakeHTTP.json(200, good, headers: [("x-amz-crc32", "1")]))
         let failing = AWSJSONClient(service: .dynamoDB, context: AWSTestContext.make(alwaysBad))
         let error = await #expect(throws: AWSError.self) { try await failing.send(op, body: []) }
         #expect(error?.code == AWSError.crc32Mismatch)
@@ -107,9 +107,9 @@ struct AWSProtocolTests {
         // Our clock says 2023-11-14T22:13:20Z; the server is one hour ahead.
         let serverDate = "Tue, 14 Nov 2023 23:13:20 GMT"
         let sleeper = SleepRecorder()
-        let http = ScriptedHTTP([
-            ScriptedHTTP.json(400, #"{"__type":"InvalidSignatureException","message":"Signature expired"}"#, headers: [("Date", serverDate)]),
-            ScriptedHTTP.json(200, "{}", headers: [("Date", serverDate)]),
+        let http = FakeHTTP([
+            FakeHTTP.json(400, #"{"__type":"InvalidSignatureException","message":"Signature expired"}"#, headers: [("Date", serverDate)]),
+            FakeHTTP.json(200, "{}", headers: [("Date", serverDate)]),
         ])
         let context = AWSTestContext.make(http, sleeper: sleeper)
         _ = try await AWSJSONClient(service: .dynamoDB, context: context).send(op, body: [])
@@ -120,7 +120,7 @@ struct AWSProtocolTests {
 
     @Test func emptyQuotaStopsRetriesButLongPollsStillBackOff() async throws {
         let sleeper = SleepRecorder()
-        let http = ScriptedHTTP(fallback: ScriptedHTTP.json(500, "{}"))
+        let http = FakeHTTP(fallback: FakeHTTP.json(500, "{}"))
         let client = AWSJSONClient(service: .sqs, context: AWSTestContext.make(http, sleeper: sleeper, quota: RetryQuota(initial: 0)))
         await #expect(throws: AWSError.self) { try await client.send(op, body: []) }
         #expect(http.requests.count == 1)
@@ -131,18 +131,38 @@ struct AWSProtocolTests {
         #expect(sleeper.delays == [.milliseconds(500)], "the poller waits instead of spinning")
     }
 
-    @Test func timeoutsCostMoreQuota() async throws {
+    /// Timeouts are told apart by the transport error's type, not its text: our client's real
+    /// timeouts read "request to … timed out" and "timed out connecting to …", which a match on the
+    /// substring "timeout" never recognised, so a real timeout was a plain connection error.
+    @Test(arguments: [HTTPClientError.requestTimeout(host: "127.0.0.1"), .connectTimeout(host: "127.0.0.1", port: 9)])
+    func timeoutsCostMoreQuota(_ timeout: HTTPClientError) async throws {
         let quota = RetryQuota()
-        let http = ScriptedHTTP([ScriptedHTTP.fail(.timeout), ScriptedHTTP.fail(.timeout), ScriptedHTTP.fail(.timeout)])
-        let client = AWSJSONClient(service: .dynamoDB, context: AWSTestContext.make(http, quota: quota))
+        let http = FakeHTTP(fallback: .fail(timeout))
+        let client = AWSJSONClient(service: .dynamoDB, context: AWSTestContext.make(http, maxAttempts: 3, quota: quota))
         let error = await #expect(throws: AWSError.self) { try await client.send(op, body: []) }
         #expect(error?.code == AWSError.timeout)
         #expect(error?.status == nil)
-        #expect(quota.available == 480)
+        #expect(error?.message == timeout.description, "the transport's own words are kept")
+        #expect(http.requests.count == 3)
+        #expect(quota.available == 500 - 2 * 10, "each retry after a timeout costs 10")
+    }
+
+    /// A refused or reset connection is a connection error (retry cost 5), not a timeout.
+    @Test(arguments: [HTTPClientError.connectionRefused(host: "127.0.0.1", port: 9), .connectionReset(host: "127.0.0.1")])
+    func aRefusedConnectionIsAConnectionErrorNotATimeout(_ failure: HTTPClientError) async throws {
+        let quota = RetryQuota()
+        let http = FakeHTTP(fallback: .fail(failure))
+        let client = AWSJSONClient(service: .dynamoDB, context: AWSTestContext.make(http, maxAttempts: 3, quota: quota))
+        let error = await #expect(throws: AWSError.self) { try await client.send(op, body: []) }
+        #expect(error?.code == AWSError.connectionError)
+        #expect(error?.status == nil)
+        #expect(error?.message == failure.description)
+        #expect(http.requests.count == 3)
+        #expect(quota.available == 500 - 2 * 5, "each retry after a connection error costs 5")
     }
 
     @Test func cancellationIsNotRetried() async throws {
-        let http = ScriptedHTTP(fallback: { _ in throw CancellationError() })
+        let http = FakeHTTP(fallback: .answer { _ in throw CancellationError() })
         let client = AWSJSONClient(service: .sqs, context: AWSTestContext.make(http))
         await #expect(throws: CancellationError.self) { try await client.send(op, body: []) }
         #expect(http.requests.count == 1)

@@ -21,7 +21,7 @@ struct AWSSQSTests {
     @Test func sendMessageChecksBothDigests() async throws {
         let attrs: [String: SQSMessageAttribute] = ["timestamp": .number("1")]
         let ok = #"{"MessageId":"m1","MD5OfMessageBody":"f543352d5773ba2530f769bc8edcf94a","MD5OfMessageAttributes":"b6ba7933bdd4077bb2cc8686b0146cfa"}"#
-        let http = ScriptedHTTP([ScriptedHTTP.json(200, ok), ScriptedHTTP.json(200, #"{"MessageId":"m2","MD5OfMessageBody":"00"}"#)])
+        let http = FakeHTTP([FakeHTTP.json(200, ok), FakeHTTP.json(200, #"{"MessageId":"m2","MD5OfMessageBody":"00"}"#)])
         let sqs = SQSClient(context: AWSTestContext.make(http))
         let sent = try await sqs.sendMessage(queueURL: "http://q/1/events", body: "my mesage", attributes: attrs)
         #expect(sent.messageID == "m1")
@@ -43,7 +43,7 @@ struct AWSSQSTests {
           "MessageAttributes":{"kind":{"DataType":"String","StringValue":"a"},"blob":{"DataType":"Binary","BinaryValue":"AP8="}}},
          {"MessageId":"id2","ReceiptHandle":"rh2","MD5OfBody":"\(SQSMessageMD5.body("plain"))","Body":"plain"}]}
         """
-        let http = ScriptedHTTP([ScriptedHTTP.json(200, response)])
+        let http = FakeHTTP([FakeHTTP.json(200, response)])
         let sqs = SQSClient(context: AWSTestContext.make(http))
         let messages = try await sqs.receiveMessage(queueURL: "http://q", maxMessages: 10, waitSeconds: 20)
         #expect(messages.count == 2)
@@ -61,7 +61,7 @@ struct AWSSQSTests {
 
     @Test func receiveRejectsACorruptedBody() async throws {
         let bad = #"{"Messages":[{"MessageId":"id1","ReceiptHandle":"rh","MD5OfBody":"d41d8cd98f00b204e9800998ecf8427e","Body":"changed"}]}"#
-        let sqs = SQSClient(context: AWSTestContext.make(ScriptedHTTP([ScriptedHTTP.json(200, bad)])))
+        let sqs = SQSClient(context: AWSTestContext.make(FakeHTTP([FakeHTTP.json(200, bad)])))
         let error = await #expect(throws: AWSError.self) { try await sqs.receiveMessage(queueURL: "http://q", waitSeconds: 0) }
         #expect(error?.code == AWSError.md5Mismatch)
     }
@@ -72,9 +72,9 @@ struct AWSSQSTests {
                        {"Id":"c","MessageId":"mc","MD5OfMessageBody":"ffff"}],
          "Failed":[{"Id":"b","SenderFault":true,"Code":"InvalidMessageContents","Message":"bad char"}]}
         """
-        let http = ScriptedHTTP([ScriptedHTTP.json(200, response),
-                                 ScriptedHTTP.json(200, #"{"Successful":[{"Id":"1"}],"Failed":[{"Id":"2","SenderFault":true,"Code":"ReceiptHandleIsInvalid"}]}"#),
-                                 ScriptedHTTP.json(200, #"{"Successful":[],"Failed":[{"Id":"v","SenderFault":false,"Code":"InternalError"}]}"#)])
+        let http = FakeHTTP([FakeHTTP.json(200, response),
+                                 FakeHTTP.json(200, #"{"Successful":[{"Id":"1"}],"Failed":[{"Id":"2","SenderFault":true,"Code":"ReceiptHandleIsInvalid"}]}"#),
+                                 FakeHTTP.json(200, #"{"Successful":[],"Failed":[{"Id":"v","SenderFault":false,"Code":"InternalError"}]}"#)])
         let sqs = SQSClient(context: AWSTestContext.make(http))
         let sent = try await sqs.sendMessageBatch(queueURL: "http://q", entries: [
             SQSSendEntry(id: "a", body: "A"), SQSSendEntry(id: "b", body: "\u{1}"), SQSSendEntry(id: "c", body: "C"),
@@ -92,13 +92,13 @@ struct AWSSQSTests {
     }
 
     @Test func queueManagementCalls() async throws {
-        let http = ScriptedHTTP([
-            ScriptedHTTP.json(200, #"{"QueueUrl":"http://q/123/events"}"#),
-            ScriptedHTTP.json(200, #"{"QueueUrl":"http://q/123/events"}"#),
-            ScriptedHTTP.json(200, #"{"Attributes":{"VisibilityTimeout":"30","ApproximateNumberOfMessages":"0"}}"#),
-            ScriptedHTTP.json(200, "{}"),
-            ScriptedHTTP.json(200, #"{"QueueUrls":["http://q/123/events"],"NextToken":"t2"}"#),
-            ScriptedHTTP.json(200, "{}"),
+        let http = FakeHTTP([
+            FakeHTTP.json(200, #"{"QueueUrl":"http://q/123/events"}"#),
+            FakeHTTP.json(200, #"{"QueueUrl":"http://q/123/events"}"#),
+            FakeHTTP.json(200, #"{"Attributes":{"VisibilityTimeout":"30","ApproximateNumberOfMessages":"0"}}"#),
+            FakeHTTP.json(200, "{}"),
+            FakeHTTP.json(200, #"{"QueueUrls":["http://q/123/events"],"NextToken":"t2"}"#),
+            FakeHTTP.json(200, "{}"),
         ])
         let sqs = SQSClient(context: AWSTestContext.make(http))
         #expect(try await sqs.createQueue(name: "events", attributes: ["VisibilityTimeout": "30"]) == "http://q/123/events")

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import Pismo
 
-@Suite struct DeliverServiceTests {
-    func service(_ stream: MemoryStream, _ leases: MemoryLeases, _ http: StubWebhookHTTP, owner: String,
+@Suite(.timeLimit(.minutes(1))) struct DeliverServiceTests {
+    func service(_ stream: MemoryStream, _ leases: any LeaseStore, _ http: FakeHTTP, owner: String,
                  leaseDuration: Duration = .seconds(30)) -> DeliverService {
         var options = DeliverService.Options()
         options.leaseScanInterval = .milliseconds(10)
@@ -21,30 +21,34 @@ import Testing
         let stream = MemoryStream()
         stream.append((1...10).map { insertRecord($0, client: "a") })
         let leases = MemoryLeases()
-        let httpA = StubWebhookHTTP(["http://sink/a": [.status(200)]])
-        let httpB = StubWebhookHTTP(["http://sink/a": [.status(200)]])
+        let httpA = FakeHTTP(byURL: ["http://sink/a": [.status(200)]])
+        let httpB = FakeHTTP(byURL: ["http://sink/a": [.status(200)]])
         let stopA = ShutdownSignal(), stopB = ShutdownSignal()
         let a = service(stream, leases, httpA, owner: "A", leaseDuration: .seconds(10))
         let runA = Task { await a.run(until: stopA) }
-        while httpA.requests.withLock({ $0.count }) < 10 { try await Task.sleep(for: .milliseconds(2)) }
-        let b = service(stream, leases, httpB, owner: "B", leaseDuration: .seconds(10))
+        try await eventually("A delivered 10", within: .seconds(10)) { httpA.requests.count >= 10 }
+        try await eventually("A checkpointed all 10", within: .seconds(10)) {
+            leases.rows.withLock { $0["shard-0"]?.checkpoint } == String(format: "%021d", 10)
+        }
+        let leasesB = WatchedLeases(leases)
+        let b = service(stream, leasesB, httpB, owner: "B", leaseDuration: .seconds(10))
         let runB = Task { await b.run(until: stopB) }
-        try await Task.sleep(for: .milliseconds(50))
+        try await eventually("B looked at the leases three times", within: .seconds(10)) { leasesB.scans.withLock { $0 } >= 3 }
         #expect(b.runningShards.isEmpty, "a live lease must not be stolen")
 
         // A dies without a word (its lease simply stops being renewed).
         runA.cancel()
         stopA.trigger()
-        await runA.value
+        _ = try await finished(runA, "A stops")
         leases.rows.withLock { $0["shard-0"]?.expiresAtMillis = 0 }
         stream.append((11...15).map { insertRecord($0, client: "a") })
-        while httpB.requests.withLock({ $0.count }) < 5 { try await Task.sleep(for: .milliseconds(2)) }
+        try await eventually("B delivered 5", within: .seconds(10)) { httpB.requests.count >= 5 }
         #expect(b.runningShards == ["shard-0"])
         #expect(leases.rows.withLock { $0["shard-0"]?.owner } == "B")
-        let bodies = httpB.requests.withLock { $0.map { String(decoding: $0.body, as: UTF8.self) } }
+        let bodies = httpB.bodies()
         #expect(Set(bodies).isSuperset(of: (11...15).map { "{\"n\":\($0)}" }))
         #expect(!bodies.contains("{\"n\":1}"), "B resumes after A's checkpoint, not from the start")
         stopB.trigger()
-        await runB.value
+        _ = try await finished(runB, "B stops")
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 import Transport
 @testable import Pismo
@@ -9,25 +8,6 @@ import Transport
 /// expires and resumes from the dead one's checkpoint.
 @Suite("Deliver takeover against moto", .timeLimit(.minutes(3)))
 struct DeliverTakeoverOnMotoTests {
-    /// A lease store that goes silent when "killed", as a crashed process would.
-    final class Killable: LeaseStore {
-        let inner: any LeaseStore
-        let dead = Atomic<Bool>(false)
-        init(_ inner: any LeaseStore) { self.inner = inner }
-        struct Dead: Error {}
-        func check() throws { if dead.load(ordering: .relaxed) { throw Dead() } }
-        func leases() async throws -> [ShardLease] { try check(); return try await inner.leases() }
-        func acquire(shardID: String, owner: String, expiresAtMillis: Int64, observed: ShardLease?) async throws -> Bool {
-            try check(); return try await inner.acquire(shardID: shardID, owner: owner, expiresAtMillis: expiresAtMillis, observed: observed)
-        }
-        func renew(shardID: String, owner: String, expiresAtMillis: Int64) async throws -> Bool {
-            try check(); return try await inner.renew(shardID: shardID, owner: owner, expiresAtMillis: expiresAtMillis)
-        }
-        func checkpoint(shardID: String, owner: String, sequenceNumber: String) async throws -> Bool {
-            try check(); return try await inner.checkpoint(shardID: shardID, owner: owner, sequenceNumber: sequenceNumber)
-        }
-    }
-
     @Test func aDeadInstancesShardIsTakenOverFromItsCheckpoint() async throws {
         let moto = try await MotoServer.shared()
         let aws = PismoAWS(context: moto.context())
@@ -46,7 +26,7 @@ struct DeliverTakeoverOnMotoTests {
         let streamARN = try await aws.streamARN(table: settings.eventsTable)
         let leaseTable = DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable)
         let deliverDLQ = try await aws.queueURL(settings.deliverDLQ)
-        func instance(_ owner: String, _ leases: any LeaseStore, _ http: StubWebhookHTTP) -> DeliverService {
+        func instance(_ owner: String, _ leases: any LeaseStore, _ http: FakeHTTP) -> DeliverService {
             var options = DeliverService.Options()
             options.leaseScanInterval = .milliseconds(200)
             options.worker.emptyPollInterval = .milliseconds(50)
@@ -60,30 +40,34 @@ struct DeliverTakeoverOnMotoTests {
                                   engine: engine, owner: owner, options: options)
         }
 
-        let httpA = StubWebhookHTTP(["http://hooks.test/a": [.status(200)]])
-        let httpB = StubWebhookHTTP(["http://hooks.test/a": [.status(200)]])
-        let leasesA = Killable(leaseTable)
-        let a = instance("A-\(tag)", leasesA, httpA), b = instance("B-\(tag)", leaseTable, httpB)
+        let httpA = FakeHTTP(byURL: ["http://hooks.test/a": [.status(200)]])
+        let httpB = FakeHTTP(byURL: ["http://hooks.test/a": [.status(200)]])
+        let leasesA = WatchedLeases(leaseTable), leasesB = WatchedLeases(leaseTable)
+        let a = instance("A-\(tag)", leasesA, httpA), b = instance("B-\(tag)", leasesB, httpB)
         let stopA = ShutdownSignal(), stopB = ShutdownSignal()
         let runA = Task { await a.run(until: stopA) }
         try await put(0..<10)
-        try await eventually("instance A delivered 10", within: .seconds(30)) { httpA.requests.withLock { $0.count } >= 10 }
+        try await eventually("instance A delivered 10", within: .seconds(30)) { httpA.requests.count >= 10 }
         let runB = Task { await b.run(until: stopB) }
-        try await Task.sleep(for: .milliseconds(600))
+        try await eventually("B looked at the leases three times", within: .seconds(30)) { leasesB.scans.withLock { $0 } >= 3 }
         #expect(b.runningShards.isEmpty, "the live instance keeps its shard")
-        try await Task.sleep(for: .milliseconds(300))  // let A persist its checkpoint
+        let source = DynamoDBStreamSource(streams: aws.streams, streamARN: streamARN)
+        let lastOfA = try #require(try await streamRecords(source).last)
+        try await eventually("A checkpointed its 10 records", within: .seconds(30)) {
+            try await persistedCheckpoint(leaseTable, lastOfA.shardID) == lastOfA.record.sequenceNumber
+        }
 
-        leasesA.dead.store(true, ordering: .relaxed)      // A "crashes": no renewals, no hand-over
+        leasesA.dead.withLock { $0 = true }      // A "crashes": no renewals, no hand-over
         runA.cancel()
         try await put(10..<15)
-        try await eventually("instance B delivered 5", within: .seconds(30)) { httpB.requests.withLock { $0.count } >= 5 }
-        let bBodies = Set(httpB.requests.withLock { $0.map { String(decoding: $0.body, as: UTF8.self) } })
+        try await eventually("instance B delivered 5", within: .seconds(30)) { httpB.requests.count >= 5 }
+        let bBodies = Set(httpB.bodies())
         #expect(bBodies.isSuperset(of: (10..<15).map { "{\"n\":\($0)}" }), "B delivers what arrived after A died")
         #expect(!bBodies.contains("{\"n\":0}"), "B resumes from A's checkpoint instead of the start")
         #expect(b.runningShards.count == 1)
         stopA.trigger(); stopB.trigger()
-        await runA.value
-        await runB.value
+        try await finished(runA, within: .seconds(30), "A stops")
+        try await finished(runB, within: .seconds(30), "B stops")
     }
 
 }

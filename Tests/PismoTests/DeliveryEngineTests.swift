@@ -3,24 +3,25 @@ import Testing
 import Transport
 @testable import Pismo
 
-@Suite struct DeliveryEngineTests {
+@Suite(.timeLimit(.minutes(1))) struct DeliveryEngineTests {
     static let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     let job = DeliveryJob(clientID: "acme", eventID: "evt-1", eventType: "order.created",
                           payload: Array(#"{"client_id":"acme","data":{"n":1}}"#.utf8))
 
-    func engine(_ http: StubWebhookHTTP, routes: any RouteStore, dlq: RecordingDLQ = RecordingDLQ(),
-                maxAttempts: Int = 3, perClient: Int = 8, registry: MetricsRegistry = MetricsRegistry()) -> DeliveryEngine {
-        DeliveryEngine(routes: routes, sender: WebhookSender(http: http, timeout: .seconds(1), now: { 1_700_000_000 }),
+    func engine(_ http: FakeHTTP, routes: any RouteStore, dlq: RecordingDLQ = RecordingDLQ(),
+                maxAttempts: Int = 3, perClient: Int = 8, registry: MetricsRegistry = MetricsRegistry(),
+                timeout: Duration = .seconds(1)) -> DeliveryEngine {
+        DeliveryEngine(routes: routes, sender: WebhookSender(http: http, timeout: timeout, now: { 1_700_000_000 }),
                        deadLetters: dlq, policy: DeliveryPolicy(maxAttempts: maxAttempts), perClientConcurrency: perClient,
                        metrics: DeliveryMetrics(registry: registry), sleep: { _ in })
     }
 
     @Test func deliversWithStandardWebhookHeadersAndTheExactBody() async throws {
-        let http = StubWebhookHTTP(["http://sink/acme": [.status(200)]])
+        let http = FakeHTTP(byURL: ["http://sink/acme": [.status(200)]])
         let routes = FixedRoutes(routes: ["acme": Route(url: "http://sink/acme", secret: Self.secret)])
         let result = try await engine(http, routes: routes).deliver(job)
         #expect(result == .delivered(attempts: 1))
-        let request = try #require(http.requests.withLock { $0.first })
+        let request = try #require(http.requests.first)
         #expect(request.method == "POST")
         #expect(request.body == job.payload)
         #expect(request.headers["content-type"] == "application/json")
@@ -32,14 +33,14 @@ import Transport
     }
 
     @Test func unsignedWhenTheRouteHasNoSecret() async throws {
-        let http = StubWebhookHTTP(["http://sink/acme": [.status(204)]])
+        let http = FakeHTTP(byURL: ["http://sink/acme": [.status(204)]])
         _ = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")])).deliver(job)
-        #expect(http.requests.withLock { $0[0].headers["webhook-signature"] } == nil)
+        #expect(http.requests[0].headers["webhook-signature"] == nil)
     }
 
     @Test func retriesServerErrorsThenDelivers() async throws {
         let registry = MetricsRegistry()
-        let http = StubWebhookHTTP(["http://sink/acme": [.status(500), .error("connection reset"), .status(200)]])
+        let http = FakeHTTP(byURL: ["http://sink/acme": [.status(500), .reset, .status(200)]])
         let result = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]),
                                       registry: registry).deliver(job)
         #expect(result == .delivered(attempts: 3))
@@ -47,7 +48,7 @@ import Transport
     }
 
     @Test func permanentClientErrorIsDeadLetteredAfterOneAttempt() async throws {
-        let http = StubWebhookHTTP(["http://sink/acme": [.status(404)]])
+        let http = FakeHTTP(byURL: ["http://sink/acme": [.status(404)]])
         let dlq = RecordingDLQ()
         let result = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]), dlq: dlq).deliver(job)
         let letter = DeadLetter(reason: DeadLetterReason(.http4xx, "permanent HTTP 404"), clientID: "acme", eventID: "evt-1", attempts: 1, lastStatus: 404)
@@ -58,23 +59,23 @@ import Transport
 
     @Test func missingRouteIsDeadLetteredWithZeroAttemptsAndNoStatus() async throws {
         let dlq = RecordingDLQ()
-        let result = try await engine(StubWebhookHTTP([:]), routes: FixedRoutes(routes: [:]), dlq: dlq).deliver(job)
+        let result = try await engine(FakeHTTP(), routes: FixedRoutes(routes: [:]), dlq: dlq).deliver(job)
         #expect(result == .deadLettered(DeadLetter(reason: DeadLetterReason(.noRoute, "no route for client acme"), clientID: "acme", eventID: "evt-1",
                                                    attempts: 0, lastStatus: nil)))
         #expect(dlq.all.count == 1)
     }
 
     @Test func exhaustedTransportErrorsCarryNoStatus() async throws {
-        let http = StubWebhookHTTP(["http://sink/acme": [.error("connection refused")]])
+        let http = FakeHTTP(byURL: ["http://sink/acme": [.refuse]])
         let dlq = RecordingDLQ()
         _ = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]), dlq: dlq).deliver(job)
-        #expect(dlq.all == [DeadLetter(reason: DeadLetterReason(.attemptsExhausted, "3 attempts, last: connection refused"), clientID: "acme",
+        #expect(dlq.all == [DeadLetter(reason: DeadLetterReason(.attemptsExhausted, "3 attempts, last: connection refused by sink:80"), clientID: "acme",
                                        eventID: "evt-1", attempts: 3, lastStatus: nil)])
         #expect(http.requestCount(url: "http://sink/acme") == 3)
     }
 
     @Test func lastStatusIsTheLastStatusActuallyReceived() async throws {
-        let http = StubWebhookHTTP(["http://sink/acme": [.status(503), .error("timeout")]])
+        let http = FakeHTTP(byURL: ["http://sink/acme": [.status(503), .timeOut]])
         let dlq = RecordingDLQ()
         _ = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]), dlq: dlq).deliver(job)
         #expect(dlq.all.first?.lastStatus == 503)
@@ -84,22 +85,23 @@ import Transport
     @Test func infrastructureOutagesAreRetriedNotLost() async throws {
         let dlq = RecordingDLQ(failures: 2)
         let routes = FlakyRoutes([:], failures: 3)
-        let result = try await engine(StubWebhookHTTP([:]), routes: routes, dlq: dlq).deliver(job)
+        let result = try await engine(FakeHTTP(), routes: routes, dlq: dlq).deliver(job)
         guard case .deadLettered = result else { Issue.record("expected dead letter"); return }
         #expect(dlq.all.count == 1)
     }
 
     @Test func aHangingClientDoesNotBlockOthers() async throws {
-        let http = StubWebhookHTTP(["http://sink/slow": [.hang], "http://sink/fast": [.status(200)]])
+        let http = FakeHTTP(byURL: ["http://sink/slow": [.hang], "http://sink/fast": [.status(200)]])
         let routes = FixedRoutes(routes: ["slow": Route(url: "http://sink/slow"), "fast": Route(url: "http://sink/fast")])
-        let engine = engine(http, routes: routes, perClient: 2)
+        // A timeout far beyond the test: the hanging requests stay open until cancelled.
+        let engine = engine(http, routes: routes, perClient: 2, timeout: .seconds(600))
         let slowJobs = (0..<10).map { DeliveryJob(clientID: "slow", eventID: "s\($0)", eventType: "t", payload: []) }
         let hung = Task { try await withThrowingTaskGroup(of: DeliveryResult.self) { group in
             for job in slowJobs { group.addTask { try await engine.deliver(job) } }
             for try await _ in group {}
         } }
         // Wait until the slow client's two lanes are occupied.
-        while http.requestCount(url: "http://sink/slow") < 2 { try await Task.sleep(for: .milliseconds(1)) }
+        try await eventually("both lanes of the slow client are taken", within: .seconds(10)) { http.requestCount(url: "http://sink/slow") >= 2 }
         for i in 0..<50 {
             let result = try await engine.deliver(DeliveryJob(clientID: "fast", eventID: "f\(i)", eventType: "t", payload: []))
             #expect(result == .delivered(attempts: 1))
@@ -107,11 +109,12 @@ import Transport
         // Only two requests reached the hanging endpoint: its lane limit held the other eight back.
         #expect(http.requestCount(url: "http://sink/slow") == 2)
         hung.cancel()
-        await #expect(throws: CancellationError.self) { try await hung.value }
+        let ended = try await finished(Task { await hung.result }, "the hung deliveries end once cancelled")
+        #expect(throws: CancellationError.self) { try ended.get() }
     }
 
     @Test func attemptOnceDeliversSignedAndUnsignedRoutesOnce() async throws {
-        let http = StubWebhookHTTP(["http://sink/plain": [.status(200)], "http://sink/signed": [.status(200)], "http://sink/down": [.status(503)]])
+        let http = FakeHTTP(byURL: ["http://sink/plain": [.status(200)], "http://sink/signed": [.status(200)], "http://sink/down": [.status(503)]])
         let routes = FixedRoutes(routes: ["plain": Route(url: "http://sink/plain"),
                                           "signed": Route(url: "http://sink/signed", secret: Self.secret),
                                           "down": Route(url: "http://sink/down")])
@@ -120,6 +123,6 @@ import Transport
         #expect(await engine.attemptOnce(DeliveryJob(clientID: "signed", eventID: "2", eventType: "t", payload: [])))
         #expect(await engine.attemptOnce(DeliveryJob(clientID: "down", eventID: "3", eventType: "t", payload: [])) == false)
         #expect(await engine.attemptOnce(DeliveryJob(clientID: "nobody", eventID: "4", eventType: "t", payload: [])) == false)
-        #expect(http.requests.withLock { $0.map(\.url) } == ["http://sink/plain", "http://sink/signed", "http://sink/down"])
+        #expect(http.requests.map(\.url) == ["http://sink/plain", "http://sink/signed", "http://sink/down"])
     }
 }

@@ -20,11 +20,11 @@ struct DirectDispatchOnMotoTests {
         let events = EventGenerator(clients: 2).events(20)   // 10 per client
         // Two views of the same endpoints, one per path, so the outcome does not hang on which path
         // reaches /flaky first: direct attempts for client-2 always get a 500, the stream path a 200.
-        let directWebhooks = StubWebhookHTTP(["http://hooks.test/ok": [.status(200)], "http://hooks.test/flaky": [.status(500)]])
-        let streamWebhooks = StubWebhookHTTP(["http://hooks.test/ok": [.status(200)], "http://hooks.test/flaky": [.status(200)]])
+        let directWebhooks = FakeHTTP(byURL: ["http://hooks.test/ok": [.status(200)], "http://hooks.test/flaky": [.status(500)]])
+        let streamWebhooks = FakeHTTP(byURL: ["http://hooks.test/ok": [.status(200)], "http://hooks.test/flaky": [.status(200)]])
         let store = DynamoDBEventStore(dynamo: aws.dynamo, table: settings.eventsTable)
         let deliverDLQ = try await aws.queueURL(settings.deliverDLQ)
-        func engine(_ webhooks: StubWebhookHTTP) -> DeliveryEngine {
+        func engine(_ webhooks: FakeHTTP) -> DeliveryEngine {
             DeliveryEngine(routes: RouteCache(store: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)),
                            sender: WebhookSender(http: webhooks, timeout: .seconds(2)),
                            deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: deliverDLQ),
@@ -44,8 +44,9 @@ struct DirectDispatchOnMotoTests {
         var options = DeliverService.Options()
         options.leaseScanInterval = .milliseconds(200)
         options.worker.emptyPollInterval = .milliseconds(50)
-        let deliver = DeliverService(source: DynamoDBStreamSource(streams: aws.streams, streamARN: try await aws.streamARN(table: settings.eventsTable)),
-                                     leases: DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable),
+        let streamARN = try await aws.streamARN(table: settings.eventsTable)
+        let leases = DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable)
+        let deliver = DeliverService(source: DynamoDBStreamSource(streams: aws.streams, streamARN: streamARN), leases: leases,
                                      engine: engine(streamWebhooks), owner: "direct-\(tag)", options: options)
         let stop = ShutdownSignal()
         let running = Task {
@@ -54,25 +55,31 @@ struct DirectDispatchOnMotoTests {
             _ = await (p, d)
         }
 
-        func bodies(_ webhooks: StubWebhookHTTP, _ url: String) -> [String] {
-            webhooks.requests.withLock { $0.filter { $0.url == url }.map { String(decoding: $0.body, as: UTF8.self) } }
-        }
         let flakyEvents = events.filter { $0.contains(#""client_id":"client-2""#) }
-        for _ in 0..<600 {
-            let streamed = Set(bodies(streamWebhooks, "http://hooks.test/flaky")).count == flakyEvents.count
-            if streamed && bodies(directWebhooks, "http://hooks.test/ok").count >= 10 { break }
-            try await Task.sleep(for: .milliseconds(100))
+        try await eventually("client-2's events streamed, client-1's delivered directly") {
+            Set(streamWebhooks.bodies(url: "http://hooks.test/flaky")).count == flakyEvents.count
+                && directWebhooks.bodies(url: "http://hooks.test/ok").count >= 10
         }
-        try await Task.sleep(for: .seconds(1))  // give a wrong second delivery the chance to show up
+        // A wrong second delivery would come from the stream path reading a record it should skip.
+        // Once every outcome is recorded and the checkpoint covers the whole stream, every record has
+        // been read and resolved: any such delivery has happened by then.
+        let source = DynamoDBStreamSource(streams: aws.streams, streamARN: streamARN)
+        try await eventually("every outcome recorded and the whole stream checkpointed") {
+            let items = try await aws.dynamo.scanAll(DynamoDBQuery(table: settings.eventsTable))
+            guard items.count == events.count,
+                  items.allSatisfy({ ["delivered", "stream"].contains($0["dispatch"]?.string ?? "") }) else { return false }
+            guard let last = try await streamRecords(source).last else { return false }
+            return try await persistedCheckpoint(leases, last.shardID) == last.record.sequenceNumber
+        }
         stop.trigger()
-        await running.value
+        try await finished(running, within: .seconds(30), "processor and deliver stop")
 
-        #expect(bodies(directWebhooks, "http://hooks.test/ok").sorted() == events.filter { $0.contains(#""client_id":"client-1""#) }.sorted(),
+        #expect(directWebhooks.bodies(url: "http://hooks.test/ok").sorted() == events.filter { $0.contains(#""client_id":"client-1""#) }.sorted(),
                 "delivered directly exactly once each")
-        #expect(bodies(streamWebhooks, "http://hooks.test/ok").isEmpty, "the stream path skipped what was delivered directly")
-        let failedDirectly = bodies(directWebhooks, "http://hooks.test/flaky")
+        #expect(streamWebhooks.bodies(url: "http://hooks.test/ok").isEmpty, "the stream path skipped what was delivered directly")
+        let failedDirectly = directWebhooks.bodies(url: "http://hooks.test/flaky")
         #expect(!failedDirectly.isEmpty && Set(failedDirectly).isSubset(of: Set(flakyEvents)), "direct attempts for client-2 were made and failed")
-        #expect(bodies(streamWebhooks, "http://hooks.test/flaky").sorted() == flakyEvents.sorted(),
+        #expect(streamWebhooks.bodies(url: "http://hooks.test/flaky").sorted() == flakyEvents.sorted(),
                 "whatever failed directly is delivered by the stream path, exactly once")
         #expect(try await QueueTools(aws: aws).peek(queueURL: deliverDLQ).messages.isEmpty)
         let items = try await aws.dynamo.scanAll(DynamoDBQuery(table: settings.eventsTable))

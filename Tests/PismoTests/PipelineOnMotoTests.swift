@@ -36,7 +36,7 @@ struct PipelineOnMotoTests {
         let processing = Task { await processor.run(until: stopProcessor) }
         try await eventually("processor stored 30 and rejected 2") { registry.render().contains("pismo_stored_total 30\n") && registry.render().contains("pismo_invalid_total 2\n") }
         stopProcessor.trigger()
-        await processing.value
+        try await finished(processing, within: .seconds(30), "the processor stops")
 
         let dlq = try await QueueTools(aws: aws).peek(queueURL: try await aws.queueURL(settings.eventsDLQ))
         #expect(Set(dlq.messages.map(\.body)) == Set(invalid), "invalid events are dead-lettered byte-identical")
@@ -45,7 +45,7 @@ struct PipelineOnMotoTests {
         #expect(dlq.messages.contains { $0.messageAttributes["pismo-error"]?.stringValue?.hasPrefix("json: ") == true })
 
         // Deliver.
-        let webhooks = StubWebhookHTTP(["http://hooks.test/c1": [.status(200)], "http://hooks.test/c2": [.status(200)]])
+        let webhooks = FakeHTTP(byURL: ["http://hooks.test/c1": [.status(200)], "http://hooks.test/c2": [.status(200)]])
         let deliverDLQ = try await aws.queueURL(settings.deliverDLQ)
         let engine = DeliveryEngine(routes: RouteCache(store: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)),
                                     sender: WebhookSender(http: webhooks, timeout: .seconds(2)),
@@ -60,13 +60,13 @@ struct PipelineOnMotoTests {
                                      leases: leases, engine: engine, owner: "test-\(tag)", options: options)
         let stopDeliver = ShutdownSignal()
         let delivering = Task { await deliver.run(until: stopDeliver) }
-        try await eventually("20 webhook requests") { webhooks.requests.withLock { $0.count } >= 20 }
+        try await eventually("20 webhook requests") { webhooks.requests.count >= 20 }
         try await eventually("10 dead letters") { try await QueueTools(aws: aws).peek(queueURL: deliverDLQ).messages.count >= 10 }
-        try await Task.sleep(for: .milliseconds(300))
+        try await eventually("the checkpoint is persisted") { try await leases.leases().first?.checkpoint != nil }
         stopDeliver.trigger()
-        await delivering.value
+        try await finished(delivering, within: .seconds(30), "deliver stops")
 
-        let sent = webhooks.requests.withLock { $0 }
+        let sent = webhooks.requests
         let expected = valid.filter { !$0.contains(#""client_id":"client-3""#) }
         #expect(sent.map { String(decoding: $0.body, as: UTF8.self) }.sorted() == expected.sorted(), "every routed event delivered once, byte-identical")
         let signed = try #require(sent.first { $0.url == "http://hooks.test/c1" })
@@ -88,6 +88,4 @@ struct PipelineOnMotoTests {
         #expect(lease.owner == "test-\(tag)")
         #expect(lease.checkpoint != nil, "the checkpoint was persisted")
     }
-
-    /// Polls `condition` every 50 ms for up to 60 s.
 }

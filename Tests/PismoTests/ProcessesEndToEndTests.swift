@@ -136,19 +136,23 @@ struct ProcessesEndToEndTests {
         return port!
     }
 
+    /// Bounded waits that record their failure and return, so that the test still stops its
+    /// child processes.
     func waitForSinkLines(_ dir: String, atLeast n: Int) async throws {
-        for _ in 0..<1200 {
-            if try sinkRecords(dir).count >= n { return }
-            try await Task.sleep(for: .milliseconds(50))
+        do {
+            try await eventually("the sink saw \(n) requests", within: .seconds(60)) { try sinkRecords(dir).count >= n }
+        } catch let error as NotWithin {
+            Issue.record(error)
         }
-        Issue.record("sink saw fewer than \(n) requests in 60 s")
     }
 
     func waitForDistinctEvents(_ dir: String, count: Int) async throws {
-        for _ in 0..<2400 {
-            if Set(try sinkRecords(dir).compactMap { $0["webhook_id"] as? String }).count >= count { return }
-            try await Task.sleep(for: .milliseconds(50))
+        do {
+            try await eventually("every event reached the sink", within: .seconds(120)) {
+                Set(try sinkRecords(dir).compactMap { $0["webhook_id"] as? String }).count >= count
+            }
+        } catch let error as NotWithin {
+            Issue.record(error)
         }
-        Issue.record("not every event reached the sink within 120 s")
     }
 }

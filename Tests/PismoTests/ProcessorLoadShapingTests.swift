@@ -5,7 +5,7 @@ import Testing
 
 /// The processor's and deliver's load-shaping rules: the batch visibility heartbeat, the bounded
 /// direct-dispatch pool, and adaptive stream polling.
-@Suite struct ProcessorLoadShapingTests {
+@Suite(.timeLimit(.minutes(1))) struct ProcessorLoadShapingTests {
     /// A store whose single put lasts until `done()` says so (or 20 s pass): one long attempt
     /// whose length is set by what the test observes, not by a guess at timings.
     final class StoreHeldUntil: EventStore {
@@ -29,9 +29,9 @@ import Testing
         let service = ProcessorService(queue: queue, handler: handler, pollers: 1, metrics: ProcessorMetrics(registry: MetricsRegistry()))
         let shutdown = ShutdownSignal()
         let running = Task { await service.run(until: shutdown) }
-        while queue.deleted.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
+        try await eventually("the message is deleted", within: .seconds(30)) { !queue.deleted.withLock { $0.isEmpty } }
         shutdown.trigger()
-        await running.value
+        try await finished(running, "the processor stops")
         let extensions = queue.visibilityChanges.withLock { $0 }
         #expect(extensions.count >= 2, "the heartbeat runs during the attempt, not only between retries")
         #expect(extensions.allSatisfy { $0 == ("rh1", 30) })
@@ -68,15 +68,14 @@ import Testing
             }
             groupDone.withLock { $0 = true }
         }
-        while dispatcher.dispatched.withLock({ $0.count }) < 10 || dispatcher.handedOver.withLock({ $0.count }) < 5 {
-            try await Task.sleep(for: .milliseconds(2))
+        try await eventually("10 dispatched and 5 handed over", within: .seconds(10)) {
+            dispatcher.dispatched.withLock { $0.count } >= 10 && dispatcher.handedOver.withLock { $0.count } >= 5
         }
         #expect(pool.dispatching == 10)
         #expect(Set(dispatcher.handedOver.withLock { $0 }) == Set((10..<15).map { "e\($0)" }))
-        try await Task.sleep(for: .milliseconds(20))
-        #expect(groupDone.withLock { $0 } == false, "the group waits for dispatches still at the gate")
+        try await continually("the group waits for dispatches still at the gate", for: .milliseconds(20)) { !groupDone.withLock { $0 } }
         dispatcher.open()
-        await running.value
+        try await finished(running, "the group ends once the gate opens")
         #expect(dispatcher.finished.withLock { $0.count } == 10)
         #expect(pool.dispatching == 0)
     }
@@ -88,7 +87,7 @@ import Testing
         var options = ShardWorker.Options()
         options.emptyPollInterval = .milliseconds(10)
         options.idleBackoffLimit = 8   // idle cap 80 ms
-        let engine = DeliveryEngine(routes: FixedRoutes(routes: [:]), sender: WebhookSender(http: StubWebhookHTTP([:]), timeout: .seconds(1)),
+        let engine = DeliveryEngine(routes: FixedRoutes(routes: [:]), sender: WebhookSender(http: FakeHTTP(), timeout: .seconds(1)),
                                     deadLetters: RecordingDLQ(), policy: DeliveryPolicy(maxAttempts: 1))
         let worker = ShardWorker(shardID: "shard-0", owner: "me", checkpoint: nil, source: stream, engine: engine,
                                  leases: leases, options: options)
@@ -98,7 +97,7 @@ import Testing
         // this cannot fail for slowness, and a fixed 10 ms interval fails it.
         try await eventually("7 stream reads", within: .seconds(30)) { stream.state.withLock { $0.reads } >= 7 }
         shutdown.trigger()
-        _ = await running.value
+        _ = try await finished(running, "the worker stops")
         let times = stream.state.withLock { $0.readTimes }
         let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
         // Backoff 10, 20, 40, 80, 80, 80 ms: from the fourth gap on, each is at the 80 ms cap.
@@ -133,7 +132,7 @@ import Testing
     func directAttemptsForABackedUpClientGoToTheStreamPathInsteadOfPilingUp() async throws {
         // One lane per client and an endpoint that never answers (until the attempt is cancelled).
         let engine = DeliveryEngine(routes: FixedRoutes(routes: ["slow": Route(url: "http://sink/slow")]),
-                                    sender: WebhookSender(http: StubWebhookHTTP(["http://sink/slow": [.hang]]), timeout: .seconds(30)),
+                                    sender: WebhookSender(http: FakeHTTP(byURL: ["http://sink/slow": [.hang]]), timeout: .seconds(30)),
                                     deadLetters: RecordingDLQ(), policy: DeliveryPolicy(maxAttempts: 1), perClientConcurrency: 1)
         let job = DeliveryJob(clientID: "slow", eventID: "e", eventType: "t", payload: [])
         let first = Task { await engine.attemptOnce(job) }           // holds the lane

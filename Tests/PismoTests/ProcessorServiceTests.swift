@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Pismo
 
-@Suite struct ProcessorServiceTests {
+@Suite(.timeLimit(.minutes(1))) struct ProcessorServiceTests {
     func service(queue: MemoryQueue, store: MemoryStore, dlq: MemoryDLQ, registry: MetricsRegistry,
                  drain: Duration = .seconds(5)) -> ProcessorService {
         let handler = MessageHandler(validator: StubValidator(), store: store, invalidEvents: dlq, queue: queue,
@@ -22,9 +22,9 @@ import Testing
         let queue = MemoryQueue(messages(250)), store = MemoryStore(), dlq = MemoryDLQ(), registry = MetricsRegistry()
         let shutdown = ShutdownSignal()
         let running = Task { await service(queue: queue, store: store, dlq: dlq, registry: registry).run(until: shutdown) }
-        while queue.deleted.withLock({ $0.count }) < 250 { try await Task.sleep(for: .milliseconds(2)) }
+        try await eventually("all 250 deleted", within: .seconds(20)) { queue.deleted.withLock { $0.count } >= 250 }
         shutdown.trigger()
-        await running.value
+        try await finished(running, "the processor stops")
         #expect(store.items.withLock { $0.count } == 225)
         #expect(dlq.published.withLock { $0.count } == 25)
         #expect(Set(queue.deleted.withLock { $0 }) == Set((0..<250).map { "rh\($0)" }))
@@ -39,10 +39,12 @@ import Testing
         let queue = MemoryQueue(messages(5, invalidEvery: 1000)), store = MemoryStore(failures: .max), dlq = MemoryDLQ()
         let shutdown = ShutdownSignal()
         let running = Task { await service(queue: queue, store: store, dlq: dlq, registry: MetricsRegistry(), drain: .milliseconds(50)).run(until: shutdown) }
-        while queue.pending.withLock({ !$0.isEmpty }) { try await Task.sleep(for: .milliseconds(2)) }
-        try await Task.sleep(for: .milliseconds(20))
+        // Every message received and being retried: each put has failed at least once.
+        try await eventually("all 5 received and retrying", within: .seconds(10)) {
+            queue.pending.withLock { $0.isEmpty } && store.attempts.withLock { $0 } >= 5
+        }
         shutdown.trigger()
-        await running.value
+        try await finished(running, "the processor stops")
         #expect(queue.deleted.withLock { $0.isEmpty })
         #expect(dlq.published.withLock { $0.isEmpty })
         let released = queue.visibilityChanges.withLock { $0.filter { $0.1 == 0 }.map(\.0) }

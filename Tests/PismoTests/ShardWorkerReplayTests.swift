@@ -5,17 +5,20 @@ import Testing
 /// A stream that hands the same record over twice (emulators do; so does any re-read) while an
 /// earlier record is still being retried: both copies are delivered (at least once), and once the
 /// earlier record resolves the checkpoint must still reach the end instead of sticking at the copy.
-@Suite struct ShardWorkerReplayTests {
+@Suite(.timeLimit(.minutes(1))) struct ShardWorkerReplayTests {
     @Test func aRecordReadTwiceBehindAnUnresolvedOneDoesNotStickTheCheckpoint() async throws {
         let stream = MemoryStream()
         let replayed = insertRecord(3, client: "up")
         let last = insertRecord(4, client: "up")
         stream.append([insertRecord(1, client: "flaky"), insertRecord(2, client: "up"), replayed, replayed, last])
-        let http = StubWebhookHTTP(["http://sink/flaky": [.status(500), .status(200)], "http://sink/up": [.status(200)]])
+        let http = FakeHTTP(byURL: ["http://sink/flaky": [.status(500), .status(200)], "http://sink/up": [.status(200)]])
         let routes = FixedRoutes(routes: ["flaky": Route(url: "http://sink/flaky"), "up": Route(url: "http://sink/up")])
-        // The retry of record 1 waits long enough for every later record, both copies included, to resolve first.
+        // The retry of record 1 waits until every later record, both copies included, has been sent
+        // (and so is resolving): a gate on what happened, not a guess at how long it takes.
         let engine = DeliveryEngine(routes: routes, sender: WebhookSender(http: http, timeout: .seconds(1)), deadLetters: RecordingDLQ(),
-                                    policy: DeliveryPolicy(maxAttempts: 3), sleep: { _ in try await Task.sleep(for: .milliseconds(300)) })
+                                    policy: DeliveryPolicy(maxAttempts: 3), sleep: { _ in
+                                        try await eventually("records 2, 3, 3 and 4 sent", within: .seconds(10)) { http.requests.count >= 5 }
+                                    })
         let leases = MemoryLeases()
         _ = try await leases.acquire(shardID: "shard-0", owner: "me", expiresAtMillis: .max, observed: nil)
         var options = ShardWorker.Options()
@@ -25,13 +28,11 @@ import Testing
         let shutdown = ShutdownSignal()
         let running = Task { await worker.run(until: shutdown) }
 
-        for _ in 0..<400 where http.requests.withLock({ $0.count }) < 6 { try await Task.sleep(for: .milliseconds(10)) }
-        for _ in 0..<100 where await worker.checkpoint != last.sequenceNumber {
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        try await eventually("6 requests (record 1 twice)", within: .seconds(10)) { http.requests.count >= 6 }
+        try await eventually("the checkpoint reaches the last record", within: .seconds(10)) { await worker.checkpoint == last.sequenceNumber }
         shutdown.trigger()
-        _ = await running.value
-        let bodies = http.requests.withLock { $0.map { String(decoding: $0.body, as: UTF8.self) } }
+        _ = try await finished(running, "the worker stops")
+        let bodies = http.bodies()
         #expect(bodies.filter { $0 == "{\"n\":3}" }.count == 2, "the copy is delivered again: at least once")
         #expect(bodies.filter { $0 == "{\"n\":1}" }.count == 2, "record 1 was retried once")
         #expect(leases.rows.withLock { $0["shard-0"]?.checkpoint } == last.sequenceNumber,

@@ -87,8 +87,7 @@ struct Fixture {
         let f = try await Fixture.start(configure: { $0.idleTimeout = .milliseconds(100) })
         _ = try await f.client.execute(HTTPRequest(method: "GET", url: f.base + "/a"), timeout: .seconds(5))
         // Wait until the server has closed the idle connection (its sweep is periodic).
-        for _ in 0..<300 where f.server.openConnections > 0 { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(f.server.openConnections == 0)
+        #expect(try await holds(within: .seconds(3)) { f.server.openConnections == 0 }, "the server closed the idle connections")
         let r = try await f.client.execute(HTTPRequest(method: "GET", url: f.base + "/b"), timeout: .seconds(5))
         #expect(r.status == 200)
         #expect(try await f.client.connectionsOpened(to: f.base) == 2)
@@ -356,8 +355,7 @@ extension ClientPoolTests {
                 _ = try await transient.execute(HTTPRequest(method: "GET", url: f.base + "/"), timeout: .seconds(5))
             }
         }
-        for _ in 0..<300 where f.server.openConnections > 0 { try await Task.sleep(for: .milliseconds(10)) }
-        #expect(f.server.openConnections == 0)
+        #expect(try await holds(within: .seconds(3)) { f.server.openConnections == 0 }, "the server closed the idle connections")
         let r = try await f.client.execute(HTTPRequest(method: "GET", url: f.base + "/after"), timeout: .seconds(5))
         #expect(r.headers["X-Target"] == "/after")
         await f.stop()

@@ -37,8 +37,10 @@ import Testing
             do { try await loop.sleep(for: .seconds(600)) } catch { return error }
             return nil
         }
-        while !started.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
-        try await Task.sleep(for: .milliseconds(20))
+        try #require(try await holds(within: .seconds(10)) { started.load(ordering: .acquiring) }, "the sleeper started")
+        // The sleeper arms its timer in the same loop job that set `started`; a job submitted now runs
+        // after that one, so once it has run the timer is armed and the cancel comes during the sleep.
+        await Task(executorPreference: loop) {}.value
         sleeper.cancel()
         // Bounded: a sleep that ignored cancellation fails here instead of hanging the run.
         let finished = try await holds(within: .seconds(10)) { ended.load(ordering: .acquiring) }
@@ -58,7 +60,7 @@ import Testing
             do { try await loop.sleep(for: .seconds(30)) } catch { return error }
             return nil
         }
-        while gate.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(1)) }
+        try #require(try await holds(within: .seconds(10)) { gate.withLock { $0 != nil } }, "the task waits at the gate")
         let start = ContinuousClock.now
         task.cancel()
         gate.withLock { $0?.resume() }
@@ -71,13 +73,18 @@ import Testing
     @Test func sleepsEndWhenTheirLoopStops() async throws {
         let group = try EventLoopGroup(threads: 1)
         let loop = group.loops[0]
+        let started = Atomic<Bool>(false)
         let ended = Atomic<Bool>(false)
         let pending = Task { () async -> (any Error)? in
             defer { ended.store(true, ordering: .releasing) }
+            started.store(true, ordering: .releasing)
             do { try await loop.sleep(for: .seconds(30)) } catch { return error }
             return nil
         }
-        try await Task.sleep(for: .milliseconds(50))   // lets the sleep arm its timer first
+        // Lets the sleep arm its timer first: it submits the arming job right after `started`, and a
+        // job submitted after that one has run once ours has.
+        try #require(try await holds(within: .seconds(10)) { started.load(ordering: .acquiring) }, "the sleep started")
+        await Task(executorPreference: loop) {}.value
         group.syncShutdown()
         let finished = try await holds(within: .seconds(10)) { ended.load(ordering: .acquiring) }
         #expect(finished, "the pending sleep ended when its loop stopped")

@@ -2,7 +2,14 @@ import Transport
 import Foundation
 @testable import Pismo
 
-struct Outage: Error {}
+extension AWSError {
+    /// What an adapter throws when its service cannot be reached: the AWS client's connection error,
+    /// carrying the transport's own refusal. The fakes' outages throw this, as the real ports would.
+    static func outage(_ service: String, _ operation: String) -> AWSError {
+        AWSError(service: service, operation: operation, status: nil, code: AWSError.connectionError,
+                 message: HTTPClientError.connectionRefused(host: "127.0.0.1", port: 9).description)
+    }
+}
 
 /// Accepts events whose body starts with `{` and names a client as `"c":"<id>"`; enough to drive
 /// the state machine without the schema module.
@@ -16,19 +23,31 @@ struct StubValidator: EventValidating {
     }
 }
 
+/// The events table in memory: a conditional put per client and event key. `failures` makes the
+/// first puts fail as an unreachable DynamoDB would; with a `stream`, each stored item appends its
+/// INSERT to it, as the table's stream does.
 final class MemoryStore: EventStore {
     let items = Locked<[String: EventItem]>([:])
     let failuresLeft: Locked<Int>
-    init(failures: Int = 0) { failuresLeft = Locked(failures) }
+    /// Puts tried, failed ones included.
+    let attempts = Locked(0)
+    let stream: MemoryStream?
+    init(failures: Int = 0, stream: MemoryStream? = nil) {
+        failuresLeft = Locked(failures)
+        self.stream = stream
+    }
 
     func putIfAbsent(_ item: EventItem) async throws -> StoreOutcome {
-        if failuresLeft.withLock({ n in defer { n -= 1 }; return n > 0 }) { throw Outage() }
-        return items.withLock { items in
+        attempts.withLock { $0 += 1 }
+        if failuresLeft.withLock({ n in defer { n -= 1 }; return n > 0 }) { throw AWSError.outage("dynamodb", "PutItem") }
+        let outcome: StoreOutcome = items.withLock { items in
             let key = item.clientID + "|" + item.eventKey
             if items[key] != nil { return .alreadyStored }
             items[key] = item
             return .stored
         }
+        if outcome == .stored { stream?.appendInsert(item) }
+        return outcome
     }
 }
 
@@ -37,12 +56,26 @@ final class MemoryDLQ: InvalidEventPublisher {
     func publish(body: [UInt8], reason: DeadLetterReason) async throws { published.withLock { $0.append((body, reason.description)) } }
 }
 
+/// The events queue in memory. A received message is in flight until deleted; making it visible
+/// again (visibility 0) redelivers it, with its receive count raised, as SQS does.
 final class MemoryQueue: EventQueue {
     let pending = Locked<[QueueMessage]>([])
+    let inFlight = Locked<[String: QueueMessage]>([:])
     let deleted = Locked<[String]>([])
     let visibilityChanges = Locked<[(String, Int)]>([])
 
     init(_ messages: [QueueMessage] = []) { pending.withLock { $0 = messages } }
+
+    /// Enqueues a message with a fresh id (as SendMessage does).
+    func send(_ body: String) {
+        pending.withLock { p in
+            let id = "m\(p.count)-\(UInt32.random(in: 0...UInt32.max))"
+            p.append(QueueMessage(messageID: id, receiptHandle: "rh-" + id, body: Array(body.utf8)))
+        }
+    }
+
+    /// Messages not yet deleted: waiting or in flight.
+    var depth: Int { pending.withLock { $0.count } + inFlight.withLock { $0.count } }
 
     /// An empty queue "long polls" briefly, like SQS, instead of returning at once.
     func receive(maxMessages: Int, waitSeconds: Int) async throws -> [QueueMessage] {
@@ -51,14 +84,19 @@ final class MemoryQueue: EventQueue {
             p.removeFirst(batch.count)
             return batch
         }
+        inFlight.withLock { for message in batch { $0[message.receiptHandle] = message } }
         if batch.isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
         return batch
     }
     func delete(_ receiptHandles: [String]) async throws -> [String] {
         deleted.withLock { $0.append(contentsOf: receiptHandles) }
+        inFlight.withLock { for handle in receiptHandles { $0[handle] = nil } }
         return []
     }
     func changeVisibility(_ receiptHandle: String, seconds: Int) async throws {
         visibilityChanges.withLock { $0.append((receiptHandle, seconds)) }
+        guard seconds == 0, var message = inFlight.withLock({ $0.removeValue(forKey: receiptHandle) }) else { return }
+        message.receiveCount += 1
+        pending.withLock { $0.insert(message, at: 0) }
     }
 }

@@ -3,12 +3,14 @@ import Foundation
 @testable import Pismo
 
 /// One shard held in memory. Iterators are "<shard>@<index>" positions; `expireNext` makes the next
-/// GetRecords fail with an expired iterator, as real iterators do after 15 minutes.
+/// GetRecords fail with an expired iterator, as real iterators do after 15 minutes, and
+/// `failuresLeft` makes that many GetRecords calls fail as an unreachable Streams endpoint would.
 final class MemoryStream: StreamShardSource {
     struct State {
         var records: [ChangeRecord] = []
         var closed = false
         var expireNext = false
+        var failuresLeft = 0
         var readTimes: [ContinuousClock.Instant] = []
         var reads: Int { readTimes.count }
     }
@@ -18,6 +20,15 @@ final class MemoryStream: StreamShardSource {
     init(pageSize: Int = 7) { self.pageSize = pageSize }
 
     func append(_ records: [ChangeRecord]) { state.withLock { $0.records.append(contentsOf: records) } }
+
+    /// Appends the INSERT a newly stored item makes, with the next sequence number.
+    func appendInsert(_ item: EventItem) {
+        state.withLock { s in
+            let job = DeliveryJob(clientID: item.clientID, eventID: item.eventID, eventType: item.eventType, payload: item.payload)
+            s.records.append(ChangeRecord(sequenceNumber: String(format: "%021d", s.records.count + 1), eventKey: item.eventKey,
+                                          kind: .inserted(job, direct: item.directDispatch)))
+        }
+    }
     func close() { state.withLock { $0.closed = true } }
 
     func listShards() async throws -> [ShardInfo] { [ShardInfo(shardID: "shard-0")] }
@@ -35,6 +46,7 @@ final class MemoryStream: StreamShardSource {
         return try state.withLock { s in
             s.readTimes.append(.now)
             if s.expireNext { s.expireNext = false; throw StreamReadError.expiredIterator }
+            if s.failuresLeft > 0 { s.failuresLeft -= 1; throw AWSError.outage("dynamodb", "GetRecords") }
             let page = Array(s.records[min(start, s.records.count)..<min(start + pageSize, s.records.count)])
             let end = start + page.count
             if s.closed && end >= s.records.count { return (page, nil) }
@@ -84,4 +96,31 @@ final class MemoryLeases: LeaseStore {
 func insertRecord(_ seq: Int, client: String, direct: Bool = false) -> ChangeRecord {
     let job = DeliveryJob(clientID: client, eventID: "e\(seq)", eventType: "t", payload: Array("{\"n\":\(seq)}".utf8))
     return ChangeRecord(sequenceNumber: String(format: "%021d", seq), eventKey: "k\(seq)", kind: .inserted(job, direct: direct))
+}
+
+/// Watches a lease store (in memory or on moto): counts scans, so a test can wait for an instance
+/// to have looked at the leases instead of guessing how long that takes, and goes silent when
+/// `dead` is set, as a crashed process would.
+final class WatchedLeases: LeaseStore {
+    let inner: any LeaseStore
+    let scans = Locked(0)
+    let dead = Locked(false)
+    struct Dead: Error {}
+    init(_ inner: any LeaseStore) { self.inner = inner }
+
+    private func check() throws { if dead.withLock({ $0 }) { throw Dead() } }
+    func leases() async throws -> [ShardLease] {
+        try check()
+        defer { scans.withLock { $0 += 1 } }
+        return try await inner.leases()
+    }
+    func acquire(shardID: String, owner: String, expiresAtMillis: Int64, observed: ShardLease?) async throws -> Bool {
+        try check(); return try await inner.acquire(shardID: shardID, owner: owner, expiresAtMillis: expiresAtMillis, observed: observed)
+    }
+    func renew(shardID: String, owner: String, expiresAtMillis: Int64) async throws -> Bool {
+        try check(); return try await inner.renew(shardID: shardID, owner: owner, expiresAtMillis: expiresAtMillis)
+    }
+    func checkpoint(shardID: String, owner: String, sequenceNumber: String) async throws -> Bool {
+        try check(); return try await inner.checkpoint(shardID: shardID, owner: owner, sequenceNumber: sequenceNumber)
+    }
 }

@@ -147,20 +147,6 @@ func usingThenStopping<R, T>(_ resource: R, stop: (R) async -> Void, _ body: (R)
     }
 }
 
-/// Polls `condition` every 50 ms until it holds; throws `NotWithin` (naming `what`) after `limit`.
-func eventually(_ what: String, within limit: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + limit
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    throw NotWithin(description: "not within \(limit): \(what)")
-}
-
-struct NotWithin: Error, CustomStringConvertible {
-    let description: String
-}
-
 extension String {
     /// The `event_id` of a generated event (the tests' events come from `EventGenerator`).
     var eventID: String {

@@ -4,9 +4,9 @@ import Glibc
 #endif
 @testable import Transport
 
-/// Client cases the other suites do not cover: many concurrent large https exchanges through a
-/// small pool, and a body delimited by the connection closing.
-@Suite(.timeLimit(.minutes(1))) struct ClientExtraTests {
+/// The client reads whole response bodies: many concurrent large https bodies through a pool of a
+/// few connections, each intact, and a body delimited by the connection closing, read to its end.
+@Suite(.timeLimit(.minutes(1))) struct ClientResponseBodyTests {
     @Test func concurrentLargeBodiesOverAFewTLSConnections() async throws {
         let pki = try TLSTestPKI()
         var config = HTTPClient.Configuration()
