@@ -25,25 +25,23 @@ struct DeliverTakeoverOnMotoTests {
         }
         let streamARN = try await aws.streamARN(table: settings.eventsTable)
         let leaseTable = DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable)
-        let deliverDLQ = try await aws.queueURL(settings.deliverDLQ)
-        func instance(_ owner: String, _ leases: any LeaseStore, _ http: FakeHTTP) -> DeliverService {
+        var deliverSettings = settings
+        deliverSettings.maxAttempts = 3
+        deliverSettings.deliveryTimeoutMilliseconds = 2000
+        func instance(_ owner: String, _ leases: any LeaseStore, _ http: FakeHTTP) async throws -> DeliverService {
             var options = DeliverService.Options()
             options.leaseScanInterval = .milliseconds(200)
             options.worker.emptyPollInterval = .milliseconds(50)
             options.worker.checkpointInterval = .milliseconds(100)
             options.worker.leaseDuration = .seconds(3)
-            let engine = DeliveryEngine(routes: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable),
-                                        sender: WebhookSender(http: http, timeout: .seconds(2)),
-                                        deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: deliverDLQ),
-                                        policy: DeliveryPolicy(maxAttempts: 3))
-            return DeliverService(source: DynamoDBStreamSource(streams: aws.streams, streamARN: streamARN), leases: leases,
-                                  engine: engine, owner: owner, options: options)
+            return try await Wiring(settings: deliverSettings, aws: aws, webhookHTTP: http)
+                .deliverService(owner: owner, options: options, leases: leases)
         }
 
         let httpA = FakeHTTP(byURL: ["http://hooks.test/a": [.status(200)]])
         let httpB = FakeHTTP(byURL: ["http://hooks.test/a": [.status(200)]])
         let leasesA = WatchedLeases(leaseTable), leasesB = WatchedLeases(leaseTable)
-        let a = instance("A-\(tag)", leasesA, httpA), b = instance("B-\(tag)", leasesB, httpB)
+        let a = try await instance("A-\(tag)", leasesA, httpA), b = try await instance("B-\(tag)", leasesB, httpB)
         let stopA = ShutdownSignal(), stopB = ShutdownSignal()
         let runA = Task { await a.run(until: stopA) }
         try await put(0..<10)

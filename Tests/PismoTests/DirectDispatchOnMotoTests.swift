@@ -11,7 +11,10 @@ struct DirectDispatchOnMotoTests {
         let moto = try await MotoServer.shared()
         let aws = PismoAWS(context: moto.context())
         let tag = UInt32.random(in: 0...UInt32.max)
-        let settings = PismoSettings.unique(tag)
+        var settings = PismoSettings.unique(tag)
+        settings.directDispatch = true
+        settings.deliveryTimeoutMilliseconds = 2000
+        (settings.maxAttempts, settings.retryBaseMilliseconds, settings.retryMaxMilliseconds) = (8, 20, 200)
         try await Provisioning(aws: aws, settings: settings, log: { _ in }).run()
         let routes = RouteAdmin(aws: aws, table: settings.routesTable)
         try await routes.set(client: "client-1", url: "http://hooks.test/ok", secret: nil)
@@ -22,32 +25,19 @@ struct DirectDispatchOnMotoTests {
         // reaches /flaky first: direct attempts for client-2 always get a 500, the stream path a 200.
         let directWebhooks = FakeHTTP(byURL: ["http://hooks.test/ok": [.status(200)], "http://hooks.test/flaky": [.status(500)]])
         let streamWebhooks = FakeHTTP(byURL: ["http://hooks.test/ok": [.status(200)], "http://hooks.test/flaky": [.status(200)]])
-        let store = DynamoDBEventStore(dynamo: aws.dynamo, table: settings.eventsTable)
-        let deliverDLQ = try await aws.queueURL(settings.deliverDLQ)
-        func engine(_ webhooks: FakeHTTP) -> DeliveryEngine {
-            DeliveryEngine(routes: RouteCache(store: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)),
-                           sender: WebhookSender(http: webhooks, timeout: .seconds(2)),
-                           deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: deliverDLQ),
-                           policy: DeliveryPolicy(maxAttempts: 8, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200)))
-        }
+        // As `pismo processor` and `pismo deliver` assemble them, each with its own view of the endpoints.
+        let directWiring = Wiring(settings: settings, aws: aws, webhookHTTP: directWebhooks)
+        let streamWiring = Wiring(settings: settings, aws: aws, webhookHTTP: streamWebhooks)
 
         let eventsURL = try await aws.queueURL(settings.eventsQueue)
         _ = try await EventSender(aws: aws, queueURL: eventsURL).send(events)
-        let queue = SQSEventQueue(sqs: aws.sqs, queueURL: eventsURL)
-        let handler = MessageHandler(validator: try EventValidator(schemaDirectory: "schema", strictEventTypes: false), store: store,
-                                     invalidEvents: SQSInvalidEventPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.eventsDLQ)),
-                                     queue: queue, directDispatch: true)
-        let registry = MetricsRegistry()
-        let processor = ProcessorService(queue: queue, handler: handler, pollers: 2, waitTimeSeconds: 1,
-                                         metrics: ProcessorMetrics(registry: registry),
-                                         dispatcher: StoreMarkingDispatcher(engine: engine(directWebhooks), store: store))
+        let processor = try await directWiring.processor(validator: try directWiring.eventValidator(), pollers: 2, waitTimeSeconds: 1)
         var options = DeliverService.Options()
         options.leaseScanInterval = .milliseconds(200)
         options.worker.emptyPollInterval = .milliseconds(50)
         let streamARN = try await aws.streamARN(table: settings.eventsTable)
         let leases = DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable)
-        let deliver = DeliverService(source: DynamoDBStreamSource(streams: aws.streams, streamARN: streamARN), leases: leases,
-                                     engine: engine(streamWebhooks), owner: "direct-\(tag)", options: options)
+        let deliver = try await streamWiring.deliverService(owner: "direct-\(tag)", options: options, leases: leases)
         let stop = ShutdownSignal()
         let running = Task {
             async let p: Void = processor.run(until: stop)
@@ -81,7 +71,7 @@ struct DirectDispatchOnMotoTests {
         #expect(!failedDirectly.isEmpty && Set(failedDirectly).isSubset(of: Set(flakyEvents)), "direct attempts for client-2 were made and failed")
         #expect(streamWebhooks.bodies(url: "http://hooks.test/flaky").sorted() == flakyEvents.sorted(),
                 "whatever failed directly is delivered by the stream path, exactly once")
-        #expect(try await QueueTools(aws: aws).peek(queueURL: deliverDLQ).messages.isEmpty)
+        #expect(try await QueueTools(aws: aws).peek(queueURL: try await aws.queueURL(settings.deliverDLQ)).messages.isEmpty)
         let items = try await aws.dynamo.scanAll(DynamoDBQuery(table: settings.eventsTable))
         #expect(items.filter { $0["client_id"]?.string == "client-1" }.allSatisfy { $0["dispatch"]?.string == "delivered" })
         #expect(items.filter { $0["client_id"]?.string == "client-2" }.allSatisfy { $0["dispatch"]?.string == "stream" })

@@ -47,17 +47,16 @@ struct PipelineOnMotoTests {
         // Deliver.
         let webhooks = FakeHTTP(byURL: ["http://hooks.test/c1": [.status(200)], "http://hooks.test/c2": [.status(200)]])
         let deliverDLQ = try await aws.queueURL(settings.deliverDLQ)
-        let engine = DeliveryEngine(routes: RouteCache(store: DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)),
-                                    sender: WebhookSender(http: webhooks, timeout: .seconds(2)),
-                                    deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: deliverDLQ),
-                                    policy: DeliveryPolicy(maxAttempts: 2))
+        var deliverSettings = settings
+        deliverSettings.maxAttempts = 2
+        deliverSettings.deliveryTimeoutMilliseconds = 2000
         let leases = DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable)
         var options = DeliverService.Options()
         options.leaseScanInterval = .milliseconds(200)
         options.worker.emptyPollInterval = .milliseconds(50)
         options.worker.checkpointInterval = .milliseconds(100)
-        let deliver = DeliverService(source: DynamoDBStreamSource(streams: aws.streams, streamARN: try await aws.streamARN(table: settings.eventsTable)),
-                                     leases: leases, engine: engine, owner: "test-\(tag)", options: options)
+        let deliver = try await Wiring(settings: deliverSettings, aws: aws, webhookHTTP: webhooks)
+            .deliverService(owner: "test-\(tag)", options: options)
         let stopDeliver = ShutdownSignal()
         let delivering = Task { await deliver.run(until: stopDeliver) }
         try await eventually("20 webhook requests") { webhooks.requests.count >= 20 }

@@ -64,12 +64,13 @@ public struct Wiring: Sendable {
                                 drainTimeout: drainTimeout, metrics: ProcessorMetrics(registry: registry), dispatcher: dispatcher)
     }
 
-    /// `pismo deliver`: the Events table's stream, shard leases, and the webhook engine.
+    /// `pismo deliver`: the Events table's stream, shard leases, and the webhook engine. `leases`
+    /// replaces the leases table's adapter (tests watch or break it).
     public func deliverService(owner: String, options: DeliverService.Options = DeliverService.Options(),
-                               perClientConcurrency: Int = 8) async throws -> DeliverService {
+                               perClientConcurrency: Int = 8, leases: (any LeaseStore)? = nil) async throws -> DeliverService {
         DeliverService(
             source: DynamoDBStreamSource(streams: aws.streams, streamARN: try await aws.streamARN(table: settings.eventsTable)),
-            leases: DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable),
+            leases: leases ?? DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable),
             engine: try await deliveryEngine(perClientConcurrency: perClientConcurrency), owner: owner, options: options)
     }
 }
