@@ -41,9 +41,4 @@ public final class RouteCache: RouteStore {
         }
         return try result.get()
     }
-
-    /// Drops a cached entry (e.g. after `pismo routes set` in the same process).
-    public func invalidate(_ clientID: String) {
-        _ = entries.withLock { $0.removeValue(forKey: clientID) }
-    }
 }
