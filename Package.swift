@@ -18,9 +18,14 @@ let package = Package(
         .executable(name: "pismo-conformance", targets: ["ConformanceRunner"]),
     ],
     dependencies: [
+        // Floors are the first releases with every API we use (checked against each release's sources):
+        // argument-parser 1.5.0: Swift 6 language-mode fixes (Sendable CommandConfiguration since 1.4.0).
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        // swift-log 1.12.0: JSONLogHandler implements `log(event: LogEvent)` (LogEvent came in 1.11.0) and
+        // reads `LogEvent.error` (added in 1.12.0, SLG-0003).
+        .package(url: "https://github.com/apple/swift-log", from: "1.12.0"),
+        // hdrhistogram-swift 0.2.0: the bench merges worker histograms with `add(_:)` (not in 0.1.x).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .target(
