@@ -26,6 +26,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.12.0"),
         // hdrhistogram-swift 0.2.0: the bench merges worker histograms with `add(_:)` (not in 0.1.x).
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // Metrics: the swift-metrics API (CoreMetrics only) over swift-prometheus 2.x's registry (no NIO;
+        // it pulls in swift-atomics), rendered by our own HTTP server. These two floors are the releases
+        // the facade was written and measured against, not searched further back.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -50,6 +55,8 @@ let package = Package(
             dependencies: [
                 "CHTTP", "Transport", "PismoJSON",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "Sources/Pismo",
             swiftSettings: strict
