@@ -18,9 +18,20 @@ let package = Package(
         .executable(name: "pismo-conformance", targets: ["ConformanceRunner"]),
     ],
     dependencies: [
+        // Floors are the first releases with every API we use (checked against each release's sources):
+        // argument-parser 1.5.0: Swift 6 language-mode fixes (Sendable CommandConfiguration since 1.4.0).
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+        // swift-log 1.12.0: JSONLogHandler implements `log(event: LogEvent)` (LogEvent came in 1.11.0) and
+        // reads `LogEvent.error` (added in 1.12.0, SLG-0003).
+        .package(url: "https://github.com/apple/swift-log", from: "1.12.0"),
+        // hdrhistogram-swift 0.2.0: the bench merges worker histograms with `add(_:)` (not in 0.1.x).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        // Metrics: the swift-metrics API (CoreMetrics only) over swift-prometheus 2.x's registry (no NIO;
+        // it pulls in swift-atomics), rendered by our own HTTP server. These two floors are the releases
+        // the facade was written and measured against, not searched further back.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // Graceful shutdown on SIGTERM/SIGINT (ServiceGroup); no NIO, pulls in swift-async-algorithms.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
@@ -48,6 +59,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "Sources/Pismo",
             swiftSettings: strict

@@ -11,12 +11,58 @@ import Transport
         let http = IntegrationHTTP.client
         let metrics = try await http.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/metrics"), timeout: .seconds(5))
         #expect(metrics.status == 200)
-        #expect(String(decoding: metrics.body, as: UTF8.self).contains("pismo_stored_total 7\n"))
+        #expect(metrics.headers["content-type"] == "text/plain; version=0.0.4")
+        #expect(String(decoding: metrics.body, as: UTF8.self).contains("# TYPE pismo_stored_total counter\npismo_stored_total 7\n"))
         let health = try await http.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/healthz"), timeout: .seconds(5))
         #expect(health.status == 200)
         let missing = try await http.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/nope"), timeout: .seconds(5))
         #expect(missing.status == 404)
         await server.shutdown()
+    }
+
+    @Test func readyzFollowsReadinessWhileHealthzStaysLive() async throws {
+        let readiness = Readiness()
+        let server = try await MetricsEndpoint.start(address: "127.0.0.1:0", registry: MetricsRegistry(), readiness: readiness)
+        let base = "http://127.0.0.1:\(server.port)"
+        func get(_ path: String) async throws -> (Int, String) {
+            let response = try await IntegrationHTTP.client.execute(HTTPRequest(method: "GET", url: base + path), timeout: .seconds(5))
+            return (response.status, String(decoding: response.body, as: UTF8.self))
+        }
+        #expect(try await get("/readyz") == (503, "starting\n"))
+        #expect(try await get("/healthz") == (200, "ok\n"))
+        readiness.markReady()
+        #expect(try await get("/readyz") == (200, "ready\n"))
+        readiness.markDraining()
+        #expect(try await get("/readyz") == (503, "draining\n"))
+        #expect(try await get("/healthz") == (200, "ok\n"))
+        readiness.markReady()  // draining is for good
+        #expect(try await get("/readyz") == (503, "draining\n"))
+        await server.shutdown()
+    }
+
+    @Test func readyzWithoutReadinessIsAlwaysReady() async throws {
+        let server = try await MetricsEndpoint.start(address: "127.0.0.1:0", registry: MetricsRegistry(), health: { false })
+        let ready = try await IntegrationHTTP.client.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/readyz"),
+                                                             timeout: .seconds(5))
+        #expect(ready.status == 200)
+        let health = try await IntegrationHTTP.client.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(server.port)/healthz"),
+                                                              timeout: .seconds(5))
+        #expect(health.status == 503)
+        await server.shutdown()
+    }
+
+    @Test func readinessMarksAreOneWay() async {
+        let readiness = Readiness()
+        #expect(readiness.state == .starting && !readiness.isReady)
+        // Concurrent marks from many tasks: the state only ever moves forward.
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<64 { group.addTask { readiness.markReady() } }
+        }
+        #expect(readiness.state == .ready && readiness.isReady)
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<64 { group.addTask { index == 32 ? readiness.markDraining() : readiness.markReady() } }
+        }
+        #expect(readiness.state == .draining && !readiness.isReady)
     }
 
     @Test func parsesAddresses() throws {

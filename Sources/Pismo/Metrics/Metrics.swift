@@ -1,144 +1,129 @@
-import Transport
-import Synchronization
+import CoreMetrics
+import Prometheus
 
-/// A small Prometheus registry: counters, gauges and fixed-bucket histograms, rendered in the
-/// text exposition format for `GET /metrics`.
+/// The process's metrics, rendered in the Prometheus text format for `GET /metrics`.
 ///
-/// Why our own instead of swift-metrics + swift-prometheus: the hot path (one increment per event)
-/// is a single relaxed atomic add here, with no boxing or lock; and it keeps the dependency graph small.
-/// Instruments are created once at start and shared freely across threads.
+/// A thin facade: each instrument is a swift-metrics instrument (`CoreMetrics.Counter`, `Meter`,
+/// `Timer`) whose handler lives in this registry's own swift-prometheus `PrometheusCollectorRegistry`,
+/// which also renders the text. Instruments are created through a factory object, never through the
+/// global `MetricsSystem`, so several registries in one process (tests) stay independent.
+/// `metricsFactory` can additionally be bootstrapped globally so other libraries' metrics appear here.
+///
+/// The collector's rules apply: a name has one type, one help text and (histograms) one set of
+/// buckets, and is either always labelled or never; breaking one is a programming error and traps at
+/// registration. Registering a name with the same labels again returns the same series.
+/// Instruments are created once at start (or on first use) and shared freely across threads.
+///
+/// Cost on the hot path (`pismo-microbench metrics`, release, one thread, medians of 3 runs): counter
+/// 3 ns, gauge add 14 ns (a compare-and-swap loop on a Double), histogram observation 110 ns (a mutex
+/// and one comparison per bucket); the hand-written atomics this replaced took 2, 2 and 23 ns. That is
+/// about 0.1-0.2 µs more per delivered event (deliver spends ~80 µs of CPU per event), and less per
+/// processed one (~200 µs).
 public final class MetricsRegistry: Sendable {
-    private let instruments = Locked<[any PrometheusRenderable]>([])
+    /// The swift-prometheus registry holding every series of this registry.
+    public let collector: PrometheusCollectorRegistry
 
-    public init() {}
+    public init() {
+        collector = PrometheusCollectorRegistry()
+    }
+
+    /// A swift-metrics factory over this registry, for `MetricsSystem.bootstrap` (optional; metrics
+    /// made through it have no help text and swift-prometheus's default buckets).
+    public var metricsFactory: PrometheusMetricsFactory { PrometheusMetricsFactory(registry: collector) }
 
     public func counter(_ name: String, help: String, labels: [(String, String)] = []) -> Counter {
-        register(Counter(name: name, help: help, labels: labels))
+        Counter(CoreMetrics.Counter(label: name, dimensions: labels, factory: factory(help: help)))
     }
 
     public func gauge(_ name: String, help: String, labels: [(String, String)] = []) -> Gauge {
-        register(Gauge(name: name, help: help, labels: labels))
+        Gauge(Meter(label: name, dimensions: labels, factory: factory(help: help)))
     }
 
-    /// Buckets are upper bounds in seconds.
+    /// Buckets are upper bounds in seconds (kept to the nanosecond).
     public func histogram(_ name: String, help: String, buckets: [Double] = Histogram.latencyBuckets,
                           labels: [(String, String)] = []) -> Histogram {
-        register(Histogram(name: name, help: help, buckets: buckets, labels: labels))
+        let bounds = buckets.sorted().map { Duration.nanoseconds(Histogram.nanoseconds($0)) }
+        return Histogram(CoreMetrics.Timer(label: name, dimensions: labels, factory: factory(help: help, buckets: bounds)))
     }
 
-    private func register<T: PrometheusRenderable>(_ instrument: T) -> T {
-        instruments.withLock { $0.append(instrument) }
-        return instrument
+    private func factory(help: String, buckets: [Duration] = []) -> DescribedPrometheusFactory {
+        DescribedPrometheusFactory(collector: collector, help: help, buckets: buckets)
     }
 
-    /// The whole registry in Prometheus text format 0.0.4. HELP/TYPE are written once per name even
-    /// when several label sets share it.
+    /// The whole registry in Prometheus text format 0.0.4: `# HELP` and `# TYPE` once per name, then
+    /// its series. Families come out in name order (the collector keeps them in a dictionary).
     public func render() -> String {
-        let all = instruments.withLock { $0 }
-        var out = ""
-        var described = Set<String>()
-        for instrument in all.sorted(by: { $0.name < $1.name }) {
-            if described.insert(instrument.name).inserted {
-                out += "# HELP \(instrument.name) \(instrument.help)\n# TYPE \(instrument.name) \(instrument.kind)\n"
+        Self.sortedByFamily(collector.emitToString())
+    }
+
+    /// Reorders the collector's output by metric name. A family starts at a `# HELP` or `# TYPE` line
+    /// naming a metric other than the previous line's family; its series follow until the next one.
+    static func sortedByFamily(_ text: String) -> String {
+        var families: [(name: Substring, lines: [Substring])] = []
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("# HELP ") || line.hasPrefix("# TYPE ") {
+                let name = line.dropFirst(7).prefix { $0 != " " }
+                if families.last?.name != name { families.append((name, [])) }
+            } else if families.isEmpty {
+                families.append(("", []))
             }
-            instrument.render(into: &out)
+            families[families.count - 1].lines.append(line)
+        }
+        let ordered = families.enumerated().sorted { ($0.element.name, $0.offset) < ($1.element.name, $1.offset) }
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for (_, family) in ordered {
+            for line in family.lines { out += line; out += "\n" }
         }
         return out
     }
 }
 
-protocol PrometheusRenderable: Sendable {
-    var name: String { get }
-    var help: String { get }
-    var kind: String { get }
-    func render(into out: inout String)
+/// A monotonically increasing count (a swift-metrics `Counter`).
+public struct Counter: Sendable {
+    private let base: CoreMetrics.Counter
+
+    init(_ base: CoreMetrics.Counter) { self.base = base }
+
+    /// `amount` must not be negative.
+    public func increment(by amount: Int = 1) { base.increment(by: amount) }
 }
 
-func renderLabels(_ labels: [(String, String)], extra: (String, String)? = nil) -> String {
-    let all = labels + (extra.map { [$0] } ?? [])
-    if all.isEmpty { return "" }
-    let body = all.map { key, value in
-        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
-        return "\(key)=\"\(escaped)\""
-    }
-    return "{" + body.joined(separator: ",") + "}"
-}
+/// A value that goes up and down (a swift-metrics `Meter`; Prometheus renders it as a float, `5.0`).
+public struct Gauge: Sendable {
+    private let base: Meter
 
-public final class Counter: PrometheusRenderable {
-    let name: String, help: String, labels: [(String, String)]
-    var kind: String { "counter" }
-    private let value = Atomic<Int>(0)
+    init(_ base: Meter) { self.base = base }
 
-    init(name: String, help: String, labels: [(String, String)]) {
-        (self.name, self.help, self.labels) = (name, help, labels)
+    public func add(_ amount: Int) {
+        if amount >= 0 { base.increment(by: Double(amount)) } else { base.decrement(by: Double(-amount)) }
     }
 
-    public func increment(by amount: Int = 1) { value.wrappingAdd(amount, ordering: .relaxed) }
-    public var current: Int { value.load(ordering: .relaxed) }
-
-    func render(into out: inout String) { out += "\(name)\(renderLabels(labels)) \(current)\n" }
+    public func set(_ amount: Int) { base.set(amount) }
 }
 
-public final class Gauge: PrometheusRenderable {
-    let name: String, help: String, labels: [(String, String)]
-    var kind: String { "gauge" }
-    private let value = Atomic<Int>(0)
-
-    init(name: String, help: String, labels: [(String, String)]) {
-        (self.name, self.help, self.labels) = (name, help, labels)
-    }
-
-    public func add(_ amount: Int) { value.wrappingAdd(amount, ordering: .relaxed) }
-    public func set(_ amount: Int) { value.store(amount, ordering: .relaxed) }
-    public var current: Int { value.load(ordering: .relaxed) }
-
-    func render(into out: inout String) { out += "\(name)\(renderLabels(labels)) \(current)\n" }
-}
-
-public final class Histogram: PrometheusRenderable {
+/// Latencies in fixed buckets (a swift-metrics `Timer`, recorded in nanoseconds).
+public struct Histogram: Sendable {
     /// 1 ms .. 60 s, roughly ×2.5 per step: enough resolution for both webhook and AWS latencies.
     public static let latencyBuckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
 
-    let name: String, help: String, labels: [(String, String)]
-    var kind: String { "histogram" }
-    let buckets: [Double]
-    /// One box per bucket: `Atomic` is non-copyable and cannot live in an array directly.
-    private let counts: [AtomicCell]
-    private let count = Atomic<Int>(0)
-    /// The sum is kept in microseconds as an integer so it can be an atomic add.
-    private let sumMicros = Atomic<Int>(0)
+    private let base: CoreMetrics.Timer
 
-    init(name: String, help: String, buckets: [Double], labels: [(String, String)]) {
-        (self.name, self.help, self.labels, self.buckets) = (name, help, labels, buckets.sorted())
-        self.counts = buckets.map { _ in AtomicCell() }
+    init(_ base: CoreMetrics.Timer) { self.base = base }
+
+    /// Negative and NaN observations count as 0; huge ones saturate.
+    public func observe(seconds: Double) { base.recordNanoseconds(Self.nanoseconds(seconds)) }
+
+    public func observe(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (nanos, carry) = whole.addingReportingOverflow(attoseconds / 1_000_000_000)
+        base.recordNanoseconds(overflow || carry ? (seconds < 0 ? 0 : .max) : max(0, nanos))
     }
 
-    public func observe(seconds: Double) {
-        if let index = buckets.firstIndex(where: { seconds <= $0 }) {
-            counts[index].value.wrappingAdd(1, ordering: .relaxed)
-        }
-        count.wrappingAdd(1, ordering: .relaxed)
-        sumMicros.wrappingAdd(Int(seconds * 1_000_000), ordering: .relaxed)
+    static func nanoseconds(_ seconds: Double) -> Int64 {
+        let nanos = (seconds * 1_000_000_000).rounded()
+        guard nanos > 0 else { return 0 }  // also NaN
+        return nanos < 9.2e18 ? Int64(nanos) : Int64.max
     }
-
-    public func observe(_ duration: Duration) { observe(seconds: duration.seconds) }
-
-    public var sampleCount: Int { count.load(ordering: .relaxed) }
-
-    func render(into out: inout String) {
-        var cumulative = 0
-        for (bound, bucket) in zip(buckets, counts) {
-            cumulative += bucket.value.load(ordering: .relaxed)
-            out += "\(name)_bucket\(renderLabels(labels, extra: ("le", "\(bound)"))) \(cumulative)\n"
-        }
-        let total = count.load(ordering: .relaxed)
-        out += "\(name)_bucket\(renderLabels(labels, extra: ("le", "+Inf"))) \(total)\n"
-        out += "\(name)_sum\(renderLabels(labels)) \(Double(sumMicros.load(ordering: .relaxed)) / 1_000_000)\n"
-        out += "\(name)_count\(renderLabels(labels)) \(total)\n"
-    }
-}
-
-final class AtomicCell: Sendable {
-    let value = Atomic<Int>(0)
 }

@@ -1,11 +1,13 @@
 import Transport
 
-/// `GET /metrics` (Prometheus text) and `GET /healthz` for the processor and deliver, served on our
-/// own HTTP server from the process's registry.
+/// `GET /metrics` (Prometheus text), `GET /healthz` (liveness) and `GET /readyz` (readiness) for the
+/// processor and deliver, served on our own HTTP server from the process's registry.
 public enum MetricsEndpoint {
     /// `address` is "host:port" or "[v6]:port" (numeric host), as PISMO_METRICS_ADDR holds it.
-    public static func start(address: String, registry: MetricsRegistry, readiness: Readiness? = nil,
-                             health: @escaping @Sendable () -> Bool = { true }) async throws -> HTTPServer {
+    /// `/readyz` answers 200 while `readiness` is ready (always, when there is none) and 503 before
+    /// that ("starting") and once it drains ("draining").
+    public static func start(address: String, registry: MetricsRegistry, health: @escaping @Sendable () -> Bool = { true },
+                             readiness: Readiness? = nil) async throws -> HTTPServer {
         let (host, port) = try parseAddress(address)
         return try await HTTPServer.start(configuration: HTTPServerConfiguration(host: host, port: port), handler: .sync { request in
             switch (request.method, request.path) {
@@ -17,9 +19,12 @@ public enum MetricsEndpoint {
                 return HTTPResponse(status: healthy ? 200 : 503, headers: HTTPHeaders([("content-type", "text/plain")]),
                                     body: Array((healthy ? "ok\n" : "unhealthy\n").utf8))
             case ("GET", "/readyz"):
-                let ready = readiness?.isReady ?? true
-                return HTTPResponse(status: ready ? 200 : 503, headers: HTTPHeaders([("content-type", "text/plain")]),
-                                    body: Array((ready ? "ready\n" : "not ready\n").utf8))
+                let (status, text) = switch readiness?.state ?? .ready {
+                case .starting: (503, "starting\n")
+                case .ready: (200, "ready\n")
+                case .draining: (503, "draining\n")
+                }
+                return HTTPResponse(status: status, headers: HTTPHeaders([("content-type", "text/plain")]), body: Array(text.utf8))
             default:
                 return HTTPResponse(status: 404, headers: HTTPHeaders([("content-type", "text/plain")]), body: Array("not found\n".utf8))
             }

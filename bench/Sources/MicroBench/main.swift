@@ -10,6 +10,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "json": runJSONBench,
     "loop-hop": loopHopBenchmark,
     "http-loopback": httpLoopbackBenchmark,
+    "metrics": runMetricsBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
