@@ -8,6 +8,26 @@ import Testing
 @Suite(.timeLimit(.minutes(2)))
 struct ProcessorOutsideTheRepositoryOnMotoTests {
     @Test func startsAndDrainsOnSigterm() async throws {
+        let processor = try await startProcessor()
+        #expect(await processor.terminate() == 0, "drains and exits 0 on SIGTERM: \(processor.output)")
+    }
+
+    /// The operator insists: a second SIGTERM while the processor drains (its 20 s long poll is still
+    /// in flight) ends the process at once.
+    @Test func aSecondSignalWhileDrainingExitsAtOnce() async throws {
+        let processor = try await startProcessor()
+        kill(processor.process.processIdentifier, SIGTERM)
+        try await eventually("the processor starts draining", within: .seconds(10)) {
+            processor.output.contains("draining") || !processor.process.isRunning
+        }
+        let signalled = ContinuousClock.now
+        kill(processor.process.processIdentifier, SIGTERM)
+        let status = await processor.exitStatus(within: .seconds(10))
+        #expect(status == 130, "\(processor.output)")
+        #expect(ContinuousClock.now - signalled < .seconds(5))
+    }
+
+    private func startProcessor() async throws -> PismoProcess.Running {
         let moto = try await MotoServer.shared()
         let tag = UInt32.random(in: 0...UInt32.max)
         let settings = PismoSettings.unique(tag)
@@ -36,6 +56,6 @@ struct ProcessorOutsideTheRepositoryOnMotoTests {
         }
         #expect(processor.process.isRunning, "exited early: \(processor.output)")
         #expect(!processor.output.contains("cannot load schemas"))
-        #expect(await processor.terminate() == 0, "drains and exits 0 on SIGTERM: \(processor.output)")
+        return processor
     }
 }

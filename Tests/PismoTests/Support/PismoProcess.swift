@@ -69,6 +69,11 @@ extension PismoProcess {
         /// SIGTERM, then the exit status (the services promise to drain and exit 0).
         func terminate(within limit: Duration = .seconds(30)) async -> Int32 {
             if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+            return await exitStatus(within: limit)
+        }
+
+        /// The exit status once the process ends by itself; SIGKILLed and -1 after `limit`.
+        func exitStatus(within limit: Duration) async -> Int32 {
             let deadline = ContinuousClock.now + limit
             while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit(); return -1 }
