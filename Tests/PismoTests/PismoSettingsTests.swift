@@ -35,4 +35,62 @@ import Testing
         #expect(throws: PismoSettings.InvalidValue.self) { try PismoSettings.fromEnvironment(["DIRECT_DISPATCH": "maybe"]) }
         #expect(throws: PismoSettings.InvalidValue.self) { try PismoSettings.fromEnvironment(["PISMO_LOG_LEVEL": "loud"]) }
     }
+
+    // MARK: Durable retries (issue 12)
+
+    @Test func retryDefaults() throws {
+        let s = try PismoSettings.fromEnvironment([:])
+        #expect(s.retryQueue == "deliver-retry")
+        #expect(s.retrySchedule == .standard && s.retrySchedule.description == "5s,5m,30m,2h,5h,10h,10h")
+        #expect(s.disableAfter == .seconds(5 * 86_400))
+    }
+
+    @Test func retryVariablesOverrideDefaults() throws {
+        let s = try PismoSettings.fromEnvironment([
+            "PISMO_RETRY_QUEUE": "my-retries", "PISMO_RETRY_SCHEDULE": "1s, 2s,3m", "PISMO_DISABLE_AFTER": "36h",
+        ])
+        #expect(s.retryQueue == "my-retries")
+        #expect(s.retrySchedule.delays == [.seconds(1), .seconds(2), .seconds(180)])
+        #expect(s.disableAfter == .seconds(36 * 3600))
+    }
+
+    @Test func legacyVariablesDescribeTheScheduleWhenItIsUnset() throws {
+        let base = try PismoSettings.fromEnvironment(["PISMO_RETRY_BASE_MS": "100"])
+        #expect(base.retrySchedule.delays == [100, 200, 400, 800, 1600, 3200, 6400].map { Duration.milliseconds($0) })
+        let attempts = try PismoSettings.fromEnvironment(["PISMO_MAX_ATTEMPTS": "3"])
+        #expect(attempts.retrySchedule.delays == [.milliseconds(500), .seconds(1)])
+        let cap = try PismoSettings.fromEnvironment(["PISMO_RETRY_MAX_MS": "1500"])
+        #expect(cap.retrySchedule.description == "500ms,1s,1500ms,1500ms,1500ms,1500ms,1500ms")
+        // Today's in-memory policy still reads them.
+        #expect(attempts.deliveryPolicy.maxAttempts == 3 && base.deliveryPolicy.baseDelay == .milliseconds(100))
+    }
+
+    @Test func anExplicitScheduleWinsOverLegacyVariables() throws {
+        let s = try PismoSettings.fromEnvironment(["PISMO_RETRY_SCHEDULE": "10s", "PISMO_MAX_ATTEMPTS": "3"])
+        #expect(s.retrySchedule.delays == [.seconds(10)])
+        #expect(s.maxAttempts == 3)
+        // Empty counts as unset, like every other variable.
+        let empty = try PismoSettings.fromEnvironment(["PISMO_RETRY_SCHEDULE": "", "PISMO_MAX_ATTEMPTS": "2"])
+        #expect(empty.retrySchedule.delays == [.milliseconds(500)])
+    }
+
+    @Test func invalidRetryValuesNameTheVariable() {
+        for (variable, value) in [("PISMO_RETRY_SCHEDULE", "5s,,5m"), ("PISMO_RETRY_SCHEDULE", "5x"),
+                                  ("PISMO_DISABLE_AFTER", "0s"), ("PISMO_DISABLE_AFTER", "5 days"),
+                                  ("PISMO_MAX_ATTEMPTS", "102")] {
+            #expect {
+                try PismoSettings.fromEnvironment([variable: value])
+            } throws: { error in
+                guard let invalid = error as? PismoSettings.InvalidValue else { return false }
+                return invalid.variable == variable && invalid.value == value
+            }
+        }
+        do {
+            _ = try PismoSettings.fromEnvironment(["PISMO_RETRY_SCHEDULE": "5s,5x"])
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description.contains("item 2 '5x' has an unknown unit"))
+        }
+        #expect(throws: Never.self) { try PismoSettings.fromEnvironment(["PISMO_MAX_ATTEMPTS": "101"]) }
+    }
 }

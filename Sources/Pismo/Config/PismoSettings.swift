@@ -24,6 +24,14 @@ public struct PismoSettings: Sendable, Equatable {
     public var logLevel = "info"
     /// `pismo sink`'s listen address (`PISMO_SINK_ADDR`); nil means its default, 0.0.0.0:8080.
     public var sinkAddress: String?
+    /// Durable retries (issue 12). `PISMO_RETRY_QUEUE`.
+    public var retryQueue = "deliver-retry"
+    /// `PISMO_RETRY_SCHEDULE`; when unset but any of `PISMO_MAX_ATTEMPTS` / `PISMO_RETRY_BASE_MS` /
+    /// `PISMO_RETRY_MAX_MS` is set, the exponential schedule those describe. Derived by
+    /// `fromEnvironment` only: code that changes `maxAttempts` afterwards sets this too.
+    public var retrySchedule = RetrySchedule.standard
+    /// An endpoint failing without a single success for this long is disabled. `PISMO_DISABLE_AFTER`.
+    public var disableAfter: Duration = .seconds(5 * 86_400)
 
     public init() {}
 
@@ -71,6 +79,8 @@ public struct PismoSettings: Sendable, Equatable {
         try int("PISMO_RETRY_BASE_MS", &s.retryBaseMilliseconds, min: 0)
         try int("PISMO_RETRY_MAX_MS", &s.retryMaxMilliseconds, min: 0)
         try int("PISMO_DELIVERY_TIMEOUT_MS", &s.deliveryTimeoutMilliseconds, min: 1)
+        string("PISMO_RETRY_QUEUE", &s.retryQueue)
+        try s.readRetryTiming(env)
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(s.logLevel.lowercased()) else {
             throw InvalidValue(variable: "PISMO_LOG_LEVEL", value: s.logLevel, expected: levels.joined(separator: ", "))
@@ -97,5 +107,32 @@ public struct PismoSettings: Sendable, Equatable {
     public var deliveryPolicy: DeliveryPolicy {
         DeliveryPolicy(maxAttempts: maxAttempts, baseDelay: .milliseconds(retryBaseMilliseconds),
                        maxDelay: .milliseconds(retryMaxMilliseconds))
+    }
+}
+
+extension PismoSettings {
+    /// `PISMO_RETRY_SCHEDULE` (or its legacy equivalent) and `PISMO_DISABLE_AFTER`; call after the
+    /// legacy integers are read.
+    private mutating func readRetryTiming(_ env: [String: String]) throws(InvalidValue) {
+        func set(_ name: String) -> String? { env[name].flatMap { $0.isEmpty ? nil : $0 } }
+        if let text = set("PISMO_RETRY_SCHEDULE") {
+            do { retrySchedule = try RetrySchedule.parse(text) } catch {
+                throw InvalidValue(variable: "PISMO_RETRY_SCHEDULE", value: text,
+                                   expected: "delays such as 5s,5m,30m,2h (ms, s, m, h, d); \(error)")
+            }
+        } else if ["PISMO_MAX_ATTEMPTS", "PISMO_RETRY_BASE_MS", "PISMO_RETRY_MAX_MS"].contains(where: { set($0) != nil }) {
+            guard maxAttempts <= RetrySchedule.maxDelays + 1 else {
+                throw InvalidValue(variable: "PISMO_MAX_ATTEMPTS", value: String(maxAttempts),
+                                   expected: "an integer from 1 to \(RetrySchedule.maxDelays + 1) (or set PISMO_RETRY_SCHEDULE)")
+            }
+            retrySchedule = .exponential(maxAttempts: maxAttempts, base: .milliseconds(retryBaseMilliseconds),
+                                         max: .milliseconds(retryMaxMilliseconds))
+        }
+        if let text = set("PISMO_DISABLE_AFTER") {
+            do { disableAfter = try RetrySchedule.parseDuration(text) } catch {
+                throw InvalidValue(variable: "PISMO_DISABLE_AFTER", value: text,
+                                   expected: "a duration such as 5d, 36h or 90m; \(error)")
+            }
+        }
     }
 }
