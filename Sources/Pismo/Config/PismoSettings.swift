@@ -121,11 +121,10 @@ extension PismoSettings {
                                    expected: "delays such as 5s,5m,30m,2h (ms, s, m, h, d); \(error)")
             }
         } else if ["PISMO_MAX_ATTEMPTS", "PISMO_RETRY_BASE_MS", "PISMO_RETRY_MAX_MS"].contains(where: { set($0) != nil }) {
-            guard maxAttempts <= RetrySchedule.maxDelays + 1 else {
-                throw InvalidValue(variable: "PISMO_MAX_ATTEMPTS", value: String(maxAttempts),
-                                   expected: "an integer from 1 to \(RetrySchedule.maxDelays + 1) (or set PISMO_RETRY_SCHEDULE)")
-            }
-            retrySchedule = .exponential(maxAttempts: maxAttempts, base: .milliseconds(retryBaseMilliseconds),
+            // A value that worked before schedules existed keeps working: the schedule holds at most
+            // `maxDelays` delays, so a larger PISMO_MAX_ATTEMPTS is clamped rather than refused.
+            retrySchedule = .exponential(maxAttempts: min(maxAttempts, RetrySchedule.maxDelays + 1),
+                                         base: .milliseconds(retryBaseMilliseconds),
                                          max: .milliseconds(retryMaxMilliseconds))
         }
         if let text = set("PISMO_DISABLE_AFTER") {
