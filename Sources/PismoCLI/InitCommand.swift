@@ -7,9 +7,11 @@ struct InitCommand: AsyncParsableCommand {
         commandName: "init",
         abstract: "Create Pismo's queues and tables (idempotent) and optionally seed routes.",
         discussion: """
-            Creates, when missing: the queues events-dlq, deliver-dlq and events (with a RedrivePolicy
-            of maxReceiveCount 5 to events-dlq), the Events table (client_id + event_key, stream
-            NEW_IMAGE), routes and pismo-leases. Safe to run again at any time.
+            Creates, when missing: the queues events-dlq, deliver-dlq, deliver-retry (the durable retry
+            queue) and events (with a RedrivePolicy of maxReceiveCount 5 to events-dlq), the Events
+            table (client_id + event_key, stream NEW_IMAGE), routes and pismo-leases. The dead-letter
+            and retry queues keep messages 14 days (SQS's maximum), existing ones included. Safe to
+            run again at any time; run it after upgrading.
             """
     )
 

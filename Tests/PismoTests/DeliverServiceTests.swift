@@ -13,7 +13,7 @@ import Testing
         options.worker.drainTimeout = .milliseconds(50)
         let engine = DeliveryEngine(routes: FixedRoutes(routes: ["a": Route(url: "http://sink/a")]),
                                     sender: WebhookSender(http: http, timeout: .seconds(1)), deadLetters: RecordingDLQ(),
-                                    policy: DeliveryPolicy(maxAttempts: 2), sleep: { _ in })
+                                    retries: MemoryRetryQueue(), policy: DeliveryPolicy(maxAttempts: 2), sleep: { _ in })
         return DeliverService(source: stream, leases: leases, engine: engine, owner: owner, options: options)
     }
 

@@ -5,6 +5,7 @@ import Testing
 @Suite struct DeliveryPolicyTests {
     let policy = DeliveryPolicy(maxAttempts: 3, baseDelay: .milliseconds(500), maxDelay: .seconds(60))
     let maxJitter: (ClosedRange<Double>) -> Double = { $0.upperBound }
+    let noJitter: (ClosedRange<Double>) -> Double = { _ in 1 }
 
     @Test func twoHundredsAreDelivered() {
         #expect(policy.decide(.status(200, retryAfter: nil), attempt: 1) == .delivered)
@@ -13,8 +14,9 @@ import Testing
 
     @Test(arguments: [408, 429, 500, 502, 503, 504])
     func retryableStatusesRetry(code: Int) {
-        #expect(policy.decide(.status(code, retryAfter: nil), attempt: 1, random: maxJitter) == .retry(after: .milliseconds(500)))
-        #expect(policy.decide(.status(code, retryAfter: nil), attempt: 2, random: maxJitter) == .retry(after: .milliseconds(1000)))
+        // Attempt 2 waits the schedule's first delay, attempt 3 its second; +20 % at most.
+        #expect(policy.decide(.status(code, retryAfter: nil), attempt: 1, random: maxJitter) == .retry(after: .milliseconds(600)))
+        #expect(policy.decide(.status(code, retryAfter: nil), attempt: 2, random: noJitter) == .retry(after: .milliseconds(1000)))
     }
 
     @Test(arguments: [301, 400, 401, 403, 404, 410, 422])
@@ -28,14 +30,17 @@ import Testing
         if case .retry = policy.decide(.transportError("connection refused"), attempt: 2) {} else { Issue.record("expected retry") }
     }
 
-    @Test func retryAfterSecondsIsAFloor() {
-        let decision = policy.decide(.status(429, retryAfter: "7"), attempt: 1, random: { _ in 0 })
-        #expect(decision == .retry(after: .seconds(7)))
+    @Test func aLongerRetryAfterReplacesTheScheduledDelay() {
+        let decision = policy.decide(.status(429, retryAfter: "0.9"), attempt: 1, random: noJitter)
+        #expect(decision == .retry(after: .milliseconds(500)), "not a number of seconds: ignored")
+        let longer = DeliveryPolicy(maxAttempts: 3, baseDelay: .milliseconds(500), maxDelay: .seconds(60))
+            .decide(.status(503, retryAfter: "1"), attempt: 1, random: noJitter)
+        #expect(longer == .retry(after: .seconds(1)), "1 s > 500 ms, and within the longest delay (1 s)")
     }
 
-    @Test func retryAfterIsCappedByMaxDelay() {
-        let decision = policy.decide(.status(429, retryAfter: "86400"), attempt: 1, random: { _ in 0 })
-        #expect(decision == .retry(after: .seconds(60)))
+    @Test func retryAfterIsCappedAtTheSchedulesLongestDelay() {
+        let decision = policy.decide(.status(429, retryAfter: "86400"), attempt: 1, random: noJitter)
+        #expect(decision == .retry(after: .seconds(1)))
     }
 
     @Test func retryAfterHTTPDate() {
@@ -44,9 +49,10 @@ import Testing
         #expect(DeliveryPolicy.parseRetryAfter(later, now: now) == .seconds(10))
         #expect(DeliveryPolicy.parseRetryAfter("soon", now: now) == nil)
     }
-
-    @Test func backoffIsCapped() {
-        #expect(policy.backoff(attempt: 30, random: maxJitter) == .seconds(60))
-        #expect(policy.backoff(attempt: 1, random: { _ in 0 }) == .zero)
+    @Test func theDefaultScheduleLastsADay() {
+        let standard = DeliveryPolicy()
+        #expect(standard.maxAttempts == 8)
+        #expect(standard.decide(.status(500, retryAfter: nil), attempt: 7, random: noJitter) == .retry(after: .seconds(36_000)))
+        #expect(standard.decide(.status(500, retryAfter: nil), attempt: 8) == .fail(reason: DeadLetterReason(.attemptsExhausted, "8 attempts, last: HTTP 500")))
     }
 }

@@ -169,7 +169,7 @@ struct OnBothBackendsTests {
         // The hanging endpoint stays open until the drain cancels it.
         let engine = DeliveryEngine(routes: FixedRoutes(routes: ["up": Route(url: "http://sink/up"), "down": Route(url: "http://sink/down")]),
                                     sender: WebhookSender(http: http, timeout: .seconds(600)), deadLetters: RecordingDLQ(),
-                                    policy: DeliveryPolicy(maxAttempts: 3), sleep: { _ in })
+                                    retries: MemoryRetryQueue(), policy: DeliveryPolicy(maxAttempts: 3), sleep: { _ in })
         return ShardWorker(shardID: shardID, owner: owner, checkpoint: checkpoint, source: ports.stream, engine: engine,
                            leases: ports.leases, options: options)
     }

@@ -61,8 +61,8 @@ import Testing
         #expect(attempts.retrySchedule.delays == [.milliseconds(500), .seconds(1)])
         let cap = try PismoSettings.fromEnvironment(["PISMO_RETRY_MAX_MS": "1500"])
         #expect(cap.retrySchedule.description == "500ms,1s,1500ms,1500ms,1500ms,1500ms,1500ms")
-        // Today's in-memory policy still reads them.
-        #expect(attempts.deliveryPolicy.maxAttempts == 3 && base.deliveryPolicy.baseDelay == .milliseconds(100))
+        // The webhook policy runs on that schedule.
+        #expect(attempts.deliveryPolicy.maxAttempts == 3 && base.deliveryPolicy.schedule.delays.first == .milliseconds(100))
     }
 
     @Test func anExplicitScheduleWinsOverLegacyVariables() throws {

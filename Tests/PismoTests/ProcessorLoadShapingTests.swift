@@ -88,7 +88,7 @@ import Testing
         options.emptyPollInterval = .milliseconds(10)
         options.idleBackoffLimit = 8   // idle cap 80 ms
         let engine = DeliveryEngine(routes: FixedRoutes(routes: [:]), sender: WebhookSender(http: FakeHTTP(), timeout: .seconds(1)),
-                                    deadLetters: RecordingDLQ(), policy: DeliveryPolicy(maxAttempts: 1))
+                                    deadLetters: RecordingDLQ(), retries: MemoryRetryQueue(), policy: DeliveryPolicy(maxAttempts: 1))
         let worker = ShardWorker(shardID: "shard-0", owner: "me", checkpoint: nil, source: stream, engine: engine,
                                  leases: leases, options: options)
         let shutdown = ShutdownSignal()
@@ -133,7 +133,7 @@ import Testing
         // One lane per client and an endpoint that never answers (until the attempt is cancelled).
         let engine = DeliveryEngine(routes: FixedRoutes(routes: ["slow": Route(url: "http://sink/slow")]),
                                     sender: WebhookSender(http: FakeHTTP(byURL: ["http://sink/slow": [.hang]]), timeout: .seconds(30)),
-                                    deadLetters: RecordingDLQ(), policy: DeliveryPolicy(maxAttempts: 1), perClientConcurrency: 1)
+                                    deadLetters: RecordingDLQ(), retries: MemoryRetryQueue(), policy: DeliveryPolicy(maxAttempts: 1), perClientConcurrency: 1)
         let job = DeliveryJob(clientID: "slow", eventID: "e", eventType: "t", payload: [])
         let first = Task { await engine.attemptOnce(job) }           // holds the lane
         try await eventually("the first attempt holds the lane", within: .seconds(30)) { await engine.lanes.running("slow") == 1 }

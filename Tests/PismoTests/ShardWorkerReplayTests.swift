@@ -16,7 +16,7 @@ import Testing
         // The retry of record 1 waits until every later record, both copies included, has been sent
         // (and so is resolving): a gate on what happened, not a guess at how long it takes.
         let engine = DeliveryEngine(routes: routes, sender: WebhookSender(http: http, timeout: .seconds(1)), deadLetters: RecordingDLQ(),
-                                    policy: DeliveryPolicy(maxAttempts: 3), sleep: { _ in
+                                    retries: MemoryRetryQueue(), policy: DeliveryPolicy(maxAttempts: 3), sleep: { _ in
                                         try await eventually("records 2, 3, 3 and 4 sent", within: .seconds(10)) { http.requests.count >= 5 }
                                     })
         let leases = MemoryLeases()

@@ -19,7 +19,7 @@ import Testing
     func engine(_ http: FakeHTTP, clients: [String]) -> DeliveryEngine {
         let routes = FixedRoutes(routes: Dictionary(uniqueKeysWithValues: clients.map { ($0, Route(url: "http://sink/\($0)")) }))
         return DeliveryEngine(routes: routes, sender: WebhookSender(http: http, timeout: .seconds(30)), deadLetters: RecordingDLQ(),
-                              policy: DeliveryPolicy(maxAttempts: 3), perClientConcurrency: 4, sleep: { _ in })
+                              retries: MemoryRetryQueue(), policy: DeliveryPolicy(maxAttempts: 3), perClientConcurrency: 4, sleep: { _ in })
     }
 
     func leases(owner: String = "me") async throws -> MemoryLeases {

@@ -34,6 +34,10 @@ public enum DeadLetterCode: String, CaseIterable, Sendable {
     /// A final status outside 2xx–5xx (1xx as a final answer, 6xx and beyond).
     case httpUnexpected = "http-unexpected"
     case attemptsExhausted = "attempts-exhausted"
+    /// The stored event a retry refers to is gone (deleted from the Events table).
+    case eventMissing = "event-missing"
+    /// The retry queue held a message Pismo did not write (its body is the dead letter's payload).
+    case retryUnreadable = "retry-unreadable"
 
     /// The code for a status that is never retried (see `DeliveryPolicy`).
     public static func permanent(status: Int) -> DeadLetterCode {
@@ -57,6 +61,8 @@ public enum DeadLetterCode: String, CaseIterable, Sendable {
         case .http4xx: "the endpoint refused the event with a non-retryable 4xx: fix the endpoint, then redrive"
         case .httpUnexpected: "the endpoint answered a status HTTP does not define as final: fix the endpoint, then redrive"
         case .attemptsExhausted: "every attempt failed (5xx, 408, 429, timeouts, refused connections): redrive once the endpoint is back"
+        case .eventMissing: "the stored event a retry refers to was deleted from the Events table: nothing left to deliver"
+        case .retryUnreadable: "the retry queue held a message Pismo did not write: inspect it; nothing of Pismo's was lost"
         }
     }
 }

@@ -104,10 +104,8 @@ public struct PismoSettings: Sendable, Equatable {
     /// The envelope named by `PISMO_SCHEMA`, if any (kept so a later `--schema-dir` does not replace it).
     public private(set) var schemaEnvelopeOverride: String?
 
-    public var deliveryPolicy: DeliveryPolicy {
-        DeliveryPolicy(maxAttempts: maxAttempts, baseDelay: .milliseconds(retryBaseMilliseconds),
-                       maxDelay: .milliseconds(retryMaxMilliseconds))
-    }
+    /// Webhook outcomes, retried on `retrySchedule`.
+    public var deliveryPolicy: DeliveryPolicy { DeliveryPolicy(schedule: retrySchedule) }
 }
 
 extension PismoSettings {

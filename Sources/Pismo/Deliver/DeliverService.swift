@@ -3,7 +3,8 @@ import Foundation
 import Logging
 
 /// `pismo deliver`: discovers the stream's shards, leases them (several instances split the shards;
-/// a dead instance's leases are taken over once they expire), and runs one `ShardWorker` per lease.
+/// a dead instance's leases are taken over once they expire), runs one `ShardWorker` per lease, and
+/// works the retry queue (`RetryWorker`) alongside.
 public final class DeliverService: Sendable {
     public struct Options: Sendable {
         public var leaseScanInterval: Duration = .seconds(5)
@@ -14,14 +15,16 @@ public final class DeliverService: Sendable {
     private let source: any StreamShardSource
     private let leases: any LeaseStore
     private let engine: DeliveryEngine
+    private let retries: RetryWorker?
     private let owner: String
     private let options: Options
     private let logger: Logger
     private let running = Locked<Set<String>>([])
 
     /// `owner` must be unique per running instance (host name + pid + start time works).
-    public init(source: any StreamShardSource, leases: any LeaseStore, engine: DeliveryEngine, owner: String,
-                options: Options = Options(), logger: Logger = Logger(label: "pismo.deliver")) {
+    public init(source: any StreamShardSource, leases: any LeaseStore, engine: DeliveryEngine, retries: RetryWorker? = nil,
+                owner: String, options: Options = Options(), logger: Logger = Logger(label: "pismo.deliver")) {
+        self.retries = retries
         self.source = source
         self.leases = leases
         self.engine = engine
@@ -34,6 +37,7 @@ public final class DeliverService: Sendable {
 
     public func run(until shutdown: ShutdownSignal) async {
         await withDiscardingTaskGroup { group in
+            if let retries { group.addTask { await retries.run(until: shutdown) } }
             // Cancellation stops the loop too: sleeps return at once when cancelled, so it would spin.
             while !shutdown.isTriggered, !Task.isCancelled {
                 for (shardID, checkpoint) in await acquireShards() {

@@ -15,9 +15,16 @@ public struct Provisioning: Sendable {
     /// (it keeps messages invisible while it retries), but a crash-looping consumer must not spin forever.
     public static let maxReceiveCount = 5
 
+    /// SQS's maximum retention, 14 days, on every queue whose messages wait for a person or a long
+    /// schedule: the default 4 days would drop a dead letter left over a long weekend.
+    public static let longRetention = ["MessageRetentionPeriod": "1209600"]
+
     public func run() async throws {
-        let eventsDLQ = try await ensureQueue(settings.eventsDLQ, attributes: [:])
-        _ = try await ensureQueue(settings.deliverDLQ, attributes: [:])
+        let eventsDLQ = try await ensureQueue(settings.eventsDLQ, attributes: Self.longRetention)
+        _ = try await ensureQueue(settings.deliverDLQ, attributes: Self.longRetention)
+        // No redrive policy: a long delay is re-hidden on receive, and those receives must never push a
+        // healthy retry into a DLQ; the retry worker bounds receives itself, with a reason.
+        _ = try await ensureQueue(settings.retryQueue, attributes: Self.longRetention)
         let dlqARN = try await aws.sqs.getQueueAttributes(queueURL: eventsDLQ, names: ["QueueArn"])["QueueArn"]
         guard let dlqARN else { throw PismoError.configuration("\(settings.eventsDLQ) has no QueueArn attribute") }
         let redrive = #"{"deadLetterTargetArn":"\#(dlqARN)","maxReceiveCount":"\#(Self.maxReceiveCount)"}"#

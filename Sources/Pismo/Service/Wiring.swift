@@ -42,9 +42,18 @@ public struct Wiring: Sendable {
         return DeliveryEngine(
             routes: cachedRoutes ? RouteCache(store: routes) : routes,
             sender: WebhookSender(http: webhookHTTP, timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
-            deadLetters: SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.deliverDLQ)),
-            policy: settings.deliveryPolicy, perClientConcurrency: perClientConcurrency,
-            metrics: DeliveryMetrics(registry: registry))
+            deadLetters: try await deadLetters(), retries: retryQueue, policy: settings.deliveryPolicy,
+            perClientConcurrency: perClientConcurrency, metrics: DeliveryMetrics(registry: registry))
+    }
+
+    /// `deliver-retry`, looked up on first use.
+    public var retryQueue: SQSRetryQueue {
+        let aws = self.aws
+        return SQSRetryQueue(sqs: aws.sqs, queue: settings.retryQueue, resolve: { try await aws.queueURL($0) })
+    }
+
+    private func deadLetters() async throws -> SQSDeadLetterPublisher {
+        SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.deliverDLQ))
     }
 
     /// `pismo processor`: the events queue, the Events table, events-dlq, and direct dispatch when
@@ -64,14 +73,22 @@ public struct Wiring: Sendable {
                                 drainTimeout: drainTimeout, metrics: ProcessorMetrics(registry: registry), dispatcher: dispatcher)
     }
 
-    /// `pismo deliver`: the Events table's stream, shard leases, and the webhook engine. `leases`
-    /// replaces the leases table's adapter (tests watch or break it).
+    /// `pismo deliver`: the Events table's stream, shard leases, the webhook engine, and the retry
+    /// worker on the retry queue. `leases` replaces the leases table's adapter (tests watch or break it).
     public func deliverService(owner: String, options: DeliverService.Options = DeliverService.Options(),
                                perClientConcurrency: Int = 8, leases: (any LeaseStore)? = nil) async throws -> DeliverService {
-        DeliverService(
+        let engine = try await deliveryEngine(perClientConcurrency: perClientConcurrency)
+        var retryOptions = RetryWorker.Options()
+        // An attempt may wait for its lane, then run to the timeout: twice that, and slack for AWS.
+        retryOptions.attemptVisibilitySeconds = max(30, 2 * settings.deliveryTimeoutMilliseconds / 1000 + 30)
+        let queue = retryQueue
+        _ = try await aws.queueURL(settings.retryQueue)  // fail at start, naming the queue, if `pismo init` has not made it
+        let worker = RetryWorker(queue: queue, events: DynamoDBEventStore(dynamo: aws.dynamo, table: settings.eventsTable),
+                                 engine: engine, deadLetters: try await deadLetters(), options: retryOptions)
+        return DeliverService(
             source: DynamoDBStreamSource(streams: aws.streams, streamARN: try await aws.streamARN(table: settings.eventsTable)),
             leases: leases ?? DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable),
-            engine: try await deliveryEngine(perClientConcurrency: perClientConcurrency), owner: owner, options: options)
+            engine: engine, retries: worker, owner: owner, options: options)
     }
 }
 

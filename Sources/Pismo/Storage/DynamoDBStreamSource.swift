@@ -41,7 +41,8 @@ public final class DynamoDBStreamSource: StreamShardSource {
         case "INSERT":
             guard let payload = image[EventsTable.payload]?.string else { break }
             let job = DeliveryJob(clientID: client, eventID: image[EventsTable.eventID]?.string ?? "",
-                                  eventType: image[EventsTable.eventType]?.string ?? "", payload: Array(payload.utf8))
+                                  eventType: image[EventsTable.eventType]?.string ?? "", payload: Array(payload.utf8),
+                                  eventKey: image[EventsTable.eventKey]?.string ?? record.keys[EventsTable.eventKey]?.string ?? "")
             return ChangeRecord(sequenceNumber: record.sequenceNumber, eventKey: key, kind: .inserted(job, direct: dispatch == .direct))
         case "MODIFY" where dispatch == .delivered || dispatch == .stream:
             return ChangeRecord(sequenceNumber: record.sequenceNumber, eventKey: key,

@@ -1,41 +1,74 @@
-/// Delivers events to their clients' webhooks: route lookup, signed POST, retries with backoff,
-/// dead-lettering. Shared by the stream path (`pismo deliver`) and direct dispatch (`pismo processor`).
+import Foundation
+import Logging
+
+/// Delivers events to their clients' webhooks: route lookup, circuit breaker, signed POST, and what
+/// follows from its outcome — delivered, dead-lettered, or the next attempt scheduled in the retry
+/// queue. Shared by the stream path and the retry worker (`pismo deliver`) and direct dispatch
+/// (`pismo processor`, one attempt only).
 ///
 /// Invariants:
-/// - `deliver` returns only once the job is *resolved*: delivered, or its dead letter is durably
-///   published. Infrastructure failures (routes table, DLQ unreachable) are retried, never turned into
-///   a loss; cancellation (shutdown) throws, leaving the job unresolved so the stream replays it.
-/// - Each client has its own concurrency lane (`KeyedLimiter`), so one slow or failing endpoint can
-///   only ever occupy its own slots.
+/// - `deliver` makes at most one attempt and returns only once the job is *resolved*: delivered, its
+///   dead letter durably published, or its follow-up durably in the retry queue. A retry never waits
+///   in memory, so no failing endpoint can hold a stream record (or the checkpoint behind it) for
+///   longer than one attempt. Infrastructure failures (routes table, DLQ, retry queue unreachable) are
+///   retried, never turned into a loss; cancellation (shutdown) throws, leaving the job unresolved.
+/// - Each client has its own concurrency lane (`KeyedLimiter`): at most `perClientConcurrency`
+///   attempts run and as many wait; a job beyond that (a slow client) is parked in the retry queue
+///   instead of held in memory, and so is every job of an endpoint whose circuit is open.
 public final class DeliveryEngine: Sendable {
     private let routes: any RouteStore
     private let sender: WebhookSender
     private let deadLetters: any DeadLetterPublisher
+    private let retries: any RetryScheduler
     private let policy: DeliveryPolicy
     /// Internal (not private) so tests can observe lanes instead of sleeping.
     let lanes: KeyedLimiter
+    let breaker: CircuitBreaker
     private let perClientConcurrency: Int
+    /// How long a job parked because its client's lane is full waits before it is tried again.
+    private let parkDelay: Duration
     private let metrics: DeliveryMetrics?
     private let sleep: @Sendable (Duration) async throws -> Void
+    private let now: @Sendable () -> Date
+    /// Outages of the routes table, the DLQ or the retry queue: retried until they end.
+    private static let infrastructureBackoff = Backoff(base: .milliseconds(100), cap: .seconds(20))
 
     public init(routes: any RouteStore, sender: WebhookSender, deadLetters: any DeadLetterPublisher,
-                policy: DeliveryPolicy, perClientConcurrency: Int = 8, metrics: DeliveryMetrics? = nil,
-                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) }) {
+                retries: any RetryScheduler, policy: DeliveryPolicy, perClientConcurrency: Int = 8,
+                parkDelay: Duration = .seconds(5), breaker: CircuitBreaker.Options = CircuitBreaker.Options(),
+                metrics: DeliveryMetrics? = nil, logger: Logger = Logger(label: "pismo.webhook"),
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) },
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.routes = routes
         self.sender = sender
         self.deadLetters = deadLetters
+        self.retries = retries
         self.policy = policy
         self.lanes = KeyedLimiter(limit: perClientConcurrency)
         self.perClientConcurrency = max(1, perClientConcurrency)
+        self.parkDelay = parkDelay
         self.metrics = metrics
         self.sleep = sleep
+        self.now = now
+        self.breaker = CircuitBreaker(options: breaker) { key, from, to in
+            metrics?.circuitChanged(from: from, to: to)
+            logger.warning("circuit \(to.rawValue)", metadata: ["endpoint": "\(key)", "was": "\(from.rawValue)"])
+        }
     }
 
-    public func deliver(_ job: DeliveryJob) async throws -> DeliveryResult {
-        await lanes.acquire(job.clientID)
+    /// Attempt number `attempt` for `job` (1 from the stream; the retry worker passes the number its
+    /// message carries, with the time attempt 1 was made and the last status seen).
+    public func deliver(_ job: DeliveryJob, attempt: Int = 1, firstAttemptAtMillis: Int64? = nil,
+                        lastStatus: Int? = nil) async throws -> DeliveryResult {
+        let history = History(attempt: attempt, firstAttemptAtMillis: firstAttemptAtMillis ?? nowMillis(), lastStatus: lastStatus)
+        if job.eventKey.isEmpty {
+            await lanes.acquire(job.clientID)  // cannot be parked by reference: wait for the lane
+        } else if await !lanes.acquire(job.clientID, maxWaiters: perClientConcurrency) {
+            return try await park(job, history, delay: parkDelay)
+        }
         metrics?.inFlight.add(1)
         do {
-            let result = try await deliverHoldingLane(job)
+            let result = try await deliverHoldingLane(job, history)
             metrics?.inFlight.add(-1)
             await lanes.release(job.clientID)
             return result
@@ -46,19 +79,74 @@ public final class DeliveryEngine: Sendable {
         }
     }
 
-    private func deliverHoldingLane(_ job: DeliveryJob) async throws -> DeliveryResult {
-        let result: DeliveryResult
-        switch try await resolveRoute(job) {
-        case let .deadLetter(letter):
-            result = .deadLettered(letter)
-        case let .route(route, signer):
-            result = try await attemptUntilResolved(job, route: route, signer: signer)
-        }
-        if case let .deadLettered(letter) = result {
-            try await publishDurably(job.payload, letter)
-        }
-        return result
+    /// Where a job stands in its schedule.
+    private struct History {
+        var attempt: Int
+        var firstAttemptAtMillis: Int64
+        var lastStatus: Int?
     }
+
+    private func deliverHoldingLane(_ job: DeliveryJob, _ history: History) async throws -> DeliveryResult {
+        let (route, signer): (Route, WebhookSigner?)
+        switch try await resolveRoute(job) {
+        case let .deadLetter(reason):
+            return try await deadLetter(job, reason, attempts: history.attempt - 1, status: history.lastStatus)
+        case let .route(found, foundSigner):
+            (route, signer) = (found, foundSigner)
+        }
+        let endpoint = Self.endpointKey(job)
+        if breaker.permit(endpoint) == .park {
+            return try await park(job, history, delay: breaker.options.probeInterval)
+        }
+        let started = ContinuousClock.now
+        let outcome = await sender.attempt(job, route: route, signer: signer)
+        // An attempt cut short by shutdown says nothing about the endpoint: leave the job unresolved
+        // (the stream or the retry queue hands it out again) instead of counting it.
+        try Task.checkCancellation()
+        metrics?.attemptLatency.observe(ContinuousClock.now - started)
+        metrics?.attempted(number: history.attempt)
+        var status = history.lastStatus
+        if case let .status(code, _) = outcome { status = code }
+        let decision = policy.decide(outcome, attempt: history.attempt)
+        breaker.record(endpoint, success: decision == .delivered)
+        switch decision {
+        case .delivered:
+            metrics?.delivered.increment()
+            return .delivered(attempts: history.attempt)
+        case let .fail(reason):
+            return try await deadLetter(job, reason, attempts: history.attempt, status: status)
+        case let .retry(after):
+            guard !job.eventKey.isEmpty else {
+                return try await deadLetter(job, DeadLetterReason(.attemptsExhausted, "\(history.attempt) attempts; no stored event to retry"),
+                                            attempts: history.attempt, status: status)
+            }
+            var next = history
+            next.attempt += 1
+            next.lastStatus = status
+            try await enqueue(job, next, delay: after)
+            metrics?.retried.increment()
+            return .retryScheduled(attempt: next.attempt)
+        }
+    }
+
+    /// The breaker's key: one circuit per endpoint of a client (one endpoint per client today).
+    static func endpointKey(_ job: DeliveryJob) -> String { job.clientID + "/default" }
+
+    /// Not attempted now: into the retry queue with the attempt number unchanged.
+    private func park(_ job: DeliveryJob, _ history: History, delay: Duration) async throws -> DeliveryResult {
+        try await enqueue(job, history, delay: delay)
+        metrics?.parked.increment()
+        return .parked(attempt: history.attempt)
+    }
+
+    private func enqueue(_ job: DeliveryJob, _ history: History, delay: Duration) async throws {
+        let retry = PendingRetry(clientID: job.clientID, eventKey: job.eventKey, eventID: job.eventID,
+                                 attempt: history.attempt, firstAttemptAtMillis: history.firstAttemptAtMillis,
+                                 dueAtMillis: nowMillis() + Int64(delay.seconds * 1000), lastStatus: history.lastStatus)
+        try await retryUntilDone(backoff: Self.infrastructureBackoff, sleep: sleep) { try await retries.schedule(retry, delay: delay) }
+    }
+
+    private func nowMillis() -> Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded(.down)) }
 
     /// Direct dispatch: exactly one attempt, no retries, no dead-lettering. Returns true when the
     /// endpoint answered 2xx; anything else leaves the event to the stream path — including an event
@@ -71,84 +159,43 @@ public final class DeliveryEngine: Sendable {
             guard let valid = try? WebhookSigner(secret: secret) else { return false }
             signer = valid
         }
+        let endpoint = Self.endpointKey(job)
+        guard breaker.permit(endpoint) != .park else { return false }
         guard await lanes.acquire(job.clientID, maxWaiters: perClientConcurrency) else { return false }
         let outcome = await sender.attempt(job, route: route, signer: signer)
         await lanes.release(job.clientID)
-        guard case let .status(code, _) = outcome, (200..<300).contains(code) else { return false }
+        let delivered = if case let .status(code, _) = outcome { (200..<300).contains(code) } else { false }
+        breaker.record(endpoint, success: delivered)
+        guard delivered else { return false }
         metrics?.delivered.increment()
         return true
     }
 
     private enum RouteResolution {
         case route(Route, WebhookSigner?)
-        case deadLetter(DeadLetter)
+        case deadLetter(DeadLetterReason)
     }
 
     /// A routes-table outage is retried (never dead-letters); a missing route or a bad secret is final.
     private func resolveRoute(_ job: DeliveryJob) async throws -> RouteResolution {
-        let route = try await retryUntilDone(backoff: policy.backoff, sleep: sleep) { try await routes.route(for: job.clientID) }
-        guard let route else {
-            return .deadLetter(letter(job, DeadLetterReason(.noRoute, "no route for client \(job.clientID)"), attempts: 0, status: nil))
+        let route = try await retryUntilDone(backoff: Self.infrastructureBackoff, sleep: sleep) {
+            try await routes.route(for: job.clientID)
         }
+        guard let route else { return .deadLetter(DeadLetterReason(.noRoute, "no route for client \(job.clientID)")) }
         do {
             return .route(route, try route.secret.map { try WebhookSigner(secret: $0) })
         } catch {
-            return .deadLetter(letter(job, DeadLetterReason(.badSecret, "invalid route secret: \(error)"), attempts: 0, status: nil))
+            return .deadLetter(DeadLetterReason(.badSecret, "invalid route secret: \(error)"))
         }
     }
 
-    private func attemptUntilResolved(_ job: DeliveryJob, route: Route, signer: WebhookSigner?) async throws -> DeliveryResult {
-        var lastStatus: Int?
-        var attempt = 0
-        while true {
-            try Task.checkCancellation()
-            attempt += 1
-            let started = ContinuousClock.now
-            let outcome = await sender.attempt(job, route: route, signer: signer)
-            // An attempt cut short by shutdown says nothing about the endpoint: leave the job
-            // unresolved (the stream replays it) instead of counting it towards the DLQ.
-            try Task.checkCancellation()
-            metrics?.attemptLatency.observe(ContinuousClock.now - started)
-            if case let .status(code, _) = outcome { lastStatus = code }
-            switch policy.decide(outcome, attempt: attempt) {
-            case .delivered:
-                metrics?.delivered.increment()
-                return .delivered(attempts: attempt)
-            case let .fail(reason):
-                return .deadLettered(letter(job, reason, attempts: attempt, status: lastStatus))
-            case let .retry(after):
-                metrics?.retried.increment()
-                try await sleep(after)
-            }
-        }
-    }
-
-    private func publishDurably(_ payload: [UInt8], _ letter: DeadLetter) async throws {
-        try await retryUntilDone(backoff: policy.backoff, sleep: sleep) {
-            try await deadLetters.publish(payload: payload, letter: letter)
+    /// A record is resolved only once its dead letter is durable.
+    private func deadLetter(_ job: DeliveryJob, _ reason: DeadLetterReason, attempts: Int, status: Int?) async throws -> DeliveryResult {
+        let letter = DeadLetter(reason: reason, clientID: job.clientID, eventID: job.eventID, attempts: attempts, lastStatus: status)
+        try await retryUntilDone(backoff: Self.infrastructureBackoff, sleep: sleep) {
+            try await deadLetters.publish(payload: job.payload, letter: letter)
         }
         metrics?.deadLettered.increment()
-    }
-
-    private func letter(_ job: DeliveryJob, _ reason: DeadLetterReason, attempts: Int, status: Int?) -> DeadLetter {
-        DeadLetter(reason: reason, clientID: job.clientID, eventID: job.eventID, attempts: attempts, lastStatus: status)
-    }
-}
-
-/// The engine's instruments, registered once per process.
-public struct DeliveryMetrics: Sendable {
-    public let delivered: Counter
-    public let retried: Counter
-    public let deadLettered: Counter
-    public let inFlight: Gauge
-    public let attemptLatency: Histogram
-
-    public init(registry: MetricsRegistry) {
-        delivered = registry.counter("pismo_delivered_total", help: "Events delivered to a webhook (2xx).")
-        retried = registry.counter("pismo_delivery_retries_total", help: "Webhook attempts that will be retried.")
-        deadLettered = registry.counter("pismo_dead_lettered_total", help: "Events published to the deliver DLQ.",
-                                        labels: [("queue", "deliver-dlq")])
-        inFlight = registry.gauge("pismo_deliveries_in_flight", help: "Deliveries currently in progress.")
-        attemptLatency = registry.histogram("pismo_webhook_attempt_seconds", help: "Latency of one webhook attempt.")
+        return .deadLettered(letter)
     }
 }

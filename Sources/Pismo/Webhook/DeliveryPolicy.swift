@@ -1,20 +1,25 @@
 import Foundation
 
-/// Decides, for one webhook attempt's outcome, whether to retry and after how long.
+/// Decides, for one webhook attempt's outcome, whether it is delivered, worth another attempt (and
+/// after how long), or final.
 ///
-/// The contract: 2xx delivered; 408, 429 (honouring Retry-After), 5xx, timeouts and
-/// connection errors retried with exponential backoff and full jitter; other 4xx (and 3xx: we never
-/// follow redirects) fail after that one attempt. `maxAttempts` counts every attempt, the first included.
-public struct DeliveryPolicy: Sendable {
-    public var maxAttempts: Int
-    public var baseDelay: Duration
-    public var maxDelay: Duration
+/// The contract: 2xx delivered; 408, 429, 5xx, timeouts and connection errors are retried on the
+/// schedule (`RetrySchedule`: a longer Retry-After on 429/503 replaces the scheduled delay, capped at
+/// the schedule's longest); other statuses (3xx: redirects are never followed) fail after that one
+/// attempt. `maxAttempts` counts every attempt, the first included.
+public struct DeliveryPolicy: Sendable, Equatable {
+    public var schedule: RetrySchedule
 
-    public init(maxAttempts: Int = 8, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(60)) {
-        self.maxAttempts = max(1, maxAttempts)
-        self.baseDelay = baseDelay
-        self.maxDelay = maxDelay
+    public init(schedule: RetrySchedule = .standard) {
+        self.schedule = schedule
     }
+
+    /// The exponential schedule the PISMO_MAX_ATTEMPTS / _RETRY_BASE_MS / _RETRY_MAX_MS variables describe.
+    public init(maxAttempts: Int, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(60)) {
+        self.init(schedule: .exponential(maxAttempts: maxAttempts, base: baseDelay, max: maxDelay))
+    }
+
+    public var maxAttempts: Int { schedule.maxAttempts }
 
     public enum Outcome: Sendable, Equatable {
         case status(Int, retryAfter: String?)
@@ -29,29 +34,23 @@ public struct DeliveryPolicy: Sendable {
     }
 
     /// `attempt` is the 1-based number of the attempt that produced `outcome`.
-    public func decide(_ outcome: Outcome, attempt: Int, random: (ClosedRange<Double>) -> Double = { Double.random(in: $0) }) -> Decision {
-        let retryable: Bool
-        var floor: Duration = .zero
+    public func decide(_ outcome: Outcome, attempt: Int, now: Date = Date(),
+                       random: (ClosedRange<Double>) -> Double = { Double.random(in: $0) }) -> Decision {
+        let last: String
         switch outcome {
-        case let .status(code, retryAfter):
+        case let .status(code, _):
             if (200..<300).contains(code) { return .delivered }
-            retryable = code == 408 || code == 429 || (500..<600).contains(code)
-            if let retryAfter, code == 429 || code == 503 {
-                floor = min(Self.parseRetryAfter(retryAfter) ?? .zero, maxDelay)
+            guard code == 408 || code == 429 || (500..<600).contains(code) else {
+                return .fail(reason: DeadLetterReason(.permanent(status: code), "permanent HTTP \(code)"))
             }
-            if !retryable { return .fail(reason: DeadLetterReason(.permanent(status: code), "permanent HTTP \(code)")) }
-            if attempt >= maxAttempts { return .fail(reason: DeadLetterReason(.attemptsExhausted, "\(attempt) attempts, last: HTTP \(code)")) }
+            last = "HTTP \(code)"
         case let .transportError(message):
-            if attempt >= maxAttempts { return .fail(reason: DeadLetterReason(.attemptsExhausted, "\(attempt) attempts, last: \(message)")) }
+            last = message
         }
-        return .retry(after: max(floor, backoff(attempt: attempt, random: random)))
-    }
-
-    /// The schedule between attempts: full jitter below min(max, base · 2^(attempt−1)).
-    public var backoff: Backoff { Backoff(base: baseDelay, cap: maxDelay) }
-
-    public func backoff(attempt: Int, random: (ClosedRange<Double>) -> Double) -> Duration {
-        backoff.delay(attempt: attempt, random: { random(0...1) })
+        guard let delay = schedule.delay(beforeAttempt: attempt + 1, after: outcome, now: now, random: random) else {
+            return .fail(reason: DeadLetterReason(.attemptsExhausted, "\(attempt) attempts, last: \(last)"))
+        }
+        return .retry(after: delay)
     }
 
     /// Retry-After is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3).

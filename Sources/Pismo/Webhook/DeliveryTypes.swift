@@ -6,12 +6,16 @@ public struct DeliveryJob: Sendable, Equatable {
     public var eventType: String
     /// The exact bytes the producer sent; they go out untouched.
     public var payload: [UInt8]
+    /// The Events table's `event_key`: how a retry finds the payload again ("" when the job did not
+    /// come from the table, e.g. a redriven dead letter, which is attempted once and never scheduled).
+    public var eventKey: String
 
-    public init(clientID: String, eventID: String, eventType: String, payload: [UInt8]) {
+    public init(clientID: String, eventID: String, eventType: String, payload: [UInt8], eventKey: String = "") {
         self.clientID = clientID
         self.eventID = eventID
         self.eventType = eventType
         self.payload = payload
+        self.eventKey = eventKey
     }
 }
 
@@ -27,10 +31,16 @@ public struct Route: Sendable, Equatable {
     }
 }
 
-/// Final outcome of one job. Both cases are "resolved": the stream checkpoint may move past it.
+/// What became of one job. Every case is "resolved": the stream checkpoint may move past it, because
+/// what is left to do is durable elsewhere (the retry queue, the DLQ) or done.
 public enum DeliveryResult: Sendable, Equatable {
     case delivered(attempts: Int)
     case deadLettered(DeadLetter)
+    /// The attempt failed and attempt `attempt` waits in the retry queue.
+    case retryScheduled(attempt: Int)
+    /// Not attempted: the client's lane was full or its circuit open; it waits in the retry queue
+    /// with its attempt number unchanged.
+    case parked(attempt: Int)
 }
 
 /// What goes to `deliver-dlq` (the attribute names are part of the operator contract).

@@ -33,3 +33,68 @@ final class RecordingDLQ: DeadLetterPublisher {
     }
     var all: [DeadLetter] { letters.withLock { $0.map(\.letter) } }
 }
+
+/// The retry queue in memory: what the engine schedules is received by the worker at once (delays
+/// are recorded, not waited out), hides and deletes are recorded.
+final class MemoryRetryQueue: RetryScheduler, RetryQueue {
+    struct Entry: Equatable { let handle: String; let body: String; var receives: Int }
+    let scheduled = Locked<[(retry: PendingRetry, delay: Duration)]>([])
+    let waiting = Locked<[Entry]>([])
+    let hidden = Locked<[(handle: String, seconds: Int)]>([])
+    let deleted = Locked<[String]>([])
+    let remainingFailures: Locked<Int>
+    private let counter = Locked(0)
+
+    init(failures: Int = 0) { remainingFailures = Locked(failures) }
+
+    func schedule(_ retry: PendingRetry, delay: Duration) async throws {
+        let fail = remainingFailures.withLock { n in defer { n -= 1 }; return n > 0 }
+        if fail { throw AWSError.outage("sqs", "SendMessage") }
+        scheduled.withLock { $0.append((retry, delay)) }
+        put(retry.json)
+    }
+
+    /// Adds a raw message body, as any producer could.
+    func put(_ body: String, receives: Int = 0) {
+        let handle = counter.withLock { n in n += 1; return "rh-\(n)" }
+        waiting.withLock { $0.append(Entry(handle: handle, body: body, receives: receives)) }
+    }
+
+    func receive(maxMessages: Int, waitSeconds: Int, visibilitySeconds: Int) async throws -> [RetryMessage] {
+        let batch = waiting.withLock { w -> [Entry] in
+            let batch = Array(w.prefix(maxMessages))
+            w.removeFirst(batch.count)
+            return batch
+        }
+        if batch.isEmpty { try? await Task.sleep(for: .milliseconds(5)) }
+        return batch.map { RetryMessage(receiptHandle: $0.handle, body: $0.body, receiveCount: $0.receives + 1) }
+    }
+
+    func hide(_ receiptHandle: String, seconds: Int) async throws { hidden.withLock { $0.append((receiptHandle, seconds)) } }
+    func delete(_ receiptHandle: String) async throws { deleted.withLock { $0.append(receiptHandle) } }
+
+    /// The next retry waiting, taken off the queue (tests that drive the engine themselves).
+    func next() -> PendingRetry? {
+        waiting.withLock { w in w.isEmpty ? nil : PendingRetry(json: w.removeFirst().body) }
+    }
+}
+
+/// The Events table as the retry worker reads it.
+struct MemoryStoredEvents: StoredEvents {
+    let jobs: [String: DeliveryJob]
+    init(_ jobs: [DeliveryJob]) { self.jobs = Dictionary(jobs.map { ($0.clientID + "|" + $0.eventKey, $0) }, uniquingKeysWith: { a, _ in a }) }
+    func storedEvent(clientID: String, eventKey: String) async throws -> DeliveryJob? { jobs[clientID + "|" + eventKey] }
+}
+
+extension DeliveryEngine {
+    /// Delivers `job` and then every follow-up it schedules, as the retry worker would, ignoring the
+    /// delays; returns each step's result.
+    func deliverThroughRetries(_ job: DeliveryJob, queue: MemoryRetryQueue) async throws -> [DeliveryResult] {
+        var results = [try await deliver(job)]
+        while let retry = queue.next() {
+            results.append(try await deliver(job, attempt: retry.attempt, firstAttemptAtMillis: retry.firstAttemptAtMillis,
+                                             lastStatus: retry.lastStatus))
+        }
+        return results
+    }
+}

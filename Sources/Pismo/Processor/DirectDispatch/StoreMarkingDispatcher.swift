@@ -12,7 +12,8 @@ public struct StoreMarkingDispatcher: DirectDispatcher {
 
     public func dispatch(_ item: EventItem) async {
         let delivered = await engine.attemptOnce(DeliveryJob(clientID: item.clientID, eventID: item.eventID,
-                                                             eventType: item.eventType, payload: item.payload))
+                                                             eventType: item.eventType, payload: item.payload,
+                                                             eventKey: item.eventKey))
         await outcomes.record([(item, delivered)])
     }
 

@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+
+/// Works the retry queue for `pismo deliver`: each message is a `PendingRetry`; when it is due, the
+/// stored event is read back from the Events table and attempted once more through the engine, which
+/// resolves it (delivered, dead-lettered, or the next attempt scheduled as a new message); then the
+/// message is deleted. Any number of instances share the queue through SQS itself.
+///
+/// - Not due yet (a delay longer than SQS's 15-minute `DelaySeconds`): hidden again until it is, at
+///   most 12 h at a time; each hide costs one receive, so the longest schedule step costs three.
+/// - Nothing loops forever: an unreadable message and one whose event is gone are dead-lettered at
+///   once; one handed out `maxReceives` times without being resolved (a crash loop) is dead-lettered
+///   with the reason. The queue has no redrive policy of its own, so a long delay's receives can never
+///   push a healthy retry into a dead-letter queue without a reason.
+/// - A failure to read or delete leaves the message where it is: it comes back after its visibility
+///   timeout (at least once; the same `webhook-id` lets receivers deduplicate).
+public final class RetryWorker: Sendable {
+    public struct Options: Sendable {
+        public var pollers = 2
+        public var waitTimeSeconds = 20
+        /// How long a received message stays invisible while its attempt runs: an attempt may wait
+        /// for a lane and then run to the delivery timeout.
+        public var attemptVisibilitySeconds = 60
+        public var maxReceives = 100
+        public init() {}
+    }
+
+    private let queue: any RetryQueue
+    private let events: any StoredEvents
+    private let engine: DeliveryEngine
+    private let deadLetters: any DeadLetterPublisher
+    private let options: Options
+    private let logger: Logger
+    private let sleep: @Sendable (Duration) async throws -> Void
+    private let now: @Sendable () -> Date
+
+    public init(queue: any RetryQueue, events: any StoredEvents, engine: DeliveryEngine, deadLetters: any DeadLetterPublisher,
+                options: Options = Options(), logger: Logger = Logger(label: "pismo.retry"),
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) },
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.queue = queue
+        self.events = events
+        self.engine = engine
+        self.deadLetters = deadLetters
+        self.options = options
+        self.logger = logger
+        self.sleep = sleep
+        self.now = now
+    }
+
+    /// Polls until `shutdown`; a batch being handled finishes (each attempt is bounded by the
+    /// delivery timeout) before `run` returns.
+    public func run(until shutdown: ShutdownSignal) async {
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<max(1, options.pollers) {
+                group.addTask { await self.poll(until: shutdown) }
+            }
+        }
+    }
+
+    private static let receiveBackoff = Backoff(base: .milliseconds(100), cap: .seconds(20), jittered: false)
+
+    private func poll(until shutdown: ShutdownSignal) async {
+        var failures = 0
+        while !shutdown.isTriggered {
+            let messages: [RetryMessage]
+            do {
+                messages = try await queue.receive(maxMessages: 10, waitSeconds: options.waitTimeSeconds,
+                                                   visibilitySeconds: options.attemptVisibilitySeconds)
+                failures = 0
+            } catch {
+                failures += 1
+                logger.warning("retry queue receive failed", metadata: ["error": "\(error)"])
+                try? await sleep(Self.receiveBackoff.delay(attempt: failures + 1))
+                continue
+            }
+            await withDiscardingTaskGroup { batch in
+                for message in messages { batch.addTask { await self.handle(message) } }
+            }
+        }
+    }
+
+    /// Resolves one message, or leaves it in the queue to come back.
+    func handle(_ message: RetryMessage) async {
+        do {
+            guard let retry = PendingRetry(json: message.body) else {
+                try await deadLetter(message, payload: Array(message.body.utf8), clientID: "", eventID: "", attempts: 0, status: nil,
+                                     DeadLetterReason(.retryUnreadable, "the retry queue held a message Pismo did not write"))
+                return
+            }
+            let remaining = Duration.milliseconds(retry.dueAtMillis - nowMillis())
+            if remaining >= .seconds(1) {
+                try await queue.hide(message.receiptHandle, seconds: RetrySchedule.visibilityToHide(remaining: remaining))
+                return
+            }
+            if remaining > .zero { try await sleep(remaining) }
+            guard let job = try await events.storedEvent(clientID: retry.clientID, eventKey: retry.eventKey) else {
+                try await deadLetter(message, payload: Array(message.body.utf8), clientID: retry.clientID, eventID: retry.eventID,
+                                     attempts: retry.attempt - 1, status: retry.lastStatus,
+                                     DeadLetterReason(.eventMissing, "event \(retry.eventKey) is no longer in the Events table"))
+                return
+            }
+            if message.receiveCount > options.maxReceives {
+                try await deadLetter(message, payload: job.payload, clientID: retry.clientID, eventID: retry.eventID,
+                                     attempts: retry.attempt - 1, status: retry.lastStatus,
+                                     DeadLetterReason(.attemptsExhausted, "handed out \(message.receiveCount) times without being resolved"))
+                return
+            }
+            _ = try await engine.deliver(job, attempt: retry.attempt, firstAttemptAtMillis: retry.firstAttemptAtMillis,
+                                         lastStatus: retry.lastStatus)
+            try await queue.delete(message.receiptHandle)
+        } catch is CancellationError {
+            return  // shutdown: the message comes back after its visibility timeout
+        } catch {
+            logger.warning("retry left in the queue", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func deadLetter(_ message: RetryMessage, payload: [UInt8], clientID: String, eventID: String, attempts: Int,
+                            status: Int?, _ reason: DeadLetterReason) async throws {
+        try await deadLetters.publish(payload: payload, letter: DeadLetter(reason: reason, clientID: clientID, eventID: eventID,
+                                                                           attempts: attempts, lastStatus: status))
+        try await queue.delete(message.receiptHandle)
+    }
+
+    private func nowMillis() -> Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded(.down)) }
+}

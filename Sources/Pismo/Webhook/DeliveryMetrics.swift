@@ -1,0 +1,52 @@
+import Transport
+
+/// The engine's instruments, registered once per process.
+public struct DeliveryMetrics: Sendable {
+    public let delivered: Counter
+    public let retried: Counter
+    public let parked: Counter
+    public let deadLettered: Counter
+    public let inFlight: Gauge
+    public let attemptLatency: Histogram
+    public let openCircuits: Gauge
+    private let registry: MetricsRegistry
+    /// Attempts by their number in the schedule (created on first use: at most the schedule's length).
+    private let attemptsByNumber = Locked<[Int: Counter]>([:])
+    private let transitions: [CircuitBreaker.State: Counter]
+
+    public init(registry: MetricsRegistry) {
+        self.registry = registry
+        delivered = registry.counter("pismo_delivered_total", help: "Events delivered to a webhook (2xx).")
+        retried = registry.counter("pismo_delivery_retries_total", help: "Failed webhook attempts whose next attempt was scheduled in the retry queue.")
+        parked = registry.counter("pismo_deliveries_parked_total",
+                                  help: "Events put in the retry queue without an attempt (client lane full or circuit open).")
+        deadLettered = registry.counter("pismo_dead_lettered_total", help: "Events published to the deliver DLQ.",
+                                        labels: [("queue", "deliver-dlq")])
+        inFlight = registry.gauge("pismo_deliveries_in_flight", help: "Deliveries currently in progress.")
+        attemptLatency = registry.histogram("pismo_webhook_attempt_seconds", help: "Latency of one webhook attempt.")
+        openCircuits = registry.gauge("pismo_circuits_open", help: "Endpoints whose circuit is open or half-open.")
+        var transitions: [CircuitBreaker.State: Counter] = [:]
+        for state in [CircuitBreaker.State.closed, .open, .halfOpen] {
+            transitions[state] = registry.counter("pismo_circuit_transitions_total", help: "Circuit breaker state changes, by new state.",
+                                                  labels: [("to", state.rawValue)])
+        }
+        self.transitions = transitions
+    }
+
+    func attempted(number: Int) {
+        let counter = attemptsByNumber.withLock { table in
+            if let existing = table[number] { return existing }
+            let created = registry.counter("pismo_webhook_attempts_total", help: "Webhook attempts, by their number in the retry schedule.",
+                                           labels: [("attempt", String(number))])
+            table[number] = created
+            return created
+        }
+        counter.increment()
+    }
+
+    func circuitChanged(from old: CircuitBreaker.State, to new: CircuitBreaker.State) {
+        transitions[new]?.increment()
+        if old == .closed, new != .closed { openCircuits.add(1) }
+        if old != .closed, new == .closed { openCircuits.add(-1) }
+    }
+}

@@ -1,0 +1,35 @@
+import PismoJSON
+
+/// The retry message's body: `{"v":1,"client_id":…,"event_key":…,"event_id":…,"endpoint":…,
+/// "attempt":2,"first_attempt_at":…,"due_at":…,"last_status":503}` (times in unix milliseconds).
+extension PendingRetry {
+    public static let formatVersion = 1
+
+    public var json: String {
+        var w = JSONWriter(capacity: 256)
+        w.beginObject()
+        w.key("v"); w.int(Self.formatVersion)
+        w.key("client_id"); w.string(clientID)
+        w.key("event_key"); w.string(eventKey)
+        w.key("event_id"); w.string(eventID)
+        w.key("endpoint"); w.string(endpointID)
+        w.key("attempt"); w.int(attempt)
+        w.key("first_attempt_at"); w.int(Int(firstAttemptAtMillis))
+        w.key("due_at"); w.int(Int(dueAtMillis))
+        if let lastStatus { w.key("last_status"); w.int(lastStatus) }
+        w.endObject()
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+
+    /// nil for anything that is not a retry message this version wrote.
+    public init?(json: String) {
+        guard let document = try? JSONDocument(json), document.root["v"]?.int == Self.formatVersion,
+              let client = document.root["client_id"]?.string, let key = document.root["event_key"]?.string,
+              let id = document.root["event_id"]?.string, let endpoint = document.root["endpoint"]?.string,
+              let attempt = document.root["attempt"]?.int, attempt >= 1,
+              let first = document.root["first_attempt_at"]?.int64, let due = document.root["due_at"]?.int64
+        else { return nil }
+        self.init(clientID: client, eventKey: key, eventID: id, endpointID: endpoint, attempt: attempt,
+                  firstAttemptAtMillis: first, dueAtMillis: due, lastStatus: document.root["last_status"]?.int)
+    }
+}
