@@ -3,6 +3,7 @@ import Testing
 import Glibc
 #endif
 @testable import Transport
+import TransportTesting
 
 /// Client cases the other suites do not cover: many concurrent large https exchanges through a
 /// small pool, and a body delimited by the connection closing.
