@@ -2,10 +2,11 @@
 import PackageDescription
 
 // Three layers, one direction of dependency:
-//   CHTTP (C: HTTP/1.1 parser, thin shims over epoll/OpenSSL/zlib)
+//   CHTTPParser (C: the HTTP/1.1 parser) and CSystemShims (C: thin shims over epoll/OpenSSL/zlib)
 //     <- Transport (event loop, sockets, TLS, HTTP/1.1 client and server)
 //     <- Pismo (AWS clients, processor, deliver) <- PismoCLI (the `pismo` executable)
 // PismoJSON (JSON reader/writer + JSON Schema 2020-12) depends on nothing and is used by Pismo.
+// TransportTesting (a throwaway TLS PKI) is for tests and benchmarks only; nothing shipped uses it.
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
@@ -35,16 +36,28 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
+        // -O2 even in debug builds: the parser and the shims sit on every request's path.
         .target(
-            name: "CHTTP",
-            path: "Sources/CHTTP",
+            name: "CHTTPParser",
+            path: "Sources/CHTTPParser",
+            cSettings: [.unsafeFlags(["-O2"])]
+        ),
+        .target(
+            name: "CSystemShims",
+            path: "Sources/CSystemShims",
             cSettings: [.define("_GNU_SOURCE"), .unsafeFlags(["-O2"])],
             linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto"), .linkedLibrary("z")]
         ),
         .target(
             name: "Transport",
-            dependencies: ["CHTTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CHTTPParser", "CSystemShims", .product(name: "Logging", package: "swift-log")],
             path: "Sources/Transport",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TransportTesting",
+            dependencies: ["Transport", "CSystemShims"],
+            path: "Sources/TransportTesting",
             swiftSettings: strict
         ),
         .target(
@@ -55,7 +68,7 @@ let package = Package(
         .target(
             name: "Pismo",
             dependencies: [
-                "CHTTP", "Transport", "PismoJSON",
+                "CSystemShims", "Transport", "PismoJSON",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -88,7 +101,7 @@ let package = Package(
         // In-process microbenchmarks: JSON, schema validation, SigV4, AWS encode/decode.
         .executableTarget(
             name: "MicroBench",
-            dependencies: ["Transport", "PismoJSON", "Pismo"],
+            dependencies: ["Transport", "TransportTesting", "PismoJSON", "Pismo"],
             path: "bench/Sources/MicroBench",
             swiftSettings: strict
         ),
@@ -96,12 +109,15 @@ let package = Package(
         // which stay self-contained). Called from scripts/test.sh.
         .executableTarget(
             name: "ConformanceRunner",
-            dependencies: ["Transport", "PismoJSON", "Pismo", "CHTTP"],
+            dependencies: ["Transport", "PismoJSON", "Pismo"],
             path: "Tests/ConformanceRunner",
             swiftSettings: strict
         ),
-        .testTarget(name: "CHTTPTests", dependencies: ["CHTTP"], path: "Tests/CHTTPTests", swiftSettings: strict),
-        .testTarget(name: "TransportTests", dependencies: ["Transport", "CHTTP"], path: "Tests/TransportTests", swiftSettings: strict),
+        .testTarget(name: "CHTTPParserTests", dependencies: ["CHTTPParser"], path: "Tests/CHTTPParserTests", swiftSettings: strict),
+        .testTarget(name: "CSystemShimsTests", dependencies: ["CSystemShims"], path: "Tests/CSystemShimsTests", swiftSettings: strict),
+        .testTarget(
+            name: "TransportTests", dependencies: ["Transport", "TransportTesting", "CSystemShims"], path: "Tests/TransportTests",
+            swiftSettings: strict),
         .testTarget(name: "PismoJSONTests", dependencies: ["PismoJSON"], path: "Tests/PismoJSONTests", swiftSettings: strict),
         .testTarget(name: "PismoTests", dependencies: ["Pismo", "Transport", "PismoJSON"], path: "Tests/PismoTests", swiftSettings: strict),
     ]

@@ -1,5 +1,6 @@
-// http_parser_fuzz.c — libFuzzer target for the CHTTP parser: request heads, response heads and the
-// chunked decoder on arbitrary bytes, with invariant checks beyond "does not crash".
+// http_parser_fuzz.c — libFuzzer target for the HTTP/1.1 parser (CHTTPParser): request heads,
+// response heads and the chunked decoder on arbitrary bytes, with invariant checks beyond
+// "does not crash".
 //
 // Input layout: byte 0 selects options (small limits, header capacity, HEAD response), the rest is the
 // message. Every input is copied into a buffer of exactly its size so AddressSanitizer sees over-reads.

@@ -3,8 +3,8 @@
 # on any report: a race, or a thread left unjoined. Not part of scripts/test.sh: the build takes a
 # minute or two more and the run is several times slower, so it is a check to run after changes to
 # the event loop, the HTTP client or anything that hands work between threads.
-# Swift's Synchronization.Mutex is invisible to TSan; the event loop annotates its submission lock
-# (chttp_tsan_acquire/release) so hand-offs through it are not reported.
+# Swift's Synchronization.Mutex is invisible to TSan; Transport's Locked annotates every lock it takes
+# (chttp_tsan_acquire/release in Sources/CSystemShims) so hand-offs through it are not reported.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

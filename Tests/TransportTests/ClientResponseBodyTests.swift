@@ -3,6 +3,7 @@ import Testing
 import Glibc
 #endif
 @testable import Transport
+import TransportTesting
 
 /// The client reads whole response bodies: many concurrent large https bodies through a pool of a
 /// few connections, each intact, and a body delimited by the connection closing, read to its end.

@@ -3,6 +3,7 @@ import Testing
 import Glibc
 #endif
 @testable import Transport
+import TransportTesting
 
 /// A server on loopback with an echo-ish handler, plus a client sharing the same group.
 struct Fixture {

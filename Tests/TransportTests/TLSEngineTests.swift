@@ -1,5 +1,6 @@
 import Testing
 @testable import Transport
+import TransportTesting
 
 /// The TLS engine driven in memory: handshake, ALPN, data both ways, bulk data, resumption, close.
 @Suite struct TLSEngineTests {

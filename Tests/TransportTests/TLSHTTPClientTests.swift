@@ -1,5 +1,6 @@
 import Testing
 @testable import Transport
+import TransportTesting
 
 /// Our HTTP client refusing our HTTP server's certificate over loopback (certificates generated in
 /// the test), with `HTTPClientError.tls` saying why. The https happy path is in ClientTLSTests.

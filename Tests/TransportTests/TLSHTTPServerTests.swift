@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import Transport
+import TransportTesting
 
 /// Our HTTP server with server-side TLS on loopback, spoken to by our TLS engine over a raw TCP
 /// socket (the HTTP client is tested separately): requests over TLS, and refusals that name the reason.

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import Transport
+import TransportTesting
 
 let opensslCommandPath: String? = ["/usr/bin/openssl", "/usr/local/bin/openssl"].first {
     FileManager.default.isExecutableFile(atPath: $0)

@@ -1,4 +1,4 @@
-import CHTTP
+import CSystemShims
 import Testing
 @testable import Transport
 

@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 import Transport
+import TransportTesting
 
 /// The engine's zero-copy entry points against real non-blocking sockets: `recv` lands directly in
 /// the inbound ring (`fillCiphertext`) and `send` reads directly from the outbound ring

@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 import Transport
+import TransportTesting
 
 /// A non-blocking file descriptor as the socket under a `TLSStream`.
 struct DescriptorIO: TLSStreamIO {

@@ -1,5 +1,6 @@
 import Testing
 @testable import Transport
+import TransportTesting
 
 /// The client refuses what it must refuse, with an error that says why.
 @Suite struct TLSVerificationTests {

@@ -1,4 +1,4 @@
-"""ctypes binding of Sources/CHTTP/include/chttp_parser.h and a connection-like driver over it.
+"""ctypes binding of Sources/CHTTPParser/include/chttp_parser.h and a connection-like driver over it.
 
 The driver does what the Swift server/client does with the parser: parse a head, frame the body
 (Content-Length, chunked, until close), re-invoke at the next offset for pipelined messages. It is

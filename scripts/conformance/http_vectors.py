@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Scores the CHTTP parser against llhttp's test vectors (../shared/conformance/http).
+"""Scores the HTTP/1.1 parser (CHTTPParser) against llhttp's test vectors (../shared/conformance/http).
 
-Usage: http_vectors.py LIBCHTTP.so VECTOR_DIR [-v]
+Usage: http_vectors.py LIBCHTTP_PARSER.so VECTOR_DIR [-v]
 
 For every case: the outcome (accept / reject / upgrade, and for *-finish cases whether EOF there is
 safe), the number of completed messages, and the parsed spans (method, target, status, reason, header

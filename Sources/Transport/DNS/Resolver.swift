@@ -1,4 +1,3 @@
-import CHTTP
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,4 @@
-import CHTTP
+import CSystemShims
 import Glibc
 import Synchronization
 

@@ -1,4 +1,4 @@
-import CHTTP
+import CSystemShims
 import Synchronization
 
 /// A `Mutex` that ThreadSanitizer can see. TSan does not look inside the standard library, so to it

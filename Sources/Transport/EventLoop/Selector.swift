@@ -1,4 +1,4 @@
-import CHTTP
+import CSystemShims
 import Glibc
 
 /// The epoll backend: add / modify / remove interest, wait, wake. Level-triggered (see

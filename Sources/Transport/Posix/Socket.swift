@@ -1,4 +1,4 @@
-import CHTTP
+import CSystemShims
 import Glibc
 
 /// Result of a non-blocking read.

@@ -1,4 +1,4 @@
-import CHTTP
+import CSystemShims
 
 /// The network side: ciphertext in from the socket, ciphertext out to it. The BIO pair is a pair
 /// of ring buffers; the zero-copy calls lend the owner the ring's memory directly so a socket

@@ -1,4 +1,4 @@
-import CHTTP
+import CSystemShims
 
 /// The plaintext side: handshake steps, reads straight into the caller's buffer, writes straight
 /// from it, and close_notify. OpenSSL decrypts into and encrypts from the given memory, so the

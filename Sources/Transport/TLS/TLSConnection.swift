@@ -1,4 +1,4 @@
-import CHTTP
+import CSystemShims
 import Glibc
 
 /// One TLS session as a non-blocking state machine over in-memory buffers. It performs no I/O:

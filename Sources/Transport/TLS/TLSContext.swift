@@ -1,4 +1,4 @@
-import CHTTP
+import CSystemShims
 
 /// Long-lived TLS settings (trust store, certificate and key, ALPN, session cache) from which
 /// `TLSConnection`s are made. Create one per role per process and share it.

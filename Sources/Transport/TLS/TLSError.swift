@@ -1,4 +1,4 @@
-import CHTTP
+import CSystemShims
 
 /// Why a TLS operation failed: a small closed set of kinds plus the text OpenSSL gave us, so callers
 /// can branch on `kind` and log `message` (e.g. "certificate verify failed: self-signed certificate").

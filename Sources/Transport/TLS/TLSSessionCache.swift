@@ -1,4 +1,4 @@
-import CHTTP
+import CSystemShims
 
 /// Client-side sessions kept per "host:port" so a new connection to the same server can resume
 /// (an abbreviated handshake: no certificate exchange, one round trip less with TLS 1.2).

@@ -1,6 +1,7 @@
 // TLS engine microbenchmarks, entirely in memory (no sockets): handshake rate (full and resumed)
 // and bulk transfer rate. They measure the engine plus OpenSSL, which is what TLS costs the loop.
 import Transport
+import TransportTesting
 
 /// pismo-microbench tls-handshake [COUNT]: each connection is a handshake plus one byte from the
 /// server, the read that lets a TLS 1.3 client take the fresh ticket it resumes with next time.

@@ -1,8 +1,8 @@
 import Foundation
-import CHTTP
+import CSystemShims
 
-/// The hashes the AWS wire needs, all from OpenSSL libcrypto / zlib (never hand-rolled; the
-/// digests go through `chttp_digest.h`, which says why not through EVP).
+/// The hashes the AWS wire needs, all from OpenSSL libcrypto / zlib (never hand-rolled), through
+/// `chttp_digest.h`: OpenSSL 3's EVP with algorithms fetched once and contexts kept per thread.
 /// Stateless and thread-safe: every call works on its own output buffer.
 public enum Digests {
     /// SHA-256 of `bytes` (32 bytes).
@@ -48,7 +48,7 @@ public enum Digests {
         // zlib takes a UInt32 length: feed huge bodies in slices.
         while offset < bytes.count {
             let n = min(bytes.count - offset, Int(UInt32.max))
-            crc = CHTTP.crc32(crc, bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: UInt8.self), UInt32(n))
+            crc = CSystemShims.crc32(crc, bytes.baseAddress!.advanced(by: offset).assumingMemoryBound(to: UInt8.self), UInt32(n))
             offset += n
         }
         return UInt32(truncatingIfNeeded: crc)

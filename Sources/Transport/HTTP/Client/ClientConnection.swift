@@ -1,4 +1,4 @@
-import CHTTP
+import CHTTPParser
 
 /// One keep-alive connection of a pool: sends a request, parses the response, hands itself back.
 /// Loop-confined. While idle in the pool it stays registered for reads, so a peer's close (or
@@ -7,7 +7,7 @@ final class ClientConnection: ChannelDelegate {
     private enum Phase {
         case idle
         case awaitingHead
-        case body(status: Int, headers: HTTPHeaders, keepAlive: Bool, gzip: Bool, decoder: BodyDecoder)
+        case body(status: Int, headers: HTTPHeaders, keepAlive: Bool, gzip: Bool, decoder: ResponseBodyDecoder)
     }
 
     let channel: Channel
@@ -69,14 +69,14 @@ final class ClientConnection: ChannelDelegate {
             case .incomplete: return nil
             case .error(let e):
                 if e == CHTTP_E_BODY_TOO_LARGE { throw HTTPClientError.responseTooLarge(host: request.target.host, limit: pool.config.maxResponseBytes) }
-                throw HTTPClientError.protocolError("malformed response from \(request.target.host): \(e.clientName)")
+                throw HTTPClientError.protocolError("malformed response from \(request.target.host): \(e.name)")
             case .complete(let consumed, let msg):
                 let headers = parser.headers(of: msg, in: buf)
                 channel.inbound.consume(consumed)
                 if msg.status < 200 { return try parseAvailable(request) } // 1xx: wait for the final response
                 phase = .body(status: Int(msg.status), headers: headers, keepAlive: msg.keep_alive != 0,
                               gzip: msg.content_encoding_gzip != 0,
-                              decoder: BodyDecoder(message: msg, limit: pool.config.maxResponseBytes))
+                              decoder: ResponseBodyDecoder(message: msg, limit: pool.config.maxResponseBytes))
             }
         }
         guard case .body(let status, let headers, let keepAlive, let gzip, var decoder) = phase else { return nil }

@@ -1,7 +1,7 @@
-import CHTTP
+import CHTTPParser
 
-/// Wraps the C parser for one client connection: owns the header array the parser fills (reused for every
-/// message) and turns offsets into Swift values only once a head is complete.
+/// Wraps the C response-head parser for one client connection: owns the header array the parser
+/// fills (reused for every response) and turns offsets into Swift values only once a head is complete.
 final class ResponseHeadParser {
     enum Outcome {
         case incomplete
@@ -20,12 +20,6 @@ final class ResponseHeadParser {
     }
 
     deinit { headers.deallocate() }
-
-    func parseRequest(_ buf: UnsafeRawBufferPointer) -> Outcome {
-        var msg = freshMessage()
-        let rc = chttp_parse_request(buf.baseAddress?.assumingMemoryBound(to: CChar.self), buf.count, &limits, &msg)
-        return outcome(rc, msg)
-    }
 
     func parseResponse(_ buf: UnsafeRawBufferPointer, requestWasHead: Bool) -> Outcome {
         var msg = freshMessage()
@@ -64,7 +58,6 @@ final class ResponseHeadParser {
 }
 
 extension chttp_error {
-    // Names prefixed "client" to stay clear of the server's helpers.
-    var clientName: String { String(cString: chttp_error_name(self)) }
-    var clientSuggestedStatus: Int { Int(chttp_error_status(self)) }
+    /// The parser's short stable name for the error, e.g. "bad_content_length".
+    var name: String { String(cString: chttp_error_name(self)) }
 }

@@ -1,4 +1,5 @@
-import CHTTP
+import CHTTPParser
+import CSystemShims
 import Glibc
 
 /// One accepted connection: reads requests, runs the handler, writes responses in request order
@@ -9,7 +10,7 @@ import Glibc
 final class ServerConnection: Selectable, @unchecked Sendable {
     struct PendingRequest {
         var request: HTTPServerRequest
-        var body: BodyReader
+        var body: RequestBodyReader
         let keepAlive: Bool
         let isHead: Bool
     }
@@ -18,7 +19,7 @@ final class ServerConnection: Selectable, @unchecked Sendable {
     let io: ConnectionIO
     let remoteAddress: String
     let buffer = ReceiveBuffer()
-    let parser: HeadParser
+    let parser: RequestHeadParser
     var output = OutputQueue()
     var pending: PendingRequest?
     var awaitingHandler = false
@@ -34,7 +35,7 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         self.context = context
         self.io = ConnectionIO(fd: fd, tls: tls)
         self.remoteAddress = remoteAddress
-        self.parser = HeadParser(maxHeaderBytes: context.configuration.maxHeaderBytes, maxBodyBytes: context.configuration.maxBodyBytes)
+        self.parser = RequestHeadParser(maxHeaderBytes: context.configuration.maxHeaderBytes, maxBodyBytes: context.configuration.maxBodyBytes)
         self.lastActivity = MonotonicClock.now()
     }
 
@@ -143,9 +144,9 @@ final class ServerConnection: Selectable, @unchecked Sendable {
             return false
         }
         let message = parser.message
-        let method = HeadParser.string(bytes, message.method_off, message.method_len)
+        let method = RequestHeadParser.string(bytes, message.method_off, message.method_len)
         let request = HTTPServerRequest(
-            method: method, target: HeadParser.string(bytes, message.target_off, message.target_len),
+            method: method, target: RequestHeadParser.string(bytes, message.target_off, message.target_len),
             headers: parser.headerList(bytes), versionMinor: Int(message.version_minor), remoteAddress: remoteAddress)
         let expectContinue = message.expect_continue != 0
         buffer.consume(result)
@@ -154,14 +155,14 @@ final class ServerConnection: Selectable, @unchecked Sendable {
             respondWithError(501, "upgrade_not_supported")
             return false
         }
-        let framing: BodyReader.Framing
+        let framing: RequestBodyReader.Framing
         switch message.body_kind {
         case CHTTP_BODY_LENGTH: framing = .length(Int(message.content_length))
         case CHTTP_BODY_CHUNKED: framing = .chunked
         default: framing = .length(0)
         }
         pending = PendingRequest(
-            request: request, body: BodyReader(framing, limit: context.configuration.maxBodyBytes),
+            request: request, body: RequestBodyReader(framing, limit: context.configuration.maxBodyBytes),
             keepAlive: message.keep_alive != 0, isHead: method == "HEAD")
         if expectContinue && buffer.readableCount == 0, case .length(let n) = framing, n > 0 {
             output.append(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
