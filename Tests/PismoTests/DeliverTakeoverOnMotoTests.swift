@@ -26,7 +26,7 @@ struct DeliverTakeoverOnMotoTests {
         let streamARN = try await aws.streamARN(table: settings.eventsTable)
         let leaseTable = DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable)
         var deliverSettings = settings
-        deliverSettings.maxAttempts = 3
+        deliverSettings.retrySchedule = .exponential(maxAttempts: 3, base: .milliseconds(500), max: .seconds(60))
         deliverSettings.deliveryTimeoutMilliseconds = 2000
         func instance(_ owner: String, _ leases: any LeaseStore, _ http: FakeHTTP) async throws -> DeliverService {
             var options = DeliverService.Options()

@@ -52,9 +52,7 @@ struct DeliveryFailuresOnMotoTests {
                 "client-7": Expected(attempts: "2", lastStatus: nil, reasonMentions: "attempts-exhausted: "),
             ]
             try await withMotoPipeline(routes: routes, configure: {
-                $0.maxAttempts = 2
-                $0.retryBaseMilliseconds = 20
-                $0.retryMaxMilliseconds = 100
+                $0.retrySchedule = .exponential(maxAttempts: 2, base: .milliseconds(20), max: .milliseconds(100))
                 $0.deliveryTimeoutMilliseconds = 400
             }) { pipeline in
                 let events = EventGenerator(clients: 7, seed: UInt64(pipeline.tag)).events(21)  // 3 per client

@@ -14,7 +14,7 @@ struct DirectDispatchOnMotoTests {
         var settings = PismoSettings.unique(tag)
         settings.directDispatch = true
         settings.deliveryTimeoutMilliseconds = 2000
-        (settings.maxAttempts, settings.retryBaseMilliseconds, settings.retryMaxMilliseconds) = (8, 20, 200)
+        settings.retrySchedule = .exponential(maxAttempts: 8, base: .milliseconds(20), max: .milliseconds(200))
         try await Provisioning(aws: aws, settings: settings, log: { _ in }).run()
         let routes = RouteAdmin(aws: aws, table: settings.routesTable)
         try await routes.set(client: "client-1", url: "http://hooks.test/ok", secret: nil)

@@ -48,7 +48,7 @@ struct PipelineOnMotoTests {
         let webhooks = FakeHTTP(byURL: ["http://hooks.test/c1": [.status(200)], "http://hooks.test/c2": [.status(200)]])
         let deliverDLQ = try await aws.queueURL(settings.deliverDLQ)
         var deliverSettings = settings
-        deliverSettings.maxAttempts = 2
+        deliverSettings.retrySchedule = .exponential(maxAttempts: 2, base: .milliseconds(500), max: .seconds(60))
         deliverSettings.deliveryTimeoutMilliseconds = 2000
         let leases = DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable)
         var options = DeliverService.Options()

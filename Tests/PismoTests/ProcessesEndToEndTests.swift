@@ -45,7 +45,7 @@ struct ProcessesEndToEndTests {
         env["AWS_ACCESS_KEY_ID"] = moto.credentials.accessKeyID
         env["AWS_SECRET_ACCESS_KEY"] = moto.credentials.secretAccessKey
         for (name, value) in ["EVENTS_QUEUE": "events", "EVENTS_DLQ": "events-dlq", "DELIVER_DLQ": "deliver-dlq",
-                              "EVENTS_TABLE": "Events", "ROUTES_TABLE": "routes", "LEASES_TABLE": "leases"] {
+                              "EVENTS_TABLE": "Events", "ROUTES_TABLE": "routes", "LEASES_TABLE": "leases", "RETRY_QUEUE": "deliver-retry"] {
             env["PISMO_\(name)"] = "\(value)-\(tag)"
         }
         env["PISMO_METRICS_ADDR"] = "127.0.0.1:0"

@@ -14,9 +14,7 @@ struct SinkRecoveryOnMotoTests {
             let routes = ["client-1": sink.on("/flaky", LoopbackSink.failing(failures, with: 500)),
                           "client-2": sink.on("/steady", LoopbackSink.always(200))]
             try await withMotoPipeline(routes: routes, configure: {
-                $0.maxAttempts = 8
-                $0.retryBaseMilliseconds = 20
-                $0.retryMaxMilliseconds = 200
+                $0.retrySchedule = .exponential(maxAttempts: 8, base: .milliseconds(20), max: .milliseconds(200))
                 $0.deliveryTimeoutMilliseconds = 2000
             }) { pipeline in
                 let events = EventGenerator(clients: 2, seed: UInt64(pipeline.tag)).events(20)  // 10 per client
@@ -49,9 +47,7 @@ struct SinkRecoveryOnMotoTests {
             let routes = ["client-1": sink.on("/throttled", LoopbackSink.failing(1, with: 429, headers: headers))]
             // Backoff alone would retry within 20 ms; the cap (2 s) leaves room for the 1 s asked for.
             try await withMotoPipeline(routes: routes, configure: {
-                $0.maxAttempts = 3
-                $0.retryBaseMilliseconds = 20
-                $0.retryMaxMilliseconds = 2000
+                $0.retrySchedule = .exponential(maxAttempts: 3, base: .milliseconds(20), max: .milliseconds(2000))
                 $0.deliveryTimeoutMilliseconds = 2000
             }) { pipeline in
                 let events = EventGenerator(clients: 1, seed: UInt64(pipeline.tag)).events(1)

@@ -94,7 +94,7 @@ final class MemoryLeases: LeaseStore {
 }
 
 func insertRecord(_ seq: Int, client: String, direct: Bool = false) -> ChangeRecord {
-    let job = DeliveryJob(clientID: client, eventID: "e\(seq)", eventType: "t", payload: Array("{\"n\":\(seq)}".utf8))
+    let job = DeliveryJob(clientID: client, eventID: "e\(seq)", eventType: "t", payload: Array("{\"n\":\(seq)}".utf8), eventKey: "k\(seq)")
     return ChangeRecord(sequenceNumber: String(format: "%021d", seq), eventKey: "k\(seq)", kind: .inserted(job, direct: direct))
 }
 

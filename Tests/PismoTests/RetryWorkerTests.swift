@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+import Transport
+@testable import Pismo
+
+/// The retry worker: a due retry is attempted with the stored payload and deleted; one not yet due is
+/// hidden until it is; nothing can loop forever.
+@Suite(.timeLimit(.minutes(1))) struct RetryWorkerTests {
+    static let now = Date(timeIntervalSince1970: 1_700_000_000)
+    static let nowMillis: Int64 = 1_700_000_000_000
+    let stored = DeliveryJob(clientID: "acme", eventID: "evt-1", eventType: "t", payload: Array(#"{"n":1}"#.utf8), eventKey: "k1")
+
+    func retry(attempt: Int = 2, dueIn millis: Int64 = 0) -> PendingRetry {
+        PendingRetry(clientID: "acme", eventKey: "k1", eventID: "evt-1", attempt: attempt,
+                     firstAttemptAtMillis: Self.nowMillis - 10_000, dueAtMillis: Self.nowMillis + millis, lastStatus: 503)
+    }
+
+    func worker(_ http: FakeHTTP, queue: MemoryRetryQueue, dlq: RecordingDLQ, events: [DeliveryJob]? = nil,
+                maxAttempts: Int = 3, baseDelay: Duration = .milliseconds(500)) -> RetryWorker {
+        let engine = DeliveryEngine(routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]),
+                                    sender: WebhookSender(http: http, timeout: .seconds(1)), deadLetters: dlq, retries: queue,
+                                    policy: DeliveryPolicy(maxAttempts: maxAttempts, baseDelay: baseDelay),
+                                    sleep: { _ in }, now: { Self.now })
+        return RetryWorker(queue: queue, events: MemoryStoredEvents(events ?? [stored]), engine: engine, deadLetters: dlq,
+                           sleep: { _ in }, now: { Self.now })
+    }
+
+    func message(_ body: String, receives: Int = 1) -> RetryMessage {
+        RetryMessage(receiptHandle: "rh", body: body, receiveCount: receives)
+    }
+
+    @Test func aDueRetryIsAttemptedWithTheStoredPayloadAndDeleted() async throws {
+        let http = FakeHTTP(byURL: ["http://sink/acme": [.status(200)]])
+        let queue = MemoryRetryQueue(), dlq = RecordingDLQ()
+        await worker(http, queue: queue, dlq: dlq).handle(message(retry().json))
+        #expect(http.requests.map(\.body) == [stored.payload])
+        #expect(http.requests.first?.headers["webhook-id"] == "evt-1", "the same webhook-id as the first attempt")
+        #expect(queue.deleted.withLock { $0 } == ["rh"])
+        #expect(dlq.all.isEmpty && queue.scheduled.withLock { $0.isEmpty })
+    }
+
+    @Test func aFailedRetrySchedulesTheNextAttemptKeepingTheFirstAttemptTime() async throws {
+        let http = FakeHTTP(byURL: ["http://sink/acme": [.status(502)]])
+        let queue = MemoryRetryQueue(), dlq = RecordingDLQ()
+        await worker(http, queue: queue, dlq: dlq).handle(message(retry().json))
+        let next = try #require(queue.scheduled.withLock { $0.first?.retry })
+        #expect(next.attempt == 3 && next.firstAttemptAtMillis == Self.nowMillis - 10_000 && next.lastStatus == 502)
+        #expect(queue.deleted.withLock { $0 } == ["rh"], "the old message goes once the next one is stored")
+    }
+
+    @Test func theLastAttemptDeadLettersCountingEveryAttempt() async throws {
+        let http = FakeHTTP(byURL: ["http://sink/acme": [.refuse]])
+        let queue = MemoryRetryQueue(), dlq = RecordingDLQ()
+        await worker(http, queue: queue, dlq: dlq).handle(message(retry(attempt: 3).json))
+        #expect(dlq.all.map(\.attempts) == [3])
+        #expect(dlq.all.first?.lastStatus == 503, "the last status actually received, from an earlier attempt")
+        #expect(dlq.letters.withLock { $0.first?.payload } == stored.payload)
+    }
+
+    @Test func aRetryNotYetDueIsHiddenUntilItIsWithoutAnAttempt() async throws {
+        let http = FakeHTTP(byURL: ["http://sink/acme": [.status(200)]])
+        let queue = MemoryRetryQueue(), dlq = RecordingDLQ()
+        await worker(http, queue: queue, dlq: dlq).handle(message(retry(dueIn: 2 * 3_600_000 + 1).json))
+        #expect(http.requests.isEmpty)
+        #expect(queue.hidden.withLock { $0.map(\.seconds) } == [7201])
+        #expect(queue.deleted.withLock { $0.isEmpty })
+        // Ten hours away: hidden at most 12 h (SQS's limit) at a time.
+        await worker(http, queue: queue, dlq: dlq).handle(message(retry(dueIn: 30 * 3_600_000).json))
+        #expect(queue.hidden.withLock { $0.last?.seconds } == 43_199)
+    }
+
+    @Test func anUnreadableMessageIsDeadLetteredOnceNotRetried() async throws {
+        let queue = MemoryRetryQueue(), dlq = RecordingDLQ()
+        await worker(FakeHTTP(), queue: queue, dlq: dlq).handle(message("not a retry"))
+        #expect(dlq.all.map(\.reason.code) == [.retryUnreadable])
+        #expect(dlq.letters.withLock { $0.first?.payload } == Array("not a retry".utf8))
+        #expect(queue.deleted.withLock { $0 } == ["rh"])
+    }
+
+    @Test func aRetryWhoseEventIsGoneIsDeadLetteredWithTheReference() async throws {
+        let queue = MemoryRetryQueue(), dlq = RecordingDLQ()
+        await worker(FakeHTTP(), queue: queue, dlq: dlq, events: []).handle(message(retry().json))
+        #expect(dlq.all.map(\.reason.code) == [.eventMissing])
+        #expect(queue.deleted.withLock { $0 } == ["rh"])
+    }
+
+    @Test func aMessageHandedOutTooOftenIsDeadLetteredNotLooped() async throws {
+        let http = FakeHTTP(byURL: ["http://sink/acme": [.status(200)]])
+        let queue = MemoryRetryQueue(), dlq = RecordingDLQ()
+        await worker(http, queue: queue, dlq: dlq).handle(message(retry().json, receives: 101))
+        #expect(http.requests.isEmpty)
+        #expect(dlq.all.map(\.reason.code) == [.attemptsExhausted])
+        #expect(queue.deleted.withLock { $0 } == ["rh"])
+    }
+
+    @Test func aDeadLetterQueueOutageLeavesTheMessageToComeBack() async throws {
+        let queue = MemoryRetryQueue(), dlq = RecordingDLQ(failures: 1)
+        await worker(FakeHTTP(), queue: queue, dlq: dlq).handle(message("not a retry"))
+        #expect(queue.deleted.withLock { $0.isEmpty }, "not deleted: it reappears after its visibility timeout")
+    }
+
+    @Test func theWorkerDrainsTheQueueUntilShutdown() async throws {
+        let http = FakeHTTP(byURL: ["http://sink/acme": [.status(500), .status(200)]])
+        let queue = MemoryRetryQueue(), dlq = RecordingDLQ()
+        queue.put(retry().json)
+        let shutdown = ShutdownSignal()
+        // A zero delay: attempt 3 is due as soon as it is scheduled.
+        let running = Task { await worker(http, queue: queue, dlq: dlq, baseDelay: .zero).run(until: shutdown) }
+        try await eventually("delivered on attempt 3", within: .seconds(10)) { http.requests.count == 2 && queue.deleted.withLock { $0.count } == 2 }
+        shutdown.trigger()
+        _ = try await finished(running, "the worker stops")
+        #expect(queue.scheduled.withLock { $0.map(\.retry.attempt) } == [3])
+        #expect(dlq.all.isEmpty)
+    }
+}
