@@ -9,7 +9,7 @@
 # pismo-bench's default API is the loop-level one (completion callbacks, request formatted once),
 # which is how wrk drives its connections.
 # Keep-alive POSTs of 512 bytes. Prints a table and writes it into bench/RESULTS.md.
-# Usage: bench/run.sh [SECONDS]   (default 10 per measurement)
+# Usage: bench/run.sh [SECONDS]   (default 10 per measurement; PASSES, RSS_SECS, BIN_DIR to compare builds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-10}"
@@ -19,8 +19,13 @@ command -v wrk >/dev/null || need+=(wrk)
 command -v openssl >/dev/null || need+=(openssl)
 if ((${#need[@]})); then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; fi
 bash scripts/setup.sh
-for product in pismo pismo-bench; do swift build -c release --product "$product" 2>&1 | tail -n 1; done
-bin="$(swift build -c release --show-bin-path)"
+# BIN_DIR=/path/to/release compares another build's pismo and pismo-bench (e.g. a base commit's).
+if [ -n "${BIN_DIR:-}" ]; then
+    bin="$BIN_DIR"
+else
+    for product in pismo pismo-bench; do swift build -c release --product "$product" 2>&1 | tail -n 1; done
+    bin="$(swift build -c release --show-bin-path)"
+fi
 
 work=$(mktemp -d /tmp/pismo-bench.XXXXXX)
 pids=()

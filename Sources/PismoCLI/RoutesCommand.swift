@@ -6,7 +6,7 @@ struct RoutesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "routes",
         abstract: "Manage client webhook routes (the routes table).",
-        subcommands: [Set.self, List.self, Delete.self]
+        subcommands: [Set.self, List.self, Delete.self, Enable.self]
     )
 
     struct Set: AsyncParsableCommand {
@@ -37,7 +37,13 @@ struct RoutesCommand: AsyncParsableCommand {
             let aws = CommandRuntime.start(settings).aws
             let routes = try await RouteAdmin(aws: aws, table: settings.routesTable).list()
             if routes.isEmpty { print("no routes") }
-            for (client, route) in routes { print("\(client)\t\(route.url)\t\(route.secret == nil ? "unsigned" : "signed")") }
+            for (client, route) in routes {
+                var state = route.disabledAt.map { "DISABLED since \($0): \(route.disabledReason ?? "")" } ?? "enabled"
+                if route.disabledAt == nil, let since = route.failingSinceMillis {
+                    state += ", failing since \(UTCTime.iso8601(millisecondsSince1970: since))"
+                }
+                print("\(client)\t\(route.url)\t\(route.secret == nil ? "unsigned" : "signed")\t\(state)")
+            }
         }
     }
 
@@ -51,6 +57,23 @@ struct RoutesCommand: AsyncParsableCommand {
             let aws = CommandRuntime.start(settings).aws
             if try await RouteAdmin(aws: aws, table: settings.routesTable).delete(client: client) {
                 print("deleted route \(client)")
+            } else {
+                CommandRuntime.fail("no route for client \(client)")
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enable a disabled route (after 410 Gone or PISMO_DISABLE_AFTER of failures); then redrive deliver-dlq.")
+        @OptionGroup var settingsOptions: SettingsOptions
+        @Argument(help: "Client id.") var client: String
+
+        func run() async throws {
+            let settings = try settingsOptions.resolve()
+            let aws = CommandRuntime.start(settings).aws
+            if try await RouteAdmin(aws: aws, table: settings.routesTable).enable(client: client) {
+                print("route \(client) enabled (redrive deliver-dlq to deliver what it missed)")
             } else {
                 CommandRuntime.fail("no route for client \(client)")
             }

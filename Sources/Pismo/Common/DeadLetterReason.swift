@@ -36,6 +36,8 @@ public enum DeadLetterCode: String, CaseIterable, Sendable {
     case attemptsExhausted = "attempts-exhausted"
     /// The stored event a retry refers to is gone (deleted from the Events table).
     case eventMissing = "event-missing"
+    /// The endpoint is disabled (410 Gone, or failing for `PISMO_DISABLE_AFTER`).
+    case disabled
     /// The retry queue held a message Pismo did not write (its body is the dead letter's payload).
     case retryUnreadable = "retry-unreadable"
 
@@ -61,6 +63,7 @@ public enum DeadLetterCode: String, CaseIterable, Sendable {
         case .http4xx: "the endpoint refused the event with a non-retryable 4xx: fix the endpoint, then redrive"
         case .httpUnexpected: "the endpoint answered a status HTTP does not define as final: fix the endpoint, then redrive"
         case .attemptsExhausted: "every attempt failed (5xx, 408, 429, timeouts, refused connections): redrive once the endpoint is back"
+        case .disabled: "the endpoint is disabled (it answered 410 Gone, or failed without a success for PISMO_DISABLE_AFTER): fix it, pismo routes enable, then redrive"
         case .eventMissing: "the stored event a retry refers to was deleted from the Events table: nothing left to deliver"
         case .retryUnreadable: "the retry queue held a message Pismo did not write: inspect it; nothing of Pismo's was lost"
         }

@@ -65,8 +65,8 @@ public final class RetryWorker: Sendable {
         while !shutdown.isTriggered {
             let messages: [RetryMessage]
             do {
-                messages = try await queue.receive(maxMessages: 10, waitSeconds: options.waitTimeSeconds,
-                                                   visibilitySeconds: options.attemptVisibilitySeconds)
+                guard let received = try await receiveUnlessShutdown(shutdown) else { return }
+                messages = received
                 failures = 0
             } catch {
                 failures += 1
@@ -77,6 +77,20 @@ public final class RetryWorker: Sendable {
             await withDiscardingTaskGroup { batch in
                 for message in messages { batch.addTask { await self.handle(message) } }
             }
+        }
+    }
+
+    /// A long poll that shutdown cuts short (nil): a message it had already taken comes back after
+    /// its visibility timeout, so stopping never waits out a 20 s poll.
+    private func receiveUnlessShutdown(_ shutdown: ShutdownSignal) async throws -> [RetryMessage]? {
+        try await withThrowingTaskGroup(of: [RetryMessage]?.self) { group in
+            group.addTask {
+                try await self.queue.receive(maxMessages: 10, waitSeconds: self.options.waitTimeSeconds,
+                                             visibilitySeconds: self.options.attemptVisibilitySeconds)
+            }
+            group.addTask { await shutdown.wait(); return nil }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
         }
     }
 

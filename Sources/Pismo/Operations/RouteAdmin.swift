@@ -33,8 +33,24 @@ public struct RouteAdmin: Sendable {
     public func list() async throws -> [(client: String, route: Route)] {
         try await aws.dynamo.scanAll(DynamoDBQuery(table: table)).compactMap { item in
             guard let client = item[RoutesTable.clientID]?.string, let url = item[RoutesTable.url]?.string else { return nil }
-            return (client, Route(url: url, secret: item[RoutesTable.secret]?.string))
+            return (client, Route(url: url, secret: item[RoutesTable.secret]?.string, disabledAt: item[RoutesTable.disabledAt]?.string,
+                                  disabledReason: item[RoutesTable.disabledReason]?.string,
+                                  failingSinceMillis: item[RoutesTable.failingSince]?.int64))
         }.sorted { $0.client < $1.client }
+    }
+
+    /// Enables a disabled route again (and forgets its failing streak). Returns false when there is no
+    /// such route.
+    public func enable(client: String) async throws -> Bool {
+        do {
+            _ = try await aws.dynamo.updateItem(table: table, key: [RoutesTable.clientID: .s(client)], expressions: DynamoDBExpressions(
+                condition: "attribute_exists(#k)", update: "REMOVE #d, #r, #f",
+                names: ["#k": RoutesTable.clientID, "#d": RoutesTable.disabledAt, "#r": RoutesTable.disabledReason,
+                        "#f": RoutesTable.failingSince]))
+            return true
+        } catch let error as AWSError where error.isConditionalCheckFailed {
+            return false
+        }
     }
 
     /// Returns false when there was no such route.

@@ -38,11 +38,13 @@ public struct Wiring: Sendable {
     /// The webhook engine: cached route lookups, signed attempts, the settings' retry policy,
     /// dead letters to deliver-dlq. `cachedRoutes` false reads every route afresh (redrive).
     public func deliveryEngine(perClientConcurrency: Int = 8, cachedRoutes: Bool = true) async throws -> DeliveryEngine {
-        let routes = DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)
+        let table = DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)
+        let routes: any RouteStore & RouteHealth = cachedRoutes ? RouteCache(store: table) : table
         return DeliveryEngine(
-            routes: cachedRoutes ? RouteCache(store: routes) : routes,
+            routes: routes,
             sender: WebhookSender(http: webhookHTTP, timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
-            deadLetters: try await deadLetters(), retries: retryQueue, policy: settings.deliveryPolicy,
+            deadLetters: try await deadLetters(), retries: retryQueue, health: routes, disableAfter: settings.disableAfter,
+            policy: settings.deliveryPolicy,
             perClientConcurrency: perClientConcurrency, metrics: DeliveryMetrics(registry: registry))
     }
 

@@ -88,11 +88,13 @@ public final class MockSink: Sendable {
 final class LogFile: Sendable {
     private let handle: Locked<FileHandle?>
 
+    /// Opens `path` for appending, creating it when missing. Never replaces what is there:
+    /// `FileManager.createFile` writes a new file and renames it over the path, which turned a
+    /// `--log /dev/null` run as root into a regular /dev/null for the whole machine.
     init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw PismoError.invalidInput("cannot write the sink log at \(path)")
-        }
-        self.handle = Locked(handle)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw PismoError.invalidInput("cannot write the sink log at \(path): \(String(cString: strerror(errno)))") }
+        self.handle = Locked(FileHandle(fileDescriptor: fd, closeOnDealloc: true))
     }
 
     func write(_ request: HTTPServerRequest) {

@@ -20,6 +20,9 @@ public final class DeliveryEngine: Sendable {
     private let sender: WebhookSender
     private let deadLetters: any DeadLetterPublisher
     private let retries: any RetryScheduler
+    private let health: (any RouteHealth)?
+    /// An endpoint failing without a single success for this long is disabled.
+    private let disableAfter: Duration
     private let policy: DeliveryPolicy
     /// Internal (not private) so tests can observe lanes instead of sleeping.
     let lanes: KeyedLimiter
@@ -30,11 +33,13 @@ public final class DeliveryEngine: Sendable {
     private let metrics: DeliveryMetrics?
     private let sleep: @Sendable (Duration) async throws -> Void
     private let now: @Sendable () -> Date
+    private let logger: Logger
     /// Outages of the routes table, the DLQ or the retry queue: retried until they end.
     private static let infrastructureBackoff = Backoff(base: .milliseconds(100), cap: .seconds(20))
 
     public init(routes: any RouteStore, sender: WebhookSender, deadLetters: any DeadLetterPublisher,
-                retries: any RetryScheduler, policy: DeliveryPolicy, perClientConcurrency: Int = 8,
+                retries: any RetryScheduler, health: (any RouteHealth)? = nil, disableAfter: Duration = .seconds(5 * 86_400),
+                policy: DeliveryPolicy, perClientConcurrency: Int = 8,
                 parkDelay: Duration = .seconds(5), breaker: CircuitBreaker.Options = CircuitBreaker.Options(),
                 metrics: DeliveryMetrics? = nil, logger: Logger = Logger(label: "pismo.webhook"),
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) },
@@ -43,6 +48,8 @@ public final class DeliveryEngine: Sendable {
         self.sender = sender
         self.deadLetters = deadLetters
         self.retries = retries
+        self.health = health
+        self.disableAfter = disableAfter
         self.policy = policy
         self.lanes = KeyedLimiter(limit: perClientConcurrency)
         self.perClientConcurrency = max(1, perClientConcurrency)
@@ -50,6 +57,7 @@ public final class DeliveryEngine: Sendable {
         self.metrics = metrics
         self.sleep = sleep
         self.now = now
+        self.logger = logger
         self.breaker = CircuitBreaker(options: breaker) { key, from, to in
             metrics?.circuitChanged(from: from, to: to)
             logger.warning("circuit \(to.rawValue)", metadata: ["endpoint": "\(key)", "was": "\(from.rawValue)"])
@@ -109,6 +117,9 @@ public final class DeliveryEngine: Sendable {
         if case let .status(code, _) = outcome { status = code }
         let decision = policy.decide(outcome, attempt: history.attempt)
         breaker.record(endpoint, success: decision == .delivered)
+        if let disabled = try await recordHealth(job, route, outcome, delivered: decision == .delivered) {
+            return try await deadLetter(job, disabled, attempts: history.attempt, status: status)
+        }
         switch decision {
         case .delivered:
             metrics?.delivered.increment()
@@ -127,6 +138,38 @@ public final class DeliveryEngine: Sendable {
             metrics?.retried.increment()
             return .retryScheduled(attempt: next.attempt)
         }
+    }
+
+    /// Keeps the route's health (Standard Webhooks' 410 Gone disables at once; failing without a
+    /// success for `disableAfter` disables too); returns the reason when this attempt disabled it.
+    /// Writes only on a change of state, so a healthy endpoint costs nothing.
+    private func recordHealth(_ job: DeliveryJob, _ route: Route, _ outcome: DeliveryPolicy.Outcome,
+                              delivered: Bool) async throws -> DeadLetterReason? {
+        guard let health else { return nil }
+        let now = self.now()
+        if delivered {
+            if route.failingSinceMillis != nil { try? await health.clearFailing(clientID: job.clientID) }
+            return nil
+        }
+        var disabling: String?
+        if case .status(410, _) = outcome {
+            disabling = "the endpoint answered 410 Gone"
+        } else if let since = route.failingSinceMillis {
+            if Int64(now.timeIntervalSince1970 * 1000) - since >= Int64(disableAfter.seconds * 1000) {
+                disabling = "failing without a success since \(UTCTime.iso8601(millisecondsSince1970: since))"
+            }
+        } else {
+            try await retryUntilDone(backoff: Self.infrastructureBackoff, sleep: sleep) {
+                try await health.markFailing(clientID: job.clientID, sinceMillis: Int64(now.timeIntervalSince1970 * 1000))
+            }
+        }
+        guard let disabling else { return nil }
+        try await retryUntilDone(backoff: Self.infrastructureBackoff, sleep: sleep) {
+            try await health.disable(clientID: job.clientID, reason: disabling, at: UTCTime.iso8601(now))
+        }
+        metrics?.disabledRoutes.increment()
+        logger.warning("route disabled", metadata: ["client": "\(job.clientID)", "reason": "\(disabling)"])
+        return DeadLetterReason(.disabled, "\(disabling): route disabled")
     }
 
     /// The breaker's key: one circuit per endpoint of a client (one endpoint per client today).
@@ -182,6 +225,9 @@ public final class DeliveryEngine: Sendable {
             try await routes.route(for: job.clientID)
         }
         guard let route else { return .deadLetter(DeadLetterReason(.noRoute, "no route for client \(job.clientID)")) }
+        if let disabledAt = route.disabledAt {
+            return .deadLetter(DeadLetterReason(.disabled, "the route was disabled at \(disabledAt): \(route.disabledReason ?? "no reason recorded")"))
+        }
         do {
             return .route(route, try route.secret.map { try WebhookSigner(secret: $0) })
         } catch {

@@ -24,10 +24,19 @@ public struct Route: Sendable, Equatable {
     public var url: String
     /// `whsec_<base64>`; nil means requests go unsigned.
     public var secret: String?
+    /// When and why the endpoint was disabled; its events go to deliver-dlq until `pismo routes enable`.
+    public var disabledAt: String?
+    public var disabledReason: String?
+    /// Unix milliseconds of the first failure since the last success (nil while healthy).
+    public var failingSinceMillis: Int64?
 
-    public init(url: String, secret: String? = nil) {
+    public init(url: String, secret: String? = nil, disabledAt: String? = nil, disabledReason: String? = nil,
+                failingSinceMillis: Int64? = nil) {
         self.url = url
         self.secret = secret
+        self.disabledAt = disabledAt
+        self.disabledReason = disabledReason
+        self.failingSinceMillis = failingSinceMillis
     }
 }
 
@@ -63,6 +72,17 @@ public struct DeadLetter: Sendable, Equatable {
 /// Looks a client's route up (DynamoDB `routes` in production). nil = no route for that client.
 public protocol RouteStore: Sendable {
     func route(for clientID: String) async throws -> Route?
+}
+
+/// Records an endpoint's health on its route (the routes table in production), so every instance
+/// and every restart sees the same: how long it has been failing, and whether it is disabled.
+public protocol RouteHealth: Sendable {
+    /// Disables the route: its events are dead-lettered until an operator enables it again.
+    func disable(clientID: String, reason: String, at: String) async throws
+    /// Notes the first failure since the last success; an earlier note is kept.
+    func markFailing(clientID: String, sinceMillis: Int64) async throws
+    /// A success: the endpoint is healthy again.
+    func clearFailing(clientID: String) async throws
 }
 
 /// Publishes an undeliverable event (SQS `deliver-dlq` in production). Throwing means "not stored":

@@ -3,7 +3,7 @@ import Transport
 /// Caches route lookups for a short TTL, including misses (negative caching), so a burst of events
 /// for one client costs one `routes` read — and a burst for an unknown client costs one too.
 /// Lookup errors are not cached: the next event asks again.
-public final class RouteCache: RouteStore {
+public final class RouteCache: RouteStore, RouteHealth {
     private let store: any RouteStore
     private let ttl: Duration
     private let negativeTTL: Duration
@@ -40,5 +40,27 @@ public final class RouteCache: RouteStore {
             lookups.withLock { _ = $0.removeValue(forKey: clientID) }
         }
         return try result.get()
+    }
+
+    // Health writes go to the store when it keeps health, and drop the cached entry so the next
+    // lookup sees them (one read, instead of a write per failure from a stale entry).
+
+    public func disable(clientID: String, reason: String, at: String) async throws {
+        try await (store as? any RouteHealth)?.disable(clientID: clientID, reason: reason, at: at)
+        forget(clientID)
+    }
+
+    public func markFailing(clientID: String, sinceMillis: Int64) async throws {
+        try await (store as? any RouteHealth)?.markFailing(clientID: clientID, sinceMillis: sinceMillis)
+        forget(clientID)
+    }
+
+    public func clearFailing(clientID: String) async throws {
+        try await (store as? any RouteHealth)?.clearFailing(clientID: clientID)
+        forget(clientID)
+    }
+
+    private func forget(_ clientID: String) {
+        _ = entries.withLock { $0.removeValue(forKey: clientID) }
     }
 }

@@ -98,3 +98,24 @@ extension DeliveryEngine {
         return results
     }
 }
+
+/// Routes that keep their health, as the routes table does, and record every health write.
+final class HealthRoutes: RouteStore, RouteHealth {
+    let routes: Locked<[String: Route]>
+    let writes = Locked<[String]>([])
+    init(_ routes: [String: Route]) { self.routes = Locked(routes) }
+
+    func route(for clientID: String) async throws -> Route? { routes.withLock { $0[clientID] } }
+    func disable(clientID: String, reason: String, at: String) async throws {
+        writes.withLock { $0.append("disable \(clientID): \(reason)") }
+        routes.withLock { $0[clientID]?.disabledAt = at; $0[clientID]?.disabledReason = reason }
+    }
+    func markFailing(clientID: String, sinceMillis: Int64) async throws {
+        writes.withLock { $0.append("failing \(clientID) \(sinceMillis)") }
+        routes.withLock { if $0[clientID]?.failingSinceMillis == nil { $0[clientID]?.failingSinceMillis = sinceMillis } }
+    }
+    func clearFailing(clientID: String) async throws {
+        writes.withLock { $0.append("healthy \(clientID)") }
+        routes.withLock { $0[clientID]?.failingSinceMillis = nil }
+    }
+}
