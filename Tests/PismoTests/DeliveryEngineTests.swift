@@ -201,4 +201,29 @@ import Transport
         #expect(http.requestCount(url: "http://sink/acme") == 3, "no attempt while the circuit is open")
         #expect(retries.scheduled.withLock { $0.last?.delay } == options.probeInterval)
     }
+
+    @Test func parkingCountsAndAnEventParkedPastItsScheduleIsDeadLettered() async throws {
+        let http = FakeHTTP(byURL: ["http://sink/acme": [.status(200)]])
+        let dlq = RecordingDLQ()
+        let engine = engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]), dlq: dlq, maxAttempts: 3)
+        // The legacy 3-attempt schedule lasts 1.5 s (+20 %), plus one probe interval: long past that.
+        let firstAttempt: Int64 = 1_700_000_000_000 - 3_600_000
+        let result = try await engine.deliver(job, attempt: 2, firstAttemptAtMillis: firstAttempt, lastStatus: 503, deferrals: 4)
+        guard case let .deadLettered(letter) = result else { Issue.record("expected a dead letter"); return }
+        #expect(letter.reason.code == .attemptsExhausted && letter.attempts == 1 && letter.lastStatus == 503)
+        #expect(letter.reason.detail.contains("4 times parked"))
+        #expect(http.requests.isEmpty)
+        // Not parked before: the schedule alone decides.
+        #expect(try await engine.deliver(job, attempt: 2, firstAttemptAtMillis: firstAttempt, lastStatus: 503) == .delivered(attempts: 2))
+    }
+
+    @Test func aRetryMessageRoundTripsEveryField() {
+        let retry = PendingRetry(clientID: "c\"1", eventKey: "2026-01-01T00:00:00Z#e", eventID: "e", attempt: 3,
+                                 firstAttemptAtMillis: 1, dueAtMillis: 2, lastStatus: 429, deferrals: 2)
+        #expect(PendingRetry(json: retry.json) == retry)
+        var plain = retry
+        (plain.lastStatus, plain.deferrals) = (nil, 0)
+        #expect(PendingRetry(json: plain.json) == plain)
+        #expect(PendingRetry(json: #"{"v":2}"#) == nil)
+    }
 }

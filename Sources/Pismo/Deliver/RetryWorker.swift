@@ -121,7 +121,7 @@ public final class RetryWorker: Sendable {
                 return
             }
             _ = try await engine.deliver(job, attempt: retry.attempt, firstAttemptAtMillis: retry.firstAttemptAtMillis,
-                                         lastStatus: retry.lastStatus)
+                                         lastStatus: retry.lastStatus, deferrals: retry.deferrals)
             try await queue.delete(message.receiptHandle)
         } catch is CancellationError {
             return  // shutdown: the message comes back after its visibility timeout

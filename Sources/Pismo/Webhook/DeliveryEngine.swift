@@ -67,8 +67,12 @@ public final class DeliveryEngine: Sendable {
     /// Attempt number `attempt` for `job` (1 from the stream; the retry worker passes the number its
     /// message carries, with the time attempt 1 was made and the last status seen).
     public func deliver(_ job: DeliveryJob, attempt: Int = 1, firstAttemptAtMillis: Int64? = nil,
-                        lastStatus: Int? = nil) async throws -> DeliveryResult {
-        let history = History(attempt: attempt, firstAttemptAtMillis: firstAttemptAtMillis ?? nowMillis(), lastStatus: lastStatus)
+                        lastStatus: Int? = nil, deferrals: Int = 0) async throws -> DeliveryResult {
+        let history = History(attempt: attempt, firstAttemptAtMillis: firstAttemptAtMillis ?? nowMillis(), lastStatus: lastStatus,
+                              deferrals: deferrals)
+        if let expired = expiry(history) {
+            return try await deadLetter(job, expired, attempts: attempt - 1, status: lastStatus)
+        }
         if job.eventKey.isEmpty {
             await lanes.acquire(job.clientID)  // cannot be parked by reference: wait for the lane
         } else if await !lanes.acquire(job.clientID, maxWaiters: perClientConcurrency) {
@@ -92,6 +96,17 @@ public final class DeliveryEngine: Sendable {
         var attempt: Int
         var firstAttemptAtMillis: Int64
         var lastStatus: Int?
+        var deferrals: Int
+    }
+
+    /// However often an event is parked, it lives no longer than its schedule: past the schedule's
+    /// whole length (at its longest jitter) after attempt 1, it is dead-lettered.
+    private func expiry(_ history: History) -> DeadLetterReason? {
+        guard history.deferrals > 0 else { return nil }
+        let lifetime = Int64(policy.schedule.total.seconds * 1.2 * 1000) + Int64(breaker.options.probeInterval.seconds * 1000)
+        guard nowMillis() - history.firstAttemptAtMillis > lifetime else { return nil }
+        return DeadLetterReason(.attemptsExhausted, "not delivered within the retry schedule: \(history.attempt - 1) attempts, "
+                                + "\(history.deferrals) times parked (client lane full or circuit open)")
     }
 
     private func deliverHoldingLane(_ job: DeliveryJob, _ history: History) async throws -> DeliveryResult {
@@ -104,7 +119,10 @@ public final class DeliveryEngine: Sendable {
         }
         let endpoint = Self.endpointKey(job)
         if breaker.permit(endpoint) == .park {
-            return try await park(job, history, delay: breaker.options.probeInterval)
+            // Backed off along the schedule (at least until the next probe), as failures would be.
+            let step = min(history.attempt + history.deferrals + 1, policy.maxAttempts)
+            let delay = max(breaker.options.probeInterval, policy.schedule.delay(beforeAttempt: step) ?? policy.schedule.longestDelay)
+            return try await park(job, history, delay: delay)
         }
         let started = ContinuousClock.now
         let outcome = await sender.attempt(job, route: route, signer: signer)
@@ -177,7 +195,9 @@ public final class DeliveryEngine: Sendable {
 
     /// Not attempted now: into the retry queue with the attempt number unchanged.
     private func park(_ job: DeliveryJob, _ history: History, delay: Duration) async throws -> DeliveryResult {
-        try await enqueue(job, history, delay: delay)
+        var parked = history
+        parked.deferrals += 1
+        try await enqueue(job, parked, delay: delay)
         metrics?.parked.increment()
         return .parked(attempt: history.attempt)
     }
@@ -185,7 +205,8 @@ public final class DeliveryEngine: Sendable {
     private func enqueue(_ job: DeliveryJob, _ history: History, delay: Duration) async throws {
         let retry = PendingRetry(clientID: job.clientID, eventKey: job.eventKey, eventID: job.eventID,
                                  attempt: history.attempt, firstAttemptAtMillis: history.firstAttemptAtMillis,
-                                 dueAtMillis: nowMillis() + Int64(delay.seconds * 1000), lastStatus: history.lastStatus)
+                                 dueAtMillis: nowMillis() + Int64(delay.seconds * 1000), lastStatus: history.lastStatus,
+                                 deferrals: history.deferrals)
         try await retryUntilDone(backoff: Self.infrastructureBackoff, sleep: sleep) { try await retries.schedule(retry, delay: delay) }
     }
 

@@ -17,6 +17,7 @@ extension PendingRetry {
         w.key("first_attempt_at"); w.int(Int(firstAttemptAtMillis))
         w.key("due_at"); w.int(Int(dueAtMillis))
         if let lastStatus { w.key("last_status"); w.int(lastStatus) }
+        if deferrals > 0 { w.key("deferrals"); w.int(deferrals) }
         w.endObject()
         return String(decoding: w.bytes, as: UTF8.self)
     }
@@ -30,6 +31,7 @@ extension PendingRetry {
               let first = document.root["first_attempt_at"]?.int64, let due = document.root["due_at"]?.int64
         else { return nil }
         self.init(clientID: client, eventKey: key, eventID: id, endpointID: endpoint, attempt: attempt,
-                  firstAttemptAtMillis: first, dueAtMillis: due, lastStatus: document.root["last_status"]?.int)
+                  firstAttemptAtMillis: first, dueAtMillis: due, lastStatus: document.root["last_status"]?.int,
+                  deferrals: document.root["deferrals"]?.int ?? 0)
     }
 }

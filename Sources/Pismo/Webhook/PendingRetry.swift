@@ -16,9 +16,13 @@ public struct PendingRetry: Sendable, Equatable {
     public var dueAtMillis: Int64
     /// The last HTTP status received, if any (for the dead letter, should this be the last).
     public var lastStatus: Int?
+    /// Times the event was parked without an attempt (lane full, circuit open): they back it off
+    /// along the schedule like failures would, so a long outage costs few requests.
+    public var deferrals: Int
 
     public init(clientID: String, eventKey: String, eventID: String, endpointID: String = "default", attempt: Int,
-                firstAttemptAtMillis: Int64, dueAtMillis: Int64, lastStatus: Int? = nil) {
+                firstAttemptAtMillis: Int64, dueAtMillis: Int64, lastStatus: Int? = nil, deferrals: Int = 0) {
+        self.deferrals = deferrals
         self.clientID = clientID
         self.eventKey = eventKey
         self.eventID = eventID
