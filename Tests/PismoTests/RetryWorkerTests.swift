@@ -112,4 +112,28 @@ import Transport
         #expect(queue.scheduled.withLock { $0.map(\.retry.attempt) } == [3])
         #expect(dlq.all.isEmpty)
     }
+
+    @Test func aHangingEndpointsRetriesDoNotHoldBackOthers() async throws {
+        let http = FakeHTTP(byURL: ["http://sink/slow": [.hang], "http://sink/fast": [.status(200)]])
+        let queue = MemoryRetryQueue(), dlq = RecordingDLQ()
+        let jobs = (0..<25).map { DeliveryJob(clientID: "slow", eventID: "s\($0)", eventType: "t", payload: [], eventKey: "s\($0)") }
+            + [DeliveryJob(clientID: "fast", eventID: "f", eventType: "t", payload: [], eventKey: "f")]
+        let engine = DeliveryEngine(routes: FixedRoutes(routes: ["slow": Route(url: "http://sink/slow"), "fast": Route(url: "http://sink/fast")]),
+                                    sender: WebhookSender(http: http, timeout: .seconds(600)), deadLetters: dlq, retries: queue,
+                                    policy: DeliveryPolicy(maxAttempts: 3), sleep: { _ in }, now: { Self.now })
+        let worker = RetryWorker(queue: queue, events: MemoryStoredEvents(jobs), engine: engine, deadLetters: dlq,
+                                 sleep: { _ in try await Task.sleep(for: .milliseconds(5)) }, now: { Self.now })
+        for job in jobs {
+            queue.put(PendingRetry(clientID: job.clientID, eventKey: job.eventKey, eventID: job.eventID, attempt: 2,
+                                   firstAttemptAtMillis: Self.nowMillis, dueAtMillis: Self.nowMillis).json)
+        }
+        let shutdown = ShutdownSignal()
+        let running = Task { await worker.run(until: shutdown) }
+        // The fast client's retry sits behind 25 hanging ones, more than two pollers' batches: still delivered.
+        try await eventually("the fast client's retry is delivered", within: .seconds(10)) { http.requestCount(url: "http://sink/fast") == 1 }
+        #expect(http.requestCount(url: "http://sink/slow") == 8, "the slow client's lane holds 8 attempts; the rest wait or are parked")
+        shutdown.trigger()
+        running.cancel()
+        _ = try await finished(Task { await running.value }, "the worker stops once its hanging attempts are cancelled")
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Works the retry queue for `pismo deliver`: each message is a `PendingRetry`; when it is due, the
 /// stored event is read back from the Events table and attempted once more through the engine, which
@@ -22,6 +23,10 @@ public final class RetryWorker: Sendable {
         /// for a lane and then run to the delivery timeout.
         public var attemptVisibilitySeconds = 60
         public var maxReceives = 100
+        /// Retries being attempted at once, across the pollers. A poller takes more messages while
+        /// fewer are in flight, so a hanging endpoint's retries (each up to a delivery timeout) never
+        /// hold back the retries of others.
+        public var maxInFlight = 100
         public init() {}
     }
 
@@ -33,6 +38,7 @@ public final class RetryWorker: Sendable {
     private let logger: Logger
     private let sleep: @Sendable (Duration) async throws -> Void
     private let now: @Sendable () -> Date
+    private let inFlight = Atomic<Int>(0)
 
     public init(queue: any RetryQueue, events: any StoredEvents, engine: DeliveryEngine, deadLetters: any DeadLetterPublisher,
                 options: Options = Options(), logger: Logger = Logger(label: "pismo.retry"),
@@ -48,7 +54,7 @@ public final class RetryWorker: Sendable {
         self.now = now
     }
 
-    /// Polls until `shutdown`; a batch being handled finishes (each attempt is bounded by the
+    /// Polls until `shutdown`; retries being attempted finish (each attempt is bounded by the
     /// delivery timeout) before `run` returns.
     public func run(until shutdown: ShutdownSignal) async {
         await withDiscardingTaskGroup { group in
@@ -61,21 +67,31 @@ public final class RetryWorker: Sendable {
     private static let receiveBackoff = Backoff(base: .milliseconds(100), cap: .seconds(20), jittered: false)
 
     private func poll(until shutdown: ShutdownSignal) async {
-        var failures = 0
-        while !shutdown.isTriggered {
-            let messages: [RetryMessage]
-            do {
-                guard let received = try await receiveUnlessShutdown(shutdown) else { return }
-                messages = received
-                failures = 0
-            } catch {
-                failures += 1
-                logger.warning("retry queue receive failed", metadata: ["error": "\(error)"])
-                try? await sleep(Self.receiveBackoff.delay(attempt: failures + 1))
-                continue
-            }
-            await withDiscardingTaskGroup { batch in
-                for message in messages { batch.addTask { await self.handle(message) } }
+        await withDiscardingTaskGroup { attempts in
+            var failures = 0
+            while !shutdown.isTriggered {
+                if inFlight.load(ordering: .relaxed) >= options.maxInFlight {
+                    try? await sleep(.milliseconds(20))
+                    continue
+                }
+                let messages: [RetryMessage]
+                do {
+                    guard let received = try await receiveUnlessShutdown(shutdown) else { return }
+                    messages = received
+                    failures = 0
+                } catch {
+                    failures += 1
+                    logger.warning("retry queue receive failed", metadata: ["error": "\(error)"])
+                    try? await sleep(Self.receiveBackoff.delay(attempt: failures + 1))
+                    continue
+                }
+                for message in messages {
+                    inFlight.add(1, ordering: .relaxed)
+                    attempts.addTask {
+                        await self.handle(message)
+                        self.inFlight.subtract(1, ordering: .relaxed)
+                    }
+                }
             }
         }
     }
