@@ -53,13 +53,7 @@ struct RoutesCommand: AsyncParsableCommand {
         @Argument(help: "Client id.") var client: String
 
         func run() async throws {
-            let settings = try settingsOptions.resolve()
-            let aws = CommandRuntime.start(settings).aws
-            if try await RouteAdmin(aws: aws, table: settings.routesTable).delete(client: client) {
-                print("deleted route \(client)")
-            } else {
-                CommandRuntime.fail("no route for client \(client)")
-            }
+            try await RoutesCommand.change(client, settingsOptions, done: "deleted route \(client)") { try await $0.delete(client: $1) }
         }
     }
 
@@ -70,13 +64,20 @@ struct RoutesCommand: AsyncParsableCommand {
         @Argument(help: "Client id.") var client: String
 
         func run() async throws {
-            let settings = try settingsOptions.resolve()
-            let aws = CommandRuntime.start(settings).aws
-            if try await RouteAdmin(aws: aws, table: settings.routesTable).enable(client: client) {
-                print("route \(client) enabled (redrive deliver-dlq to deliver what it missed)")
-            } else {
-                CommandRuntime.fail("no route for client \(client)")
+            try await RoutesCommand.change(client, settingsOptions, done: "route \(client) enabled (redrive deliver-dlq to deliver what it missed)") {
+                try await $0.enable(client: $1)
             }
         }
+    }
+
+    /// Applies `change` to one client's route: prints `done`, or fails naming the client when it has none.
+    static func change(_ client: String, _ options: SettingsOptions, done: String,
+                       _ change: (RouteAdmin, String) async throws -> Bool) async throws {
+        let settings = try options.resolve()
+        let aws = CommandRuntime.start(settings).aws
+        guard try await change(RouteAdmin(aws: aws, table: settings.routesTable), client) else {
+            CommandRuntime.fail("no route for client \(client)")
+        }
+        print(done)
     }
 }
