@@ -44,6 +44,9 @@ private struct DrainingService: Service {
     func run() async throws {
         let shutdown = ShutdownSignal()
         let (logger, readiness, body) = (self.logger, self.readiness, self.body)
+        // Trapped before the work starts (ServiceGroup trapped its own even earlier), so every signal
+        // the group drains on is counted here too, however late this task gets to run.
+        let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await withGracefulShutdownHandler {
@@ -54,19 +57,21 @@ private struct DrainingService: Service {
                     shutdown.trigger()
                 }
             }
-            group.addTask { await exitOnSecondSignal(after: shutdown) }
+            group.addTask { await exitOnSecondSignal(signals) }
             await group.next()  // the work: the watcher only ever ends the process
             group.cancelAll()
         }
     }
 }
 
-/// Once draining has begun, another SIGTERM or SIGINT ends the process at once.
-private func exitOnSecondSignal(after shutdown: ShutdownSignal) async {
-    await shutdown.wait()
-    guard !Task.isCancelled else { return }
-    for await _ in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
-        exit(130)
+/// The first SIGTERM or SIGINT drains (ServiceGroup acts on it); the second ends the process at once.
+/// Counting signals rather than waiting for the drain to begin and then trapping: a second signal
+/// sent right after "draining" is logged would otherwise reach only ServiceGroup, which ignores it.
+private func exitOnSecondSignal(_ signals: UnixSignalsSequence) async {
+    var seen = 0
+    for await _ in signals {
+        seen += 1
+        if seen >= 2 { exit(130) }
     }
 }
 
