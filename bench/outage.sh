@@ -22,6 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${MODE:-refused}"; down="${DOWN_SECS:-60}"
 rate="${2:-100}"; n="${1:-$((rate * down))}"
+[ "$n" -ge 1 ] && [ "$rate" -ge 1 ] || { echo "N and RATE must be at least 1" >&2; exit 2; }
 wait_secs="${WAIT_SECS:-240}"
 case "$mode" in refused|hang|503) ;; *) echo "MODE must be refused, hang or 503" >&2; exit 2 ;; esac
 bash scripts/setup.sh
@@ -124,7 +125,9 @@ dlq, retry = open(f"{work}/queues.txt").read().split()
 print(f"mode={mode} down={down}s rate={rate}/s events={n} (sending took {sent_done - start:.0f} s; load average {sys.argv[10]})")
 print(f"healthy tenants: delivered {len(seen)}/{n - dead_sent}, latency p50={pct(0.5):.0f} ms p99={pct(0.99):.0f} ms max={lat[-1] if lat else float('nan'):.0f} ms")
 print(f"dead tenant: {len(dead)}/{dead_sent} delivered after recovery ({dead_requests} requests, webhook-id = event id: {intact}), "
-      f"last one {last_dead - recovered:.1f} s after sink B came back; {down_requests} requests reached sink B while down")
+      f"last one {last_dead - recovered:.1f} s after sink B came back; "
+      + (f"{down_requests} requests reached sink B while down" if mode == "503" else
+         "sink B logged no request while down (refused: not running; hang: it logs a request only when it answers)"))
 print(f"deliver-dlq={dlq} retry_queue_depth_at_end={retry}")
 print(f"healthy_p50_ms={pct(0.5):.0f} healthy_p99_ms={pct(0.99):.0f} healthy_max_ms={lat[-1] if lat else float('nan'):.0f} "
       f"dead_delivered={len(dead)}/{dead_sent} dlq={dlq}")
