@@ -43,10 +43,11 @@ final class LoopbackSink: Sendable {
         self.state = state
     }
 
-    /// Starts with no scripts: every path answers 200 until `on(_:_:)` says otherwise.
-    static func start() async throws -> LoopbackSink {
+    /// Starts with no scripts: every path answers 200 until `on(_:_:)` says otherwise. `port` 0 lets
+    /// the kernel pick (a fixed one is for an endpoint that comes back where a refusing port was).
+    static func start(port: Int = 0) async throws -> LoopbackSink {
         let state = State()
-        let server = try await HTTPServer.start(configuration: HTTPServerConfiguration(host: "127.0.0.1"), handler: .async { request in
+        let server = try await HTTPServer.start(configuration: HTTPServerConfiguration(host: "127.0.0.1", port: port), handler: .async { request in
             let path = String(request.path)
             let (index, nth) = state.log.withLock { entries -> (Int, Int) in
                 let nth = entries.lazy.filter { $0.path == path }.count
