@@ -16,11 +16,13 @@ import Transport
     }
 
     func worker(_ http: FakeHTTP, queue: MemoryRetryQueue, dlq: RecordingDLQ, events: [DeliveryJob]? = nil,
-                maxAttempts: Int = 3, baseDelay: Duration = .milliseconds(500)) -> RetryWorker {
+                maxAttempts: Int = 3, baseDelay: Duration = .milliseconds(500),
+                prepare: (DeliveryEngine) -> Void = { _ in }) -> RetryWorker {
         let engine = DeliveryEngine(routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]),
                                     sender: WebhookSender(http: http, timeout: .seconds(1)), deadLetters: dlq, retries: queue,
                                     policy: DeliveryPolicy(maxAttempts: maxAttempts, baseDelay: baseDelay),
                                     sleep: { _ in }, now: { Self.now })
+        prepare(engine)
         return RetryWorker(queue: queue, events: MemoryStoredEvents(events ?? [stored]), engine: engine, deadLetters: dlq,
                            sleep: { _ in }, now: { Self.now })
     }
@@ -67,6 +69,32 @@ import Transport
         // Ten hours away: hidden at most 12 h (SQS's limit) at a time.
         await worker(http, queue: queue, dlq: dlq).handle(message(retry(dueIn: 30 * 3_600_000).json))
         #expect(queue.hidden.withLock { $0.last?.seconds } == 43_199)
+    }
+
+    /// Ten failures in a row open acme's circuit (the breaker's defaults).
+    static func openCircuit(_ engine: DeliveryEngine) {
+        for _ in 0..<10 { engine.breaker.record(DeliveryEngine.endpointKey(clientID: "acme"), success: false) }
+    }
+
+    /// While the circuit is open a due retry is hidden where it is for the park delay: no attempt, no
+    /// event read (the Events table here is empty: a read would dead-letter it), no new message.
+    @Test func aDueRetryOfAnOpenCircuitIsHiddenInPlaceWithoutReadingTheEvent() async throws {
+        let http = FakeHTTP(byURL: ["http://sink/acme": [.status(200)]])
+        let queue = MemoryRetryQueue(), dlq = RecordingDLQ()
+        await worker(http, queue: queue, dlq: dlq, events: [], prepare: Self.openCircuit).handle(message(retry().json))
+        #expect(http.requests.isEmpty && dlq.all.isEmpty)
+        #expect(queue.hidden.withLock { $0.map(\.seconds) } == [30], "until the next probe at the earliest")
+        #expect(queue.deleted.withLock { $0.isEmpty } && queue.scheduled.withLock { $0.isEmpty })
+    }
+
+    /// A parked event lives no longer than its schedule: past it, the open circuit no longer hides it.
+    @Test func anOpenCircuitsRetryPastItsLifetimeIsDeadLettered() async throws {
+        let queue = MemoryRetryQueue(), dlq = RecordingDLQ()
+        var old = retry()
+        old.firstAttemptAtMillis = Self.nowMillis - 3_600_000
+        await worker(FakeHTTP(), queue: queue, dlq: dlq, prepare: Self.openCircuit).handle(message(old.json, receives: 3))
+        #expect(dlq.all.map(\.reason.code) == [.attemptsExhausted])
+        #expect(queue.hidden.withLock { $0.isEmpty } && queue.deleted.withLock { $0 } == ["rh"])
     }
 
     @Test func anUnreadableMessageIsDeadLetteredOnceNotRetried() async throws {

@@ -124,6 +124,13 @@ public final class RetryWorker: Sendable {
                 return
             }
             if remaining > .zero { try await sleep(remaining) }
+            // Every receive after the first was a park or a long delay's hide: both count as deferrals.
+            let deferrals = retry.deferrals + max(0, message.receiveCount - 1)
+            if let parked = engine.openCircuitDelay(clientID: retry.clientID, attempt: retry.attempt,
+                                                    firstAttemptAtMillis: retry.firstAttemptAtMillis, deferrals: deferrals) {
+                try await queue.hide(message.receiptHandle, seconds: RetrySchedule.visibilityToHide(remaining: parked))
+                return
+            }
             guard let job = try await events.storedEvent(clientID: retry.clientID, eventKey: retry.eventKey) else {
                 try await deadLetter(message, payload: Array(message.body.utf8), clientID: retry.clientID, eventID: retry.eventID,
                                      attempts: retry.attempt - 1, status: retry.lastStatus,
@@ -137,7 +144,7 @@ public final class RetryWorker: Sendable {
                 return
             }
             _ = try await engine.deliver(job, attempt: retry.attempt, firstAttemptAtMillis: retry.firstAttemptAtMillis,
-                                         lastStatus: retry.lastStatus, deferrals: retry.deferrals)
+                                         lastStatus: retry.lastStatus, deferrals: deferrals)
             try await queue.delete(message.receiptHandle)
         } catch is CancellationError {
             return  // shutdown: the message comes back after its visibility timeout

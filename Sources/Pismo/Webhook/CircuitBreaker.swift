@@ -110,6 +110,16 @@ public final class CircuitBreaker: Sendable {
         for change in changes { onStateChange?(change.key, change.from, change.to) }
     }
 
+    /// Whether `permit` would answer `.park` now, without granting a probe when one is due: callers
+    /// that can park more cheaply than they can attempt ask this first.
+    public func wouldPark(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
+        table.withLock { t in
+            guard let circuit = t.circuits[key], circuit.state != .closed else { return false }
+            guard let due = circuit.nextProbe else { return true }
+            return now < due
+        }
+    }
+
     /// The stored state (`.closed` for an unknown or forgotten key).
     public func state(of key: String) -> State {
         table.withLock { $0.circuits[key]?.state ?? .closed }

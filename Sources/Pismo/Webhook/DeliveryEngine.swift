@@ -99,6 +99,24 @@ public final class DeliveryEngine: Sendable {
         var deferrals: Int
     }
 
+    /// A job of an endpoint whose circuit is open waits along the schedule (at least until the next
+    /// probe), as failures would make it, so a circuit open for a day costs each event a few parks.
+    private func openCircuitParkDelay(_ history: History) -> Duration {
+        let step = min(history.attempt + history.deferrals + 1, policy.maxAttempts)
+        return max(breaker.options.probeInterval, policy.schedule.delay(beforeAttempt: step) ?? policy.schedule.longestDelay)
+    }
+
+    /// The retry worker's cheap park: when `clientID`'s endpoint circuit is open and no probe is due,
+    /// how long a retry-queue message should stay hidden where it is — no event read, no new message,
+    /// one request instead of four. nil when the job should go through `deliver` (circuit closed, a
+    /// probe due, or the job past its lifetime, which `deliver` dead-letters).
+    public func openCircuitDelay(clientID: String, attempt: Int, firstAttemptAtMillis: Int64, deferrals: Int) -> Duration? {
+        let history = History(attempt: attempt, firstAttemptAtMillis: firstAttemptAtMillis, lastStatus: nil, deferrals: deferrals)
+        guard breaker.wouldPark(Self.endpointKey(clientID: clientID)), expiry(history) == nil else { return nil }
+        metrics?.parked.increment()
+        return openCircuitParkDelay(history)
+    }
+
     /// However often an event is parked, it lives no longer than its schedule: past the schedule's
     /// whole length (at its longest jitter) after attempt 1, it is dead-lettered.
     private func expiry(_ history: History) -> DeadLetterReason? {
@@ -119,10 +137,7 @@ public final class DeliveryEngine: Sendable {
         }
         let endpoint = Self.endpointKey(job)
         if breaker.permit(endpoint) == .park {
-            // Backed off along the schedule (at least until the next probe), as failures would be.
-            let step = min(history.attempt + history.deferrals + 1, policy.maxAttempts)
-            let delay = max(breaker.options.probeInterval, policy.schedule.delay(beforeAttempt: step) ?? policy.schedule.longestDelay)
-            return try await park(job, history, delay: delay)
+            return try await park(job, history, delay: openCircuitParkDelay(history))
         }
         let started = ContinuousClock.now
         let outcome = await sender.attempt(job, route: route, signer: signer)
@@ -191,7 +206,8 @@ public final class DeliveryEngine: Sendable {
     }
 
     /// The breaker's key: one circuit per endpoint of a client (one endpoint per client today).
-    static func endpointKey(_ job: DeliveryJob) -> String { job.clientID + "/default" }
+    static func endpointKey(_ job: DeliveryJob) -> String { endpointKey(clientID: job.clientID) }
+    static func endpointKey(clientID: String) -> String { clientID + "/default" }
 
     /// Not attempted now: into the retry queue with the attempt number unchanged.
     private func park(_ job: DeliveryJob, _ history: History, delay: Duration) async throws -> DeliveryResult {
