@@ -13,9 +13,10 @@ import Transport
 /// while retries are pending loses nothing.
 ///
 /// Serialized: each case loads moto (and this 2-core machine) on its own, so that one outage's
-/// traffic cannot set another's latency. Retry timing is production's apart from the schedule: the
-/// circuit breaker opens within seconds and parks the dead tenant's events for its 30 s probe
-/// interval, so recovery takes up to a probe interval plus a park (≈ 60 s) after the endpoint is back.
+/// traffic cannot set another's latency (and `scripts/test.sh` runs it alone, after the rest). Retry
+/// timing is production's apart from the schedule: the circuit breaker opens within seconds and
+/// parks the dead tenant's events for at least its 30 s probe interval, so recovery takes up to a
+/// probe interval plus a park (≈ 60 s) after the endpoint is back.
 @Suite("Outages against moto", .serialized)
 struct OutageOnMotoTests {
     /// Compressed so that an event sent at the start of the 2-minute outage still has attempts left
@@ -25,15 +26,15 @@ struct OutageOnMotoTests {
     // MARK: one tenant down, ten healthy
 
     /// Events per second, 10 % of them for the dead tenant. The figure is 100/s; on moto
-    /// this suite runs less because moto, not Pismo, gives out first on a 2-core machine: each
-    /// SendMessage recomputes its queue's attributes over every message in it (and wakes every long
-    /// poll to rescan them), so the dead tenant's parked retries — each re-parked every 30 s while
-    /// the circuit is open — cost moto O(parked) per operation. Measured: at 100/s moto sat at 100 %
-    /// of a core and collapsed (SendMessageBatch timing out) ~10 s into a 503 outage; at 50/s a
-    /// 503 outage of 30 s passed (p99 158 ms) but a hang collapsed it ~70 s in, with ~350 parked.
-    /// So: 50/s for the 30 s outages, 20/s for the 2-minute hang (at most ~240 parked).
-    /// `OUTAGE_RATE` overrides both where moto has the room; `bench/outage.sh` runs 100/s on the
-    /// release build.
+    /// this suite runs less because moto, not Pismo, gives out first on a 2-core machine. moto serves
+    /// about 170-200 requests/s here (one Python process, one core); the healthy path alone at 100/s
+    /// takes ~165 of them (measured in the warm-up). The dead tenant's events each cost at least one
+    /// more (parked in the retry queue) plus the retry worker's polls, and past its capacity moto does
+    /// not just slow down, it collapses: each SendMessage recomputes the queue's attributes over
+    /// every message in it, so a growing events queue makes every send slower still (SendMessageBatch
+    /// timing out ~10 s into the outage, with parking as cheap as one ChangeMessageVisibility).
+    /// So: 50/s for the 30 s outages, 20/s for the 2-minute hang. `OUTAGE_RATE` overrides both where
+    /// moto has the room.
     static func rate(_ standard: Int) -> Int { Int(ProcessInfo.processInfo.environment["OUTAGE_RATE"] ?? "") ?? standard }
 
     @Test(.timeLimit(.minutes(5))) func aHangingEndpointForTwoMinutesDelaysNoOtherTenantAndLosesNothing() async throws {
