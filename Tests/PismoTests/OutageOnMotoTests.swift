@@ -265,21 +265,9 @@ struct OutageOnMotoTests {
     }
 
     static func childEnvironment(_ moto: MotoServer, _ settings: PismoSettings, schedule: String) -> [String: String] {
-        var env = ProcessInfo.processInfo.environment
-        env["AWS_ENDPOINT_URL"] = moto.endpoint
-        env["AWS_REGION"] = "us-east-1"
-        env["AWS_ACCESS_KEY_ID"] = moto.credentials.accessKeyID
-        env["AWS_SECRET_ACCESS_KEY"] = moto.credentials.secretAccessKey
-        env["PISMO_EVENTS_QUEUE"] = settings.eventsQueue
-        env["PISMO_EVENTS_DLQ"] = settings.eventsDLQ
-        env["PISMO_DELIVER_DLQ"] = settings.deliverDLQ
-        env["PISMO_EVENTS_TABLE"] = settings.eventsTable
-        env["PISMO_ROUTES_TABLE"] = settings.routesTable
-        env["PISMO_LEASES_TABLE"] = settings.leasesTable
-        env["PISMO_RETRY_QUEUE"] = settings.retryQueue
+        var env = PismoProcess.environment(moto: moto, settings: settings)
         env["PISMO_RETRY_SCHEDULE"] = schedule
         env["PISMO_DELIVERY_TIMEOUT_MS"] = "2000"
-        env["PISMO_METRICS_ADDR"] = "127.0.0.1:0"
         for name in ["PISMO_MAX_ATTEMPTS", "PISMO_RETRY_BASE_MS", "PISMO_RETRY_MAX_MS"] { env[name] = nil }
         return env
     }

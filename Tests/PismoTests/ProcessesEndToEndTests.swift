@@ -39,16 +39,7 @@ struct ProcessesEndToEndTests {
         let tag = UInt32.random(in: 0...UInt32.max)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pismo-e2e-\(tag)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        var env = ProcessInfo.processInfo.environment
-        env["AWS_ENDPOINT_URL"] = moto.endpoint
-        env["AWS_REGION"] = "us-east-1"
-        env["AWS_ACCESS_KEY_ID"] = moto.credentials.accessKeyID
-        env["AWS_SECRET_ACCESS_KEY"] = moto.credentials.secretAccessKey
-        for (name, value) in ["EVENTS_QUEUE": "events", "EVENTS_DLQ": "events-dlq", "DELIVER_DLQ": "deliver-dlq",
-                              "EVENTS_TABLE": "Events", "ROUTES_TABLE": "routes", "LEASES_TABLE": "leases", "RETRY_QUEUE": "deliver-retry"] {
-            env["PISMO_\(name)"] = "\(value)-\(tag)"
-        }
-        env["PISMO_METRICS_ADDR"] = "127.0.0.1:0"
+        var env = PismoProcess.environment(moto: moto, settings: PismoSettings.unique(tag))
         env["PISMO_RETRY_BASE_MS"] = "50"
 
         // Port 0: the sink binds a port the kernel picks and reports it. Probing a free port first and

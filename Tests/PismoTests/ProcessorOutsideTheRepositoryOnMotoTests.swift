@@ -32,16 +32,7 @@ struct ProcessorOutsideTheRepositoryOnMotoTests {
         let tag = UInt32.random(in: 0...UInt32.max)
         let settings = PismoSettings.unique(tag)
         try await Provisioning(aws: PismoAWS(context: moto.context()), settings: settings, log: { _ in }).run()
-        var env = ProcessInfo.processInfo.environment
-        env["AWS_ENDPOINT_URL"] = moto.endpoint
-        env["AWS_REGION"] = "us-east-1"
-        env["AWS_ACCESS_KEY_ID"] = moto.credentials.accessKeyID
-        env["AWS_SECRET_ACCESS_KEY"] = moto.credentials.secretAccessKey
-        env["PISMO_EVENTS_QUEUE"] = settings.eventsQueue
-        env["PISMO_EVENTS_DLQ"] = settings.eventsDLQ
-        env["PISMO_DELIVER_DLQ"] = settings.deliverDLQ
-        env["PISMO_EVENTS_TABLE"] = settings.eventsTable
-        env["PISMO_METRICS_ADDR"] = "127.0.0.1:0"
+        var env = PismoProcess.environment(moto: moto, settings: settings)
         env["PISMO_SCHEMA"] = PismoProcess.repositoryRoot + "/schema/event_schema.json"
         env["PISMO_SCHEMA_DIR"] = nil
         let cwd = try PismoProcess.emptyDirectory()

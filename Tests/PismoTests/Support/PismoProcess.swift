@@ -1,4 +1,5 @@
 import Foundation
+@testable import Pismo
 
 /// The `pismo` binary built beside the tests, run as an operator runs it: its own working
 /// directory and environment, standard input fed, bounded in time.
@@ -35,6 +36,25 @@ enum PismoProcess {
         if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         return Result(status: process.terminationStatus, output: text)
+    }
+
+    /// The environment a child `pismo` gets to run against moto with `settings`' queues and tables
+    /// (inheriting ours otherwise); its metrics endpoint on a port the kernel picks.
+    static func environment(moto: MotoServer, settings: PismoSettings) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment
+        env["AWS_ENDPOINT_URL"] = moto.endpoint
+        env["AWS_REGION"] = "us-east-1"
+        env["AWS_ACCESS_KEY_ID"] = moto.credentials.accessKeyID
+        env["AWS_SECRET_ACCESS_KEY"] = moto.credentials.secretAccessKey
+        env["PISMO_EVENTS_QUEUE"] = settings.eventsQueue
+        env["PISMO_EVENTS_DLQ"] = settings.eventsDLQ
+        env["PISMO_DELIVER_DLQ"] = settings.deliverDLQ
+        env["PISMO_EVENTS_TABLE"] = settings.eventsTable
+        env["PISMO_ROUTES_TABLE"] = settings.routesTable
+        env["PISMO_LEASES_TABLE"] = settings.leasesTable
+        env["PISMO_RETRY_QUEUE"] = settings.retryQueue
+        env["PISMO_METRICS_ADDR"] = "127.0.0.1:0"
+        return env
     }
 
     /// An empty temporary directory: a working directory with no `./schema` in it.
