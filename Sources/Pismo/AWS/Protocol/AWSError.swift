@@ -75,6 +75,26 @@ extension AWSError {
         return false
     }
 
+    /// Requests AWS refuses for what they carry, so the same request fails every time: validation,
+    /// keys or items over DynamoDB's limits, messages over SQS's, attribute values SQS does not
+    /// accept. Retrying them loops forever; the caller must dead-letter (or shorten) instead.
+    /// Configuration errors (a missing queue or table, access denied) are not here: they fail until
+    /// an operator fixes them, and must be retried visibly, not turned into dead letters.
+    static let permanentCodes: Set<String> = [
+        "ValidationException", "SerializationException", "ItemCollectionSizeLimitExceededException",
+        "InvalidParameterValue", "InvalidParameterCombination", "InvalidAttributeValue", "InvalidAttributeName",
+        "InvalidMessageContents", "MessageTooLong", "BatchRequestTooLong", "InvalidBatchEntryId",
+    ]
+
+    /// The request can never succeed as it is (see `permanentCodes`); never true of a retryable error.
+    public var isPermanent: Bool {
+        guard !isRetryable else { return false }
+        if Self.permanentCodes.contains(code) { return true }
+        // SQS over JSON answers some with the legacy query code only: "AWS.SimpleQueueService.MessageTooLong".
+        if let legacy = queryCompatibleCode?.split(separator: ".").last { return Self.permanentCodes.contains(String(legacy)) }
+        return false
+    }
+
     public var isTimeout: Bool { code == Self.timeout }
     var mayBeClockSkew: Bool { Self.clockSkewCodes.contains(code) }
 }
