@@ -43,7 +43,8 @@ struct RedriveCommand: AsyncParsableCommand {
             return
         }
         let engine = try await wiring.deliveryEngine(cachedRoutes: false)
-        let (delivered, remaining) = try await tools.redeliver(queueURL: try await aws.queueURL(settings.deliverDLQ), engine: engine) {
+        let (delivered, remaining) = try await tools.redeliver(queueURL: try await aws.queueURL(settings.deliverDLQ), engine: engine,
+                                                               events: wiring.storedEvents) {
             FileHandle.standardError.write(Data("\rdelivered \($0), still failing \($1)".utf8))
         }
         print("\ndelivered \(delivered); \(remaining) left in \(settings.deliverDLQ)")

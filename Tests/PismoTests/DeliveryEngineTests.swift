@@ -82,7 +82,8 @@ import Transport
         let http = FakeHTTP(byURL: ["http://sink/acme": [.status(404)]])
         let dlq = RecordingDLQ()
         let result = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]), dlq: dlq).deliver(job)
-        let letter = DeadLetter(reason: DeadLetterReason(.http4xx, "permanent HTTP 404"), clientID: "acme", eventID: "evt-1", attempts: 1, lastStatus: 404)
+        let letter = DeadLetter(reason: DeadLetterReason(.http4xx, "permanent HTTP 404"), clientID: "acme", eventID: "evt-1", attempts: 1, lastStatus: 404,
+                                eventKey: job.eventKey)
         #expect(result == .deadLettered(letter))
         #expect(dlq.all == [letter])
         #expect(dlq.letters.withLock { $0[0].payload } == job.payload)
@@ -92,7 +93,7 @@ import Transport
         let dlq = RecordingDLQ()
         let result = try await engine(FakeHTTP(), routes: FixedRoutes(routes: [:]), dlq: dlq).deliver(job)
         #expect(result == .deadLettered(DeadLetter(reason: DeadLetterReason(.noRoute, "no route for client acme"), clientID: "acme", eventID: "evt-1",
-                                                   attempts: 0, lastStatus: nil)))
+                                                   attempts: 0, lastStatus: nil, eventKey: job.eventKey)))
         #expect(dlq.all.count == 1)
     }
 
@@ -103,7 +104,7 @@ import Transport
         _ = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]), dlq: dlq, retries: retries)
             .deliverThroughRetries(job, queue: retries)
         #expect(dlq.all == [DeadLetter(reason: DeadLetterReason(.attemptsExhausted, "3 attempts, last: connection refused by sink:80"), clientID: "acme",
-                                       eventID: "evt-1", attempts: 3, lastStatus: nil)])
+                                       eventID: "evt-1", attempts: 3, lastStatus: nil, eventKey: job.eventKey)])
         #expect(http.requestCount(url: "http://sink/acme") == 3)
     }
 

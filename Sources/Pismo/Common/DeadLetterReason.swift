@@ -40,6 +40,9 @@ public enum DeadLetterCode: String, CaseIterable, Sendable {
     case disabled
     /// The retry queue held a message Pismo did not write (its body is the dead letter's payload).
     case retryUnreadable = "retry-unreadable"
+    /// AWS refused, for what it carried, a request this event needed (the route lookup, the retry
+    /// queue write): retrying it could never succeed.
+    case awsRefused = "aws-refused"
 
     /// The code for a status that is never retried (see `DeliveryPolicy`).
     public static func permanent(status: Int) -> DeadLetterCode {
@@ -66,6 +69,7 @@ public enum DeadLetterCode: String, CaseIterable, Sendable {
         case .disabled: "the endpoint is disabled (it answered 410 Gone, or failed without a success for PISMO_DISABLE_AFTER): fix it, pismo routes enable, then redrive"
         case .eventMissing: "the stored event a retry refers to was deleted from the Events table: nothing left to deliver"
         case .retryUnreadable: "the retry queue held a message Pismo did not write: inspect it; nothing of Pismo's was lost"
+        case .awsRefused: "AWS refused a request this event needed (route lookup, retry queue write) for what it carried: see the reason; the event is still in the Events table"
         }
     }
 }

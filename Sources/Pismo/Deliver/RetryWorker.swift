@@ -139,7 +139,7 @@ public final class RetryWorker: Sendable {
             }
             if message.receiveCount > options.maxReceives {
                 try await deadLetter(message, payload: job.payload, clientID: retry.clientID, eventID: retry.eventID,
-                                     attempts: retry.attempt - 1, status: retry.lastStatus,
+                                     eventKey: retry.eventKey, attempts: retry.attempt - 1, status: retry.lastStatus,
                                      DeadLetterReason(.attemptsExhausted, "handed out \(message.receiveCount) times without being resolved"))
                 return
             }
@@ -153,10 +153,20 @@ public final class RetryWorker: Sendable {
         }
     }
 
-    private func deadLetter(_ message: RetryMessage, payload: [UInt8], clientID: String, eventID: String, attempts: Int,
-                            status: Int?, _ reason: DeadLetterReason) async throws {
-        try await deadLetters.publish(payload: payload, letter: DeadLetter(reason: reason, clientID: clientID, eventID: eventID,
-                                                                           attempts: attempts, lastStatus: status))
+    /// Publishes, then deletes the message. A letter deliver-dlq refuses for what it carries (even as
+    /// a reference) is logged with the message and dropped from the retry queue: kept, it would come
+    /// back every visibility timeout for ever, and the event itself is still in the Events table.
+    private func deadLetter(_ message: RetryMessage, payload: [UInt8], clientID: String, eventID: String, eventKey: String = "",
+                            attempts: Int, status: Int?, _ reason: DeadLetterReason) async throws {
+        let letter = DeadLetter(reason: reason, clientID: clientID, eventID: eventID, attempts: attempts, lastStatus: status,
+                                eventKey: eventKey)
+        do {
+            try await deadLetters.publish(payload: payload, letter: letter)
+        } catch let error as AWSError where error.isPermanent {
+            logger.error("deliver-dlq refused the dead letter; the retry message is dropped",
+                         metadata: ["reason": "\(reason)", "error": "\(error)",
+                                    "message": "\(SQSMessageLimits.truncated(message.body, maxBytes: 1_024))"])
+        }
         try await queue.delete(message.receiptHandle)
     }
 

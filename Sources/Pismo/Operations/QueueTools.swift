@@ -53,13 +53,27 @@ public struct QueueTools: Sendable {
         message.messageAttributes["pismo-error"]?.stringValue.flatMap(DeadLetterReason.code(of:))
     }
 
+    /// What a deliver-dlq message asks to deliver; nil when it refers to an event no longer stored.
+    static func job(for message: SQSMessage, events: any StoredEvents) async throws -> DeliveryJob? {
+        let clientID = message.messageAttributes["pismo-client-id"]?.stringValue ?? ""
+        let eventID = message.messageAttributes["pismo-event-id"]?.stringValue ?? message.messageID
+        guard message.messageAttributes[StoredEventReference.bodyAttribute]?.stringValue == StoredEventReference.bodyAttributeValue else {
+            return DeliveryJob(clientID: clientID, eventID: eventID, eventType: "", payload: Array(message.body.utf8))
+        }
+        guard let reference = StoredEventReference(json: message.body) else { return nil }
+        return try await events.storedEvent(clientID: reference.clientID, eventKey: reference.eventKey)
+    }
+
     private func release(_ message: SQSMessage, _ queueURL: String) async {
         try? await aws.sqs.changeMessageVisibility(queueURL: queueURL, receiptHandle: message.receiptHandle, visibilityTimeout: 0)
     }
 
     /// Re-attempts delivery of every dead letter in `deliver-dlq` (one attempt each); removes only
-    /// what was delivered, leaves the rest in place (made visible again at once).
-    public func redeliver(queueURL: String, engine: DeliveryEngine, progress: (Int, Int) -> Void = { _, _ in })
+    /// what was delivered, leaves the rest in place (made visible again at once). A letter that
+    /// carries a reference (`pismo-body: reference`) is delivered with the payload read back from
+    /// the Events table; one whose event is gone stays in place.
+    public func redeliver(queueURL: String, engine: DeliveryEngine, events: any StoredEvents,
+                          progress: (Int, Int) -> Void = { _, _ in })
         async throws -> (delivered: Int, remaining: Int) {
         var delivered = 0, remaining = 0
         var seen = Set<String>()
@@ -71,10 +85,7 @@ public struct QueueTools: Sendable {
                 return (delivered, remaining)
             }
             for message in fresh {
-                let job = DeliveryJob(clientID: message.messageAttributes["pismo-client-id"]?.stringValue ?? "",
-                                      eventID: message.messageAttributes["pismo-event-id"]?.stringValue ?? message.messageID,
-                                      eventType: "", payload: Array(message.body.utf8))
-                if await engine.attemptOnce(job) {
+                if let job = try await Self.job(for: message, events: events), await engine.attemptOnce(job) {
                     try await aws.sqs.deleteMessage(queueURL: queueURL, receiptHandle: message.receiptHandle)
                     delivered += 1
                 } else {

@@ -75,6 +75,9 @@ public struct Wiring: Sendable {
                                 drainTimeout: drainTimeout, metrics: ProcessorMetrics(registry: registry), dispatcher: dispatcher)
     }
 
+    /// Stored events read back by key (retries, redrive of references, replay).
+    public var storedEvents: any StoredEvents { DynamoDBEventStore(dynamo: aws.dynamo, table: settings.eventsTable) }
+
     /// `pismo deliver`: the Events table's stream, shard leases, the webhook engine, and the retry
     /// worker on the retry queue. `leases` replaces the leases table's adapter (tests watch or break it).
     public func deliverService(owner: String, options: DeliverService.Options = DeliverService.Options(),
@@ -85,7 +88,7 @@ public struct Wiring: Sendable {
         retryOptions.attemptVisibilitySeconds = max(30, 2 * settings.deliveryTimeoutMilliseconds / 1000 + 30)
         let queue = retryQueue
         _ = try await aws.queueURL(settings.retryQueue)  // fail at start, naming the queue, if `pismo init` has not made it
-        let worker = RetryWorker(queue: queue, events: DynamoDBEventStore(dynamo: aws.dynamo, table: settings.eventsTable),
+        let worker = RetryWorker(queue: queue, events: storedEvents,
                                  engine: engine, deadLetters: try await deadLetters(), options: retryOptions)
         return DeliverService(
             source: DynamoDBStreamSource(streams: aws.streams, streamARN: try await aws.streamARN(table: settings.eventsTable)),

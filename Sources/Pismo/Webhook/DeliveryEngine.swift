@@ -167,7 +167,9 @@ public final class DeliveryEngine: Sendable {
             var next = history
             next.attempt += 1
             next.lastStatus = status
-            try await enqueue(job, next, delay: after)
+            if let refused = try await enqueue(job, next, delay: after) {
+                return try await deadLetter(job, refused, attempts: history.attempt, status: status)
+            }
             metrics?.retried.increment()
             return .retryScheduled(attempt: next.attempt)
         }
@@ -192,12 +194,12 @@ public final class DeliveryEngine: Sendable {
                 disabling = "failing without a success since \(UTCTime.iso8601(millisecondsSince1970: since))"
             }
         } else {
-            try await retryUntilDone(backoff: Self.infrastructureBackoff, sleep: sleep) {
+            try await bestEffort("recording the route's failing streak", job) {
                 try await health.markFailing(clientID: job.clientID, sinceMillis: Int64(now.timeIntervalSince1970 * 1000))
             }
         }
         guard let disabling else { return nil }
-        try await retryUntilDone(backoff: Self.infrastructureBackoff, sleep: sleep) {
+        try await bestEffort("disabling the route", job) {
             try await health.disable(clientID: job.clientID, reason: disabling, at: UTCTime.iso8601(now))
         }
         metrics?.disabledRoutes.increment()
@@ -213,17 +215,50 @@ public final class DeliveryEngine: Sendable {
     private func park(_ job: DeliveryJob, _ history: History, delay: Duration) async throws -> DeliveryResult {
         var parked = history
         parked.deferrals += 1
-        try await enqueue(job, parked, delay: delay)
+        if let refused = try await enqueue(job, parked, delay: delay) {
+            return try await deadLetter(job, refused, attempts: history.attempt - 1, status: history.lastStatus)
+        }
         metrics?.parked.increment()
         return .parked(attempt: history.attempt)
     }
 
-    private func enqueue(_ job: DeliveryJob, _ history: History, delay: Duration) async throws {
+    /// Stores the follow-up durably; the reason to dead-letter instead when the retry queue refuses it
+    /// for what it carries.
+    private func enqueue(_ job: DeliveryJob, _ history: History, delay: Duration) async throws -> DeadLetterReason? {
         let retry = PendingRetry(clientID: job.clientID, eventKey: job.eventKey, eventID: job.eventID,
                                  attempt: history.attempt, firstAttemptAtMillis: history.firstAttemptAtMillis,
                                  dueAtMillis: nowMillis() + Int64(delay.seconds * 1000), lastStatus: history.lastStatus,
                                  deferrals: history.deferrals)
-        try await retryUntilDone(backoff: Self.infrastructureBackoff, sleep: sleep) { try await retries.schedule(retry, delay: delay) }
+        do {
+            try await untilDurable("storing the retry", job) { try await retries.schedule(retry, delay: delay) }
+            return nil
+        } catch let error as AWSError where error.isPermanent {
+            return DeadLetterReason(.awsRefused, "the retry queue refused the follow-up: \(error)")
+        }
+    }
+
+    /// Retries an infrastructure call (routes table, DLQ, retry queue) through outages, visibly: a
+    /// warning at the first failure and then at most every 30 s. A permanent refusal is thrown at
+    /// once — retrying could never succeed — for the caller to resolve the job another way.
+    private func untilDurable<T: Sendable>(_ what: String, _ job: DeliveryJob, _ operation: () async throws -> T) async throws -> T {
+        var warned: ContinuousClock.Instant?
+        return try await retryUntilDone(backoff: Self.infrastructureBackoff, sleep: sleep, onFailure: { error, failures in
+            if let aws = error as? AWSError, aws.isPermanent { throw error }
+            if let last = warned, ContinuousClock.now - last < .seconds(30) { return }
+            warned = .now
+            logger.warning("\(what) failed; retrying", metadata: ["client": "\(job.clientID)", "event": "\(job.eventID)",
+                                                                 "failures": "\(failures)", "error": "\(error)"])
+        }, operation)
+    }
+
+    /// For writes that only keep the route's health: an outage is retried, a permanent refusal logged
+    /// and skipped (the delivery outcome does not depend on it).
+    private func bestEffort(_ what: String, _ job: DeliveryJob, _ operation: () async throws -> Void) async throws {
+        do {
+            try await untilDurable(what, job, operation)
+        } catch let error as AWSError where error.isPermanent {
+            logger.error("\(what) was refused; skipped", metadata: ["client": "\(job.clientID)", "error": "\(error)"])
+        }
     }
 
     private func nowMillis() -> Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded(.down)) }
@@ -258,8 +293,11 @@ public final class DeliveryEngine: Sendable {
 
     /// A routes-table outage is retried (never dead-letters); a missing route or a bad secret is final.
     private func resolveRoute(_ job: DeliveryJob) async throws -> RouteResolution {
-        let route = try await retryUntilDone(backoff: Self.infrastructureBackoff, sleep: sleep) {
-            try await routes.route(for: job.clientID)
+        let route: Route?
+        do {
+            route = try await untilDurable("looking the route up", job) { try await routes.route(for: job.clientID) }
+        } catch let error as AWSError where error.isPermanent {
+            return .deadLetter(DeadLetterReason(.awsRefused, "the routes table refused the lookup of client \(job.clientID): \(error)"))
         }
         guard let route else { return .deadLetter(DeadLetterReason(.noRoute, "no route for client \(job.clientID)")) }
         if let disabledAt = route.disabledAt {
@@ -274,9 +312,17 @@ public final class DeliveryEngine: Sendable {
 
     /// A record is resolved only once its dead letter is durable.
     private func deadLetter(_ job: DeliveryJob, _ reason: DeadLetterReason, attempts: Int, status: Int?) async throws -> DeliveryResult {
-        let letter = DeadLetter(reason: reason, clientID: job.clientID, eventID: job.eventID, attempts: attempts, lastStatus: status)
-        try await retryUntilDone(backoff: Self.infrastructureBackoff, sleep: sleep) {
-            try await deadLetters.publish(payload: job.payload, letter: letter)
+        let letter = DeadLetter(reason: reason, clientID: job.clientID, eventID: job.eventID, attempts: attempts, lastStatus: status,
+                                eventKey: job.eventKey)
+        do {
+            try await untilDurable("publishing the dead letter", job) { try await deadLetters.publish(payload: job.payload, letter: letter) }
+        } catch let error as AWSError where error.isPermanent {
+            // Even the reference form was refused. The event stays in the Events table (pismo replay
+            // reaches it); holding the record would stop the shard for every tenant behind it.
+            metrics?.deadLettersRefused.increment()
+            logger.error("deliver-dlq refused the dead letter; the event stays only in the Events table",
+                         metadata: ["client": "\(job.clientID)", "event": "\(job.eventID)", "event_key": "\(job.eventKey)",
+                                    "reason": "\(reason)", "error": "\(error)"])
         }
         metrics?.deadLettered.increment()
         return .deadLettered(letter)

@@ -10,6 +10,7 @@ public struct DeliveryMetrics: Sendable {
     public let attemptLatency: Histogram
     public let openCircuits: Gauge
     public let disabledRoutes: Counter
+    public let deadLettersRefused: Counter
     private let registry: MetricsRegistry
     /// Attempts by their number in the schedule (created on first use: at most the schedule's length).
     private let attemptsByNumber = Locked<[Int: Counter]>([:])
@@ -26,6 +27,8 @@ public struct DeliveryMetrics: Sendable {
         inFlight = registry.gauge("pismo_deliveries_in_flight", help: "Deliveries currently in progress.")
         attemptLatency = registry.histogram("pismo_webhook_attempt_seconds", help: "Latency of one webhook attempt.")
         disabledRoutes = registry.counter("pismo_routes_disabled_total", help: "Routes disabled (410 Gone, or failing for PISMO_DISABLE_AFTER).")
+        deadLettersRefused = registry.counter("pismo_dead_letters_refused_total",
+                                              help: "Dead letters deliver-dlq refused even as a reference (the event stays in the Events table).")
         openCircuits = registry.gauge("pismo_circuits_open", help: "Endpoints whose circuit is open or half-open.")
         var transitions: [CircuitBreaker.State: Counter] = [:]
         for state in [CircuitBreaker.State.closed, .open, .halfOpen] {

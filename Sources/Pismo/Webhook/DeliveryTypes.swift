@@ -59,13 +59,18 @@ public struct DeadLetter: Sendable, Equatable {
     public var eventID: String         // pismo-event-id
     public var attempts: Int           // pismo-attempts (0 when there was no route)
     public var lastStatus: Int?        // pismo-last-status, only when an HTTP status was received
+    /// The stored event's key ("" when there is none): a letter too large for the queue carries a
+    /// reference to the Events table item instead of the payload.
+    public var eventKey: String
 
-    public init(reason: DeadLetterReason, clientID: String, eventID: String, attempts: Int, lastStatus: Int?) {
+    public init(reason: DeadLetterReason, clientID: String, eventID: String, attempts: Int, lastStatus: Int?,
+                eventKey: String = "") {
         self.reason = reason
         self.clientID = clientID
         self.eventID = eventID
         self.attempts = attempts
         self.lastStatus = lastStatus
+        self.eventKey = eventKey
     }
 }
 
