@@ -10,7 +10,9 @@ struct RedriveCommand: AsyncParsableCommand {
             redrive events-dlq: moves every message back to the events queue (after fixing the
             producer or the schema); pismo-* attributes are dropped.
             redrive deliver-dlq: re-attempts delivery of each dead letter once; removes only what was
-            delivered and leaves the rest in place.
+            delivered and leaves the rest in place. A letter carrying a reference (pismo-body:
+            reference, for a payload too large for SQS) is delivered with the payload read back from
+            the Events table.
             """
     )
 
