@@ -119,6 +119,6 @@ let package = Package(
             name: "TransportTests", dependencies: ["Transport", "TransportTesting", "CSystemShims"], path: "Tests/TransportTests",
             swiftSettings: strict),
         .testTarget(name: "PismoJSONTests", dependencies: ["PismoJSON"], path: "Tests/PismoJSONTests", swiftSettings: strict),
-        .testTarget(name: "PismoTests", dependencies: ["Pismo", "Transport", "PismoJSON"], path: "Tests/PismoTests", swiftSettings: strict),
+        .testTarget(name: "PismoTests", dependencies: ["Pismo", "Transport", "PismoJSON", .product(name: "Logging", package: "swift-log")], path: "Tests/PismoTests", swiftSettings: strict),
     ]
 )

@@ -26,6 +26,10 @@ public enum DeadLetterCode: String, CaseIterable, Sendable {
     case schema
     case unknownEventType = "unknown-event-type"
     case tooLarge = "too-large"
+    /// The event's key (`client_id`, `<event_time>#<event_id>`) is already stored with another payload.
+    case conflict
+    /// DynamoDB refused the PutItem for good (a permanent AWS error other than the limits checked before it).
+    case storeRefused = "store-refused"
     // deliver-dlq: the event was stored but could not be delivered.
     case noRoute = "no-route"
     case badSecret = "bad-secret"
@@ -59,7 +63,9 @@ public enum DeadLetterCode: String, CaseIterable, Sendable {
         case .json: "the message is not a JSON object: fix the producer"
         case .schema: "the event violates the envelope or its event type's schema: fix the producer or the schema, then redrive"
         case .unknownEventType: "PISMO_STRICT_EVENT_TYPES is on and events/<event_type>.json does not exist: add the schema, then redrive"
-        case .tooLarge: "the stored item would exceed DynamoDB's 400 KB limit: shrink the event"
+        case .tooLarge: "the stored item would exceed DynamoDB's limits (item 400 KB, client_id 2,048 bytes, <event_time>#<event_id> 1,024 bytes): shrink the event"
+        case .conflict: "another event with the same client_id, event_time and event_id but a different payload is already stored: give the event its own event_id, then redrive"
+        case .storeRefused: "DynamoDB refused to store the event (its error code and message are in the detail): fix the event, then redrive"
         case .noRoute: "the client has no route: add one (pismo routes set), then redrive"
         case .badSecret: "the route's secret is not whsec_<base64>: fix the route, then redrive"
         case .http3xx: "the endpoint answered a redirect, which is never followed: fix the route's URL, then redrive"

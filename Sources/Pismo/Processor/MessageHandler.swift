@@ -1,21 +1,35 @@
 import Foundation
+import Logging
 
 /// Takes one SQS message from "received" to a final disposition — the processor's state machine:
 ///
-///     received ─ validate ─┬─ invalid ──> events-dlq (byte-identical body, pismo-error) ─> delete
-///                          └─ valid ────> PutItem if absent ─┬─ stored / already stored ─> delete
-///                                                            └─ transient failure ─> backoff, keep invisible, retry
+///     received ─ validate ─┬─ invalid ───────────────────────────────────────────> dead-letter
+///                          └─ valid ─ keys and item within DynamoDB's limits? ─┬─ no ─> dead-letter (too-large)
+///                                                                              └─ yes ─> PutItem if absent
+///     PutItem if absent ─┬─ stored, or already stored with the same payload ─> delete
+///                        ├─ key taken by another payload ─────────────────────> dead-letter (conflict)
+///                        ├─ permanent AWS error ──────────────────────────────> dead-letter (store-refused)
+///                        └─ any other error ─> backoff, keep invisible, warn (rate-limited), count, retry
+///     dead-letter = events-dlq (byte-identical body, pismo-error) ─┬─ sent ─> delete
+///                     refused for good ─> shorten pismo-error, send ─┤
+///                     refused again ─> abandon: neither delete nor extend; the queue's redrive policy
+///                                      moves the untouched message to events-dlq
 ///
 /// Invariants: a valid event is never dead-lettered because of an outage — storage is retried for as
-/// long as it takes, extending the message's visibility so it is not redelivered meanwhile; a message
-/// is deleted only after its outcome is durable (stored, or published to the DLQ).
-/// The caller deletes the message (in batches) when `handle` returns; a thrown CancellationError means
-/// "unresolved" and the caller must release the message (visibility 0).
+/// long as it takes, extending the message's visibility so it is not redelivered meanwhile; an error
+/// AWS will return every time (`AWSError.isPermanent`) never loops; a message is deleted only after
+/// its outcome is durable (stored, or published to the DLQ).
+/// The caller deletes the message when `handle` returns a stored, duplicate or invalid disposition,
+/// and leaves it alone when it is abandoned; a thrown CancellationError means "unresolved" and the
+/// caller must release the message (visibility 0).
 public final class MessageHandler: Sendable {
     public enum Disposition: Sendable, Equatable {
         case stored(EventItem)
         case duplicate
         case invalid(reason: DeadLetterReason)
+        /// events-dlq refused the dead letter for good: the message must be neither deleted nor kept
+        /// invisible, so that the queue's redrive policy moves it (without `pismo-error`).
+        case abandoned(reason: DeadLetterReason)
     }
 
     private let validator: any EventValidating
@@ -29,12 +43,18 @@ public final class MessageHandler: Sendable {
     private let directDispatch: Bool
     private let sleep: @Sendable (Duration) async throws -> Void
     private let now: @Sendable () -> Date
+    private let failures: ProcessorFailureMetrics
+    /// The least time between two warnings about one message's retried operation.
+    private let warningInterval: Duration
+    private let logger: Logger
 
     public init(validator: any EventValidating, store: any EventStore, invalidEvents: any InvalidEventPublisher,
                 queue: any EventQueue, retry: Backoff = Backoff(base: .milliseconds(100), cap: .seconds(20)),
                 visibilityTimeoutSeconds: Int = 30, heartbeat: Duration? = nil, directDispatch: Bool = false,
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) },
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() },
+                failures: ProcessorFailureMetrics = ProcessorFailureMetrics(registry: MetricsRegistry()),
+                warningInterval: Duration = .seconds(30), logger: Logger = Logger(label: "pismo.processor")) {
         self.validator = validator
         self.store = store
         self.invalidEvents = invalidEvents
@@ -46,23 +66,68 @@ public final class MessageHandler: Sendable {
         self.directDispatch = directDispatch
         self.sleep = sleep
         self.now = now
+        self.failures = failures
+        self.warningInterval = warningInterval
+        self.logger = logger
     }
 
     public func handle(_ message: QueueMessage) async throws -> Disposition {
         switch validator.validateEvent(message.body) {
         case let .failure(reason):
-            try await untilDone(message) { try await self.invalidEvents.publish(body: message.body, reason: reason) }
-            return .invalid(reason: reason)
+            return try await deadLetter(message, reason)
         case let .success(event):
             let item = makeItem(event, message)
-            let size = EventsTable.itemSize(item)
-            if size > EventsTable.maxItemBytes {
-                let reason = DeadLetterReason(.tooLarge, "the item would be \(size) bytes, DynamoDB's limit is \(EventsTable.maxItemBytes)")
-                try await untilDone(message) { try await self.invalidEvents.publish(body: message.body, reason: reason) }
-                return .invalid(reason: reason)
+            if let violation = EventsTable.limitViolation(item) {
+                return try await deadLetter(message, DeadLetterReason(.tooLarge, violation))
             }
-            let outcome = try await untilDone(message) { try await self.store.putIfAbsent(item) }
-            return outcome == .stored ? .stored(item) : .duplicate
+            let outcome: StoreOutcome
+            do {
+                outcome = try await untilDone(message, operation: "PutItem") { try await self.store.putIfAbsent(item) }
+            } catch let error as AWSError where error.isPermanent {
+                return try await deadLetter(message, DeadLetterReason(.storeRefused, "\(error.code): \(error.message)"))
+            }
+            switch outcome {
+            case .stored: return .stored(item)
+            case .alreadyStored: return .duplicate
+            case let .conflict(storedDigest):
+                return try await deadLetter(message, Self.conflictReason(item, storedDigest: storedDigest))
+            }
+        }
+    }
+
+    static func conflictReason(_ item: EventItem, storedDigest: String?) -> DeadLetterReason {
+        let new = EventsTable.payloadDigest(item.payload).prefix(12)
+        let stored = storedDigest.map { "sha256 \($0.prefix(12))…" } ?? "a stored row without payload_sha256"
+        return DeadLetterReason(.conflict, "client \(item.clientID), event key \(item.eventKey) is already stored with a different "
+                                + "payload (stored: \(stored); this one: sha256 \(new)…)")
+    }
+
+    /// Publishes to events-dlq. A permanent refusal (the reason made the message too long, or holds a
+    /// character SQS refuses) is tried once more with the reason fitted; a second refusal abandons the
+    /// message to the queue's redrive policy rather than loop.
+    private func deadLetter(_ message: QueueMessage, _ reason: DeadLetterReason) async throws -> Disposition {
+        do {
+            try await publish(message, reason)
+            return .invalid(reason: reason)
+        } catch let first as AWSError where first.isPermanent {
+            let fitted = reason.fitted(besideBodyOf: message.body.count)
+            do {
+                try await publish(message, fitted)
+                return .invalid(reason: fitted)
+            } catch let second as AWSError where second.isPermanent {
+                failures.deadLetterRefused.increment()
+                logger.error("events-dlq refused the dead letter; the message is left to the queue's redrive policy", metadata: [
+                    "message_id": "\(message.messageID)", "code": "\(second.code)", "error": "\(second.message)",
+                    "pismo_error": "\(fitted.description.prefix(200))",
+                ])
+                return .abandoned(reason: reason)
+            }
+        }
+    }
+
+    private func publish(_ message: QueueMessage, _ reason: DeadLetterReason) async throws {
+        try await untilDone(message, operation: "SendMessage events-dlq") {
+            try await self.invalidEvents.publish(body: message.body, reason: reason)
         }
     }
 
@@ -75,10 +140,17 @@ public final class MessageHandler: Sendable {
 
     /// Retries `operation` with backoff until it succeeds, extending the message's visibility every
     /// half timeout so SQS neither redelivers it nor counts it towards the redrive limit meanwhile.
-    private func untilDone<T: Sendable>(_ message: QueueMessage, _ operation: @Sendable () async throws -> T) async throws -> T {
+    /// A permanent AWS error is rethrown at once: the same request would fail forever. Every other
+    /// failure is counted by code and warned about (rate-limited), so a retry that persists is seen.
+    private func untilDone<T: Sendable>(_ message: QueueMessage, operation name: String,
+                                        _ operation: @Sendable () async throws -> T) async throws -> T {
         var lastExtension = ContinuousClock.now
+        var visibility = RetryVisibility(operation: name, messageID: message.messageID, interval: warningInterval,
+                                         metrics: failures, logger: logger)
         let sleep = self.sleep
-        return try await retryUntilDone(backoff: retry, sleep: { try await sleep($0) }, onFailure: { _, _ in
+        return try await retryUntilDone(backoff: retry, sleep: { try await sleep($0) }, onFailure: { error, count in
+            if let error = error as? AWSError, error.isPermanent { throw error }
+            visibility.failed(error, failures: count)
             // Extends before the wait that follows, so the message stays invisible through it.
             if ContinuousClock.now - lastExtension >= heartbeat {
                 try? await queue.changeVisibility(message.receiptHandle, seconds: visibilityTimeoutSeconds)

@@ -40,11 +40,16 @@ public protocol InvalidEventPublisher: Sendable {
 
 public enum StoreOutcome: Sendable, Equatable {
     case stored
-    /// The conditional put found the item already there: a redelivered message, an idempotent success.
+    /// The conditional put found the item already there with the same payload: a redelivered
+    /// message, an idempotent success.
     case alreadyStored
+    /// The key is taken by a different payload (its `payload_sha256` is `storedDigest`; nil when the
+    /// stored row predates the hash): another event reused `event_time` + `event_id`.
+    case conflict(storedDigest: String?)
 }
 
 public protocol EventStore: Sendable {
+    /// Stores `item` unless its key is taken; a taken key is compared by payload (see `StoreOutcome`).
     func putIfAbsent(_ item: EventItem) async throws -> StoreOutcome
 }
 

@@ -2,15 +2,21 @@ import Transport
 import Logging
 
 /// `pismo processor`: many concurrent long polls on the events queue, each batch handled
-/// concurrently and deleted in one DeleteMessageBatch, which overlaps the poller's next long poll.
+/// concurrently. Each message is deleted as soon as its own outcome is durable: a poller's deleter
+/// sends DeleteMessageBatch for whatever has resolved since its last call, so resolved messages are
+/// batched with each other but never wait for a slow sibling (which could outlast their visibility
+/// timeout and bring them back: an invalid event dead-lettered twice, a valid one's receive count
+/// climbing towards the redrive limit).
 ///
-/// Back-pressure is structural: a poller does not poll again until its batch is resolved, and has at
-/// most one delete in flight, so at most `pollers × 10` messages are in flight and memory stays
-/// bounded however fast SQS delivers.
+/// Back-pressure is structural: a poller does not poll again until its batch is resolved, has at most
+/// one delete in flight, and waits before polling while more than two batches wait to be deleted, so
+/// at most `pollers × 10` messages are in flight and memory stays bounded however fast SQS delivers.
 ///
 /// Visibility: while any message of a batch is unresolved — a long single attempt as much as a run of
 /// retries — one heartbeat extends the unresolved ones (ChangeMessageVisibilityBatch) every half
-/// visibility timeout, so SQS neither redelivers them nor counts them towards the redrive limit.
+/// visibility timeout, so SQS neither redelivers them nor counts them towards the redrive limit. A
+/// resolved message leaves the heartbeat at once: it is being deleted, or (abandoned: events-dlq
+/// refused it) it must become visible again so that the redrive policy can move it.
 ///
 /// Direct dispatch (optional) runs in a `DirectDispatchPool` bounded by the same in-flight limit
 /// (`pollers × 10` events); what does not fit is handed to the stream path at once.
@@ -63,35 +69,33 @@ public final class ProcessorService: Sendable {
         logger.info("processor stopped")
     }
 
-    /// The poller's direct dispatches are children of its group: it returns only when they are done.
+    /// The poller's direct dispatches and its deleter are children of its group: it returns only
+    /// when they are done (the deleter once every resolved message is deleted).
     private func poll(_ index: Int, pool: DirectDispatchPool?, until shutdown: ShutdownSignal) async {
-        await withDiscardingTaskGroup { dispatches in
-            await pollLoop(index, pool: pool, dispatches: &dispatches, until: shutdown)
+        let deletions = ResolvedDeletions()
+        await withDiscardingTaskGroup { children in
+            children.addTask { await self.deleteAsResolved(deletions) }
+            await pollLoop(index, pool: pool, deletions: deletions, dispatches: &children, until: shutdown)
+            deletions.finish()
         }
     }
 
-    private func pollLoop(_ index: Int, pool: DirectDispatchPool?, dispatches: inout DiscardingTaskGroup,
-                          until shutdown: ShutdownSignal) async {
+    private func pollLoop(_ index: Int, pool: DirectDispatchPool?, deletions: ResolvedDeletions,
+                          dispatches: inout DiscardingTaskGroup, until shutdown: ShutdownSignal) async {
         var failures = 0
-        var done: [String] = []
         while !shutdown.isTriggered {
-            // The last batch's delete runs alongside the next long poll and that batch's handling:
-            // the poller is back in line for new messages a DeleteMessageBatch round trip sooner,
-            // which is what a message arriving while every poller is busy waits for (against moto at
-            // 100 events/s the gain is inside the noise: bench/RESULTS.md, session 4). A batch being
-            // handled keeps its heartbeat meanwhile; one delete at most is in flight per poller.
-            let previous = done
-            async let deleting: Void = delete(previous)
+            // Deletes run alongside polling and handling; only a backlog (SQS slow to delete) holds
+            // the next poll, so that handles waiting for deletion stay bounded.
+            while deletions.backlog > 2 * Self.maxMessagesPerReceive, !shutdown.isTriggered {
+                try? await ServiceSleep.sleep(for: .milliseconds(20))
+            }
             let messages = await receiveBatch(index, afterFailures: failures)
             failures = messages == nil ? failures + 1 : 0
-            done = []
             if let messages, !messages.isEmpty {
                 metrics.received.increment(by: messages.count)
-                done = await handleBatch(messages, pool: pool, dispatches: &dispatches, shutdown: shutdown)
+                await handleBatch(messages, pool: pool, deletions: deletions, dispatches: &dispatches, shutdown: shutdown)
             }
-            await deleting
         }
-        await delete(done)
     }
 
     /// One long poll; nil when it failed (after a backoff that grows with `failures`), so that
@@ -106,33 +110,35 @@ public final class ProcessorService: Sendable {
         }
     }
 
-    /// Resolves the batch; returns the receipt handles to delete (stored, duplicate or dead-lettered).
-    /// What is unresolved at shutdown is released at once instead.
-    private func handleBatch(_ messages: [QueueMessage], pool: DirectDispatchPool?, dispatches: inout DiscardingTaskGroup,
-                             shutdown: ShutdownSignal) async -> [String] {
+    /// Resolves the batch, each message settled (counted, and deleted or released) as it resolves.
+    private func handleBatch(_ messages: [QueueMessage], pool: DirectDispatchPool?, deletions: ResolvedDeletions,
+                             dispatches: inout DiscardingTaskGroup, shutdown: ShutdownSignal) async {
         metrics.inFlight.add(messages.count)
         defer { metrics.inFlight.add(-messages.count) }
         let started = ContinuousClock.now
-        let resolved = await resolveKeepingInvisible(messages, pool: pool, dispatches: &dispatches, shutdown: shutdown)
+        await resolveKeepingInvisible(messages, pool: pool, deletions: deletions, dispatches: &dispatches, shutdown: shutdown)
         metrics.batchLatency.observe(ContinuousClock.now - started)
-        var done: [String] = []
-        for (message, disposition) in resolved {
-            switch disposition {
-            case .stored?:
-                metrics.stored.increment()
-                done.append(message.receiptHandle)
-            case .duplicate?:
-                metrics.duplicates.increment()
-                done.append(message.receiptHandle)
-            case .invalid?:
-                metrics.invalid.increment()
-                done.append(message.receiptHandle)
-            case nil:
-                // Unresolved at shutdown: hand it back now rather than after its visibility timeout.
-                try? await queue.changeVisibility(message.receiptHandle, seconds: 0)
-            }
+    }
+
+    /// Counts the outcome and hands the message to the deleter; what is unresolved (shutdown) is
+    /// released at once, and what is abandoned is left alone for the redrive policy.
+    private func settle(_ message: QueueMessage, _ disposition: MessageHandler.Disposition?, deletions: ResolvedDeletions) async {
+        switch disposition {
+        case .stored?:
+            metrics.stored.increment()
+            deletions.add(message.receiptHandle)
+        case .duplicate?:
+            metrics.duplicates.increment()
+            deletions.add(message.receiptHandle)
+        case .invalid?:
+            metrics.invalid.increment()
+            deletions.add(message.receiptHandle)
+        case .abandoned?:
+            break  // counted and logged by the handler; it reappears after its visibility timeout
+        case nil:
+            // Unresolved at shutdown: hand it back now rather than after its visibility timeout.
+            try? await queue.changeVisibility(message.receiptHandle, seconds: 0)
         }
-        return done
     }
 
     private enum BatchEvent: Sendable {
@@ -145,9 +151,8 @@ public final class ProcessorService: Sendable {
     /// invisible however long a single attempt takes, and one watcher gives the batch `drainTimeout`
     /// after shutdown triggers, then cancels what is left (reported unresolved, nil). One heartbeat
     /// and one watcher per batch, not per message: the per-event cost stays one child task.
-    private func resolveKeepingInvisible(_ messages: [QueueMessage], pool: DirectDispatchPool?,
-                                         dispatches: inout DiscardingTaskGroup, shutdown: ShutdownSignal)
-        async -> [(QueueMessage, MessageHandler.Disposition?)] {
+    private func resolveKeepingInvisible(_ messages: [QueueMessage], pool: DirectDispatchPool?, deletions: ResolvedDeletions,
+                                         dispatches: inout DiscardingTaskGroup, shutdown: ShutdownSignal) async {
         let unresolved = UnresolvedHandles(messages.map(\.receiptHandle))
         return await withTaskGroup(of: BatchEvent.self) { group in
             for message in messages {
@@ -161,22 +166,23 @@ public final class ProcessorService: Sendable {
                 do { try await ServiceSleep.sleep(for: self.drainTimeout) } catch { return .stopped }
                 return .drainDeadline
             }
-            var resolved: [(QueueMessage, MessageHandler.Disposition?)] = []
+            var resolved = 0
             for await event in group {
                 switch event {
                 case let .resolved(message, disposition):
+                    // Out of the heartbeat first: a resolved message is never extended again.
+                    unresolved.remove(message.receiptHandle)
                     // Direct dispatch starts as soon as this event is stored, not when its batch is.
                     if let pool, case let .stored(item)? = disposition { pool.start(item, in: &dispatches) }
-                    resolved.append((message, disposition))
-                    unresolved.remove(message.receiptHandle)
-                    if resolved.count == messages.count { group.cancelAll() }  // stops heartbeat and watcher
+                    await settle(message, disposition, deletions: deletions)
+                    resolved += 1
+                    if resolved == messages.count { group.cancelAll() }  // stops heartbeat and watcher
                 case .drainDeadline:
                     group.cancelAll()  // the handlers left throw CancellationError: unresolved
                 case .stopped:
                     break
                 }
             }
-            return resolved
         }
     }
 
@@ -191,6 +197,15 @@ public final class ProcessorService: Sendable {
                 logger.warning("visibility heartbeat failed", metadata: ["count": "\(handles.count)", "error": "\(error)"])
             }
         }
+    }
+
+    /// The poller's deleter: one DeleteMessageBatch at a time, each taking whatever has resolved
+    /// since the last (up to 10). Ends once `deletions` is finished and empty.
+    private func deleteAsResolved(_ deletions: ResolvedDeletions) async {
+        for await _ in deletions.signals {
+            while case let batch = deletions.take(Self.maxMessagesPerReceive), !batch.isEmpty { await delete(batch) }
+        }
+        while case let batch = deletions.take(Self.maxMessagesPerReceive), !batch.isEmpty { await delete(batch) }
     }
 
     private func delete(_ handles: [String]) async {
@@ -208,6 +223,33 @@ public final class ProcessorService: Sendable {
         // already dead-lettered): harmless duplicates, never a loss.
         if !pending.isEmpty { logger.error("could not delete messages; they will be redelivered", metadata: ["count": "\(pending.count)"]) }
     }
+}
+
+/// Receipt handles of resolved messages waiting for the poller's deleter, and the signal that wakes it.
+private final class ResolvedDeletions: Sendable {
+    private let pending = Locked<[String]>([])
+    let signals: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+
+    init() { (signals, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1)) }
+
+    func add(_ handle: String) {
+        pending.withLock { $0.append(handle) }
+        wake.yield()
+    }
+
+    func take(_ limit: Int) -> [String] {
+        pending.withLock { p in
+            let batch = Array(p.prefix(limit))
+            p.removeFirst(batch.count)
+            return batch
+        }
+    }
+
+    var backlog: Int { pending.withLock { $0.count } }
+
+    /// No more handles: the deleter deletes what is left and ends.
+    func finish() { wake.finish() }
 }
 
 /// The receipt handles of a batch not yet resolved, shared by its handlers and its heartbeat.

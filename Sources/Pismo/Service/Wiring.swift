@@ -68,7 +68,7 @@ public struct Wiring: Sendable {
         let handler = MessageHandler(
             validator: validator, store: store,
             invalidEvents: SQSInvalidEventPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.eventsDLQ)),
-            queue: queue, directDispatch: settings.directDispatch)
+            queue: queue, directDispatch: settings.directDispatch, failures: ProcessorFailureMetrics(registry: registry))
         let dispatcher: (any DirectDispatcher)? = settings.directDispatch
             ? StoreMarkingDispatcher(engine: try await deliveryEngine(), store: store) : nil
         return ProcessorService(queue: queue, handler: handler, pollers: pollers, waitTimeSeconds: waitTimeSeconds,

@@ -9,15 +9,27 @@ public struct DynamoDBEventStore: EventStore, DispatchOutcomeStore {
     }
 
     /// Conditional on absence, so a redelivered message is an idempotent success — retrying this
-    /// PutItem is safe for the same reason.
+    /// PutItem is safe for the same reason. A failed condition is not taken on trust: the stored row
+    /// is read back (consistently) and compared by payload, so a different event reusing the key is
+    /// a conflict, not a duplicate.
     public func putIfAbsent(_ item: EventItem) async throws -> StoreOutcome {
-        do {
-            _ = try await dynamo.putItem(table: table, item: EventsTable.initialRow(item),
-                                         expressions: DynamoDBExpressions(condition: "attribute_not_exists(\(EventsTable.clientID))"))
-            return .stored
-        } catch let error as AWSError where error.isConditionalCheckFailed {
-            return .alreadyStored
+        let key: DynamoDBItem = [EventsTable.clientID: .s(item.clientID), EventsTable.eventKey: .s(item.eventKey)]
+        let digest = EventsTable.payloadDigest(item.payload)
+        // Twice at most: a row deleted between the failed condition and the read is put again.
+        for _ in 0..<2 {
+            do {
+                _ = try await dynamo.putItem(table: table, item: EventsTable.initialRow(item),
+                                             expressions: DynamoDBExpressions(condition: "attribute_not_exists(\(EventsTable.clientID))"))
+                return .stored
+            } catch let error as AWSError where error.isConditionalCheckFailed {
+                guard let stored = try await dynamo.getItem(table: table, key: key, consistentRead: true) else { continue }
+                if EventsTable.storedPayloadMatches(stored, item.payload, digest: digest) { return .alreadyStored }
+                return .conflict(storedDigest: stored[EventsTable.payloadSHA256]?.string)
+            }
         }
+        // Still taken by a row that keeps vanishing: a retryable condition, the handler tries again.
+        throw AWSError(service: "dynamodb", operation: "PutItem", status: nil, code: "Pismo.KeyContended",
+                       message: "the key was taken, then gone when read back, twice")
     }
 
     /// Records direct attempts' outcomes ("delivered", or "stream": left to the stream path); the

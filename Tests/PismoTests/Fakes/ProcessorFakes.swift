@@ -23,26 +23,38 @@ struct StubValidator: EventValidating {
     }
 }
 
-/// The events table in memory: a conditional put per client and event key. `failures` makes the
-/// first puts fail as an unreachable DynamoDB would; with a `stream`, each stored item appends its
-/// INSERT to it, as the table's stream does.
+extension AWSError {
+    /// What DynamoDB answers a request it will refuse every time (a key over its limit, say).
+    static func validation(_ service: String, _ operation: String, _ message: String) -> AWSError {
+        AWSError(service: service, operation: operation, status: 400, code: "ValidationException", message: message)
+    }
+}
+
+/// The events table in memory: a conditional put per client and event key, a taken key compared by
+/// payload as the DynamoDB adapter does. `failures` makes the first puts fail with `failure` (by
+/// default as an unreachable DynamoDB would); with a `stream`, each stored item appends its INSERT
+/// to it, as the table's stream does.
 final class MemoryStore: EventStore {
     let items = Locked<[String: EventItem]>([:])
     let failuresLeft: Locked<Int>
+    let failure: AWSError
     /// Puts tried, failed ones included.
     let attempts = Locked(0)
     let stream: MemoryStream?
-    init(failures: Int = 0, stream: MemoryStream? = nil) {
+    init(failures: Int = 0, failure: AWSError = .outage("dynamodb", "PutItem"), stream: MemoryStream? = nil) {
         failuresLeft = Locked(failures)
+        self.failure = failure
         self.stream = stream
     }
 
     func putIfAbsent(_ item: EventItem) async throws -> StoreOutcome {
         attempts.withLock { $0 += 1 }
-        if failuresLeft.withLock({ n in defer { n -= 1 }; return n > 0 }) { throw AWSError.outage("dynamodb", "PutItem") }
+        if failuresLeft.withLock({ n in defer { n -= 1 }; return n > 0 }) { throw failure }
         let outcome: StoreOutcome = items.withLock { items in
             let key = item.clientID + "|" + item.eventKey
-            if items[key] != nil { return .alreadyStored }
+            if let stored = items[key] {
+                return stored.payload == item.payload ? .alreadyStored : .conflict(storedDigest: EventsTable.payloadDigest(stored.payload))
+            }
             items[key] = item
             return .stored
         }
@@ -51,9 +63,23 @@ final class MemoryStore: EventStore {
     }
 }
 
+/// events-dlq in memory. `refusals` makes the first publishes fail with `refusal`; every attempt's
+/// reason is kept in `tried`.
 final class MemoryDLQ: InvalidEventPublisher {
     let published = Locked<[(body: [UInt8], reason: String)]>([])
-    func publish(body: [UInt8], reason: DeadLetterReason) async throws { published.withLock { $0.append((body, reason.description)) } }
+    let tried = Locked<[String]>([])
+    let refusalsLeft: Locked<Int>
+    let refusal: AWSError
+    init(refusals: Int = 0, refusal: AWSError = .outage("sqs", "SendMessage")) {
+        refusalsLeft = Locked(refusals)
+        self.refusal = refusal
+    }
+
+    func publish(body: [UInt8], reason: DeadLetterReason) async throws {
+        tried.withLock { $0.append(reason.description) }
+        if refusalsLeft.withLock({ n in defer { n -= 1 }; return n > 0 }) { throw refusal }
+        published.withLock { $0.append((body, reason.description)) }
+    }
 }
 
 /// The events queue in memory. A received message is in flight until deleted; making it visible
