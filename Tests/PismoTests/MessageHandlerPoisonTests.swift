@@ -97,7 +97,7 @@ import Testing
         let h = MessageHandler(validator: QuotingValidator(reason: longReason), store: MemoryStore(), invalidEvents: dlq, queue: MemoryQueue(), sleep: { _ in })
         guard case let .invalid(reason) = try await h.handle(message(body)) else { Issue.record("expected invalid"); return }
         #expect(reason.code == .json)
-        #expect(reason.description.utf8.count + body.utf8.count + 17 <= DeadLetterReason.sqsMaxMessageBytes)
+        #expect(reason.description.utf8.count + body.utf8.count + 17 <= SQSMessageLimits.maxMessageBytes)
         #expect(reason.detail.hasPrefix("not JSON near yyy") && reason.detail.hasSuffix("…"))
         #expect(!reason.detail.contains("\u{1}"))
         #expect(dlq.tried.withLock { $0.count } == 2)
@@ -106,7 +106,7 @@ import Testing
 
     @Test func aReasonWithCharactersSQSRefusesIsSanitisedWhenFitted() {
         let fitted = DeadLetterReason(.schema, "bad \u{0}\u{8} value \u{FFFE}").fitted(besideBodyOf: 10)
-        #expect(fitted.detail == "bad ?? value ?")
+        #expect(fitted.detail == "bad \u{FFFD}\u{FFFD} value \u{FFFD}")
     }
 
     @Test func aDeadLetterRefusedTwiceIsAbandonedToTheRedrivePolicyAndCounted() async throws {

@@ -29,11 +29,13 @@ public enum SQSMessageLimits {
         }
     }
 
-    /// `text` cut to at most `maxBytes` of UTF-8 on a character boundary, marked when cut.
+    /// `text` cut to at most `maxBytes` of UTF-8 on a character boundary, ending in "…" when cut
+    /// (empty when not even that fits).
     public static func truncated(_ text: String, maxBytes: Int) -> String {
         guard text.utf8.count > maxBytes else { return text }
-        let marker = " …(truncated)"
-        let budget = max(0, maxBytes - marker.utf8.count)
+        let marker = "…"
+        guard maxBytes > marker.utf8.count else { return "" }
+        let budget = maxBytes - marker.utf8.count
         var used = 0
         let kept = text.prefix { character in
             used += character.utf8.count
