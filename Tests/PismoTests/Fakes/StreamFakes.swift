@@ -78,13 +78,14 @@ final class MemoryLeases: LeaseStore {
         }
     }
 
-    func checkpoint(shardID: String, owner: String, sequenceNumber: String) async throws -> Bool {
+    func checkpoint(shardID: String, owner: String, sequenceNumber: String?, resolvedThroughMillis: Int64?) async throws -> Bool {
         let ok = rows.withLock { rows in
             guard rows[shardID]?.owner == owner else { return false }
-            rows[shardID]?.checkpoint = sequenceNumber
+            if let sequenceNumber { rows[shardID]?.checkpoint = sequenceNumber }
+            if let resolvedThroughMillis { rows[shardID]?.resolvedThroughMillis = resolvedThroughMillis }
             return true
         }
-        if ok { checkpoints.withLock { $0.append(sequenceNumber) } }
+        if ok, let sequenceNumber { checkpoints.withLock { $0.append(sequenceNumber) } }
         return ok
     }
 
@@ -120,7 +121,8 @@ final class WatchedLeases: LeaseStore {
     func renew(shardID: String, owner: String, expiresAtMillis: Int64) async throws -> Bool {
         try check(); return try await inner.renew(shardID: shardID, owner: owner, expiresAtMillis: expiresAtMillis)
     }
-    func checkpoint(shardID: String, owner: String, sequenceNumber: String) async throws -> Bool {
-        try check(); return try await inner.checkpoint(shardID: shardID, owner: owner, sequenceNumber: sequenceNumber)
+    func checkpoint(shardID: String, owner: String, sequenceNumber: String?, resolvedThroughMillis: Int64?) async throws -> Bool {
+        try check()
+        return try await inner.checkpoint(shardID: shardID, owner: owner, sequenceNumber: sequenceNumber, resolvedThroughMillis: resolvedThroughMillis)
     }
 }
