@@ -71,7 +71,7 @@ struct TrimOnMotoTests {
         do {
             try await eventually("deliver met the trim and read on at the horizon", within: .seconds(60)) { proxy.trimmed >= 1 && proxy.latest >= 1 }
             try await send(30..<40)
-            try await eventually("all 40 delivered", within: .seconds(90)) { deliveredIDs() == Set(events.map(\.eventID)) }
+            try await eventually("all 40 delivered", within: .seconds(60)) { deliveredIDs() == Set(events.map(\.eventID)) }
             #expect(registry.render().contains("pismo_stream_trimmed_total 1\n"))
             #expect(try await leases.leases().allSatisfy { ($0.resolvedThroughMillis ?? 0) > 0 })
         } catch {
