@@ -15,7 +15,9 @@ struct TrimOnMotoTests {
         let aws = PismoAWS(context: moto.context())
         let tag = UInt32.random(in: 0...UInt32.max)
         var settings = PismoSettings.unique(tag)
-        settings.retrySchedule = .exponential(maxAttempts: 3, base: .milliseconds(500), max: .seconds(5))
+        // The default schedule: 30 resent events of one client overflow its lane, and the overflow is
+        // parked for 5 s; a schedule shorter than that would dead-letter them as out of time. Parked
+        // ones can wait out a 20 s long poll of the retry worker on moto, twice: hence 100 s below.
         settings.deliveryTimeoutMilliseconds = 2000
         try await Provisioning(aws: aws, settings: settings, log: { _ in }).run()
         try await RouteAdmin(aws: aws, table: settings.routesTable).set(client: "client-1", url: "http://hooks.test/c1", secret: nil)
@@ -71,10 +73,12 @@ struct TrimOnMotoTests {
         do {
             try await eventually("deliver met the trim and read on at the horizon", within: .seconds(60)) { proxy.trimmed >= 1 && proxy.latest >= 1 }
             try await send(30..<40)
-            try await eventually("all 40 delivered", within: .seconds(60)) { deliveredIDs() == Set(events.map(\.eventID)) }
+            try await eventually("all 40 delivered", within: .seconds(100)) { deliveredIDs() == Set(events.map(\.eventID)) }
             #expect(registry.render().contains("pismo_stream_trimmed_total 1\n"))
             #expect(try await leases.leases().allSatisfy { ($0.resolvedThroughMillis ?? 0) > 0 })
         } catch {
+            let missing = events.indices.filter { !deliveredIDs().contains(events[$0].eventID) }
+            Issue.record("not delivered: events \(missing); proxy refused \(proxy.trimmed) checkpoint iterators, served \(proxy.latest) horizons at LATEST")
             stopSecond.trigger()
             await proxy.stop()
             throw error
