@@ -73,7 +73,10 @@ import Testing
         let rig = Rig()
         rig.stream.append((1...10).map(record))
         rig.stream.state.withLock { $0.trimmedBefore = 7; $0.closed = true }
-        let worker = try await worker(rig, table(1...10), checkpoint: sequence(3), resolvedThrough: Self.base + 3000)
+        let ranges = table(1...10)
+        // Stored after reading resumed at the horizon: the stream's, so outside the bounded gap.
+        ranges.add(StoredEventReference(clientID: "a", eventKey: "k-later", eventID: "e-later"), receivedAtMillis: Self.metAt + 1)
+        let worker = try await worker(rig, ranges, checkpoint: sequence(3), resolvedThrough: Self.base + 3000)
         #expect(try await finished(Task { await worker.run(until: ShutdownSignal()) }, "the shard is finished") == .shardEnd)
 
         #expect(rig.stream.state.withLock { $0.iteratorRequests } == [sequence(3), nil])

@@ -220,7 +220,7 @@ public actor ShardWorker {
     /// The stream no longer holds the records after our position. Logs and counts the trim, takes an
     /// iterator at TRIM_HORIZON *before* resending the gap (so what is stored after the resend's read
     /// is read from the stream, not missed between the two), resends the gap, and only then moves
-    /// `resolved_through` to the time the trim was met. nil when that failed: the caller pauses and
+    /// `resolved_through` to the time the horizon was taken. nil when that failed: the caller pauses and
     /// meets the trim again, which retries the whole gap (at least once).
     private func recoverFromTrim() async -> String? {
         let metAt = nowMillis()
@@ -234,13 +234,17 @@ public actor ShardWorker {
         }
         do {
             let horizon = try await source.iterator(shardID: shardID, after: nil)
+            // The stream holds what is stored from here on: the gap ends here, so the replay is bounded.
+            let horizonAt = max(metAt, nowMillis())
             if let trimRecovery, let from = resolvedThrough {
-                _ = try await trimRecovery.replay(fromMillis: from, shardID: shardID, logger: logger) { _ in await self.renewIfDue() }
+                _ = try await trimRecovery.replay(fromMillis: from, untilMillis: horizonAt, shardID: shardID, logger: logger) { _ in
+                    await self.renewIfDue()
+                }
             }
             trimPending = false
             lastRead = nil
             tracker = CheckpointTracker()
-            resolvedThrough = max(resolvedThrough ?? metAt, metAt)
+            resolvedThrough = max(resolvedThrough ?? horizonAt, horizonAt)
             await persistCheckpoint(force: true)
             return horizon
         } catch {

@@ -5,9 +5,9 @@ import Logging
 /// longer than the stream's 24 h retention): name the gap in an error log line, count it, and resend
 /// the gap from the Events table through the retry path, so nothing trimmed is lost.
 ///
-/// The gap is every event received since the shard's `resolved_through` (less `margin`); its end is
-/// open, so it overlaps what the stream still holds: those events may be delivered twice, with the
-/// same `webhook-id` (at least once, as everywhere). The table holds every shard's events, so the
+/// The gap is every event received from the shard's `resolved_through` to the moment reading resumes
+/// at the horizon, each end widened by `margin`; so it overlaps what the stream still holds: those
+/// events may be delivered twice, with the same `webhook-id` (at least once, as everywhere). The table holds every shard's events, so the
 /// gap of one shard resends the other shards' events of that time too.
 public struct TrimRecovery: Sendable {
     public var resender: StoredEventResender
@@ -36,12 +36,16 @@ public struct TrimRecovery: Sendable {
         }
     }
 
-    /// Resends the gap; returns once every retry message is durably queued.
-    func replay(fromMillis: Int64, shardID: String, logger: Logger, progress: @escaping @Sendable (Int) async -> Void) async throws -> Int {
-        let start = fromMillis - Int64(margin.components.seconds * 1000)
-        let sent = try await resender.resend(StoredEventRange(fromMillis: start), progress: progress)
+    /// Resends the events received in [`fromMillis`, `untilMillis`), widened by `margin` at both
+    /// ends; returns once every retry message is durably queued.
+    func replay(fromMillis: Int64, untilMillis: Int64, shardID: String, logger: Logger,
+                progress: @escaping @Sendable (Int) async -> Void) async throws -> Int {
+        let widen = Int64(margin.components.seconds * 1000)
+        let range = StoredEventRange(fromMillis: fromMillis - widen, untilMillis: untilMillis + widen)
+        let sent = try await resender.resend(range, progress: progress)
         logger.notice("trimmed gap replayed through the retry queue", metadata: [
-            "shard": "\(shardID)", "gap_from": "\(UTCTime.iso8601(millisecondsSince1970: start))", "events": "\(sent)"])
+            "shard": "\(shardID)", "gap_from": "\(UTCTime.iso8601(millisecondsSince1970: range.fromMillis))",
+            "gap_until": "\(UTCTime.iso8601(millisecondsSince1970: range.untilMillis!))", "events": "\(sent)"])
         return sent
     }
 }
