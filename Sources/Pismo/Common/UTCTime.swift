@@ -35,7 +35,11 @@ extension UTCTime {
     /// Reads back exactly what `iso8601` writes (`2026-11-27T02:38:49.123Z`); nil for anything else.
     /// The stream path reads every record's `received_at` with it, so it is arithmetic, not a formatter.
     public static func millisecondsSince1970(iso8601 text: String) -> Int64? {
-        let b = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { millisecondsSince1970(iso8601: $0) }
+    }
+
+    private static func millisecondsSince1970(iso8601 b: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard b.count == 24, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
               b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b[19] == UInt8(ascii: "."), b[23] == UInt8(ascii: "Z")
         else { return nil }

@@ -224,6 +224,8 @@ public actor ShardWorker {
     /// meets the trim again, which retries the whole gap (at least once).
     private func recoverFromTrim() async -> String? {
         let metAt = nowMillis()
+        // What this reader resolved since the last write counts too: the gap starts after it.
+        if let covered = tracker.resolvedThroughMillis { resolvedThrough = max(resolvedThrough ?? covered, covered) }
         if !trimPending {
             trimPending = true
             if let trimRecovery {

@@ -52,15 +52,12 @@ public struct DynamoDBLeaseStore: LeaseStore {
         if let resolvedThroughMillis {
             sets.append("#r = :rt"); names["#r"] = LeasesTable.resolvedThrough; values[":rt"] = .number(resolvedThroughMillis)
         }
-        guard !sets.isEmpty else { return try await renewCheck(shardID: shardID, owner: owner) }
+        // Nothing to write: the conditional no-op still answers whether `owner` holds the lease.
+        if sets.isEmpty { sets.append("#o = :me") }
         return try await conditional(shardID, DynamoDBExpressions(
             condition: "#o = :me", update: "SET " + sets.joined(separator: ", "), names: names, values: values))
     }
 
-    /// Nothing to write: still answer whether `owner` holds the lease.
-    private func renewCheck(shardID: String, owner: String) async throws -> Bool {
-        try await leases().first { $0.shardID == shardID }?.owner == owner
-    }
 
     /// false when the condition failed: someone else holds (or took) the lease.
     private func conditional(_ shardID: String, _ expressions: DynamoDBExpressions) async throws -> Bool {
