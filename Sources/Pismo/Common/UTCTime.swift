@@ -30,3 +30,31 @@ public enum UTCTime {
         i += 1
     }
 }
+
+extension UTCTime {
+    /// Reads back exactly what `iso8601` writes (`2026-11-27T02:38:49.123Z`); nil for anything else.
+    /// The stream path reads every record's `received_at` with it, so it is arithmetic, not a formatter.
+    public static func millisecondsSince1970(iso8601 text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { millisecondsSince1970(iso8601: $0) }
+    }
+
+    private static func millisecondsSince1970(iso8601 b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard b.count == 24, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] == UInt8(ascii: "T"),
+              b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"), b[19] == UInt8(ascii: "."), b[23] == UInt8(ascii: "Z")
+        else { return nil }
+        func number(_ from: Int, _ width: Int) -> Int? {
+            var value = 0
+            for byte in b[from..<from + width] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let y = number(0, 4), let mo = number(5, 2), let d = number(8, 2), let h = number(11, 2),
+              let mi = number(14, 2), let s = number(17, 2), let ms = number(20, 3),
+              (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61 else { return nil }
+        let days = Int64(CivilTime.daysFromCivil(y, mo, d))
+        return ((days * 86_400 + Int64(h * 3600 + mi * 60 + s)) * 1000) + Int64(ms)
+    }
+}

@@ -8,10 +8,13 @@
 /// Not thread-safe: owned by the shard's reader task.
 public struct CheckpointTracker: Sendable {
     /// Records in stream order; `resolved` flips when the record's outcome is final.
-    private var pending: [(sequence: String, resolved: Bool)] = []
+    private var pending: [(sequence: String, resolved: Bool, receivedAtMillis: Int64?)] = []
     private var head = 0
     /// The sequence number that is safe to persist (nil until the first prefix resolves).
     public private(set) var checkpoint: String?
+    /// The latest `received_at` (unix ms) among the records the checkpoint covers: this shard's
+    /// events received up to then are resolved. nil until a covered record carried one.
+    public private(set) var resolvedThroughMillis: Int64?
 
     public init(checkpoint: String? = nil) {
         self.checkpoint = checkpoint
@@ -21,8 +24,8 @@ public struct CheckpointTracker: Sendable {
     public var outstanding: Int { pending.count - head }
 
     /// Registers a record as read, in stream order.
-    public mutating func track(_ sequence: String) {
-        pending.append((sequence, false))
+    public mutating func track(_ sequence: String, receivedAtMillis: Int64? = nil) {
+        pending.append((sequence, false, receivedAtMillis))
     }
 
     /// Marks a record resolved. Returns true when the checkpoint moved.
@@ -36,6 +39,7 @@ public struct CheckpointTracker: Sendable {
         var moved = false
         while head < pending.count, pending[head].resolved {
             checkpoint = pending[head].sequence
+            if let time = pending[head].receivedAtMillis { resolvedThroughMillis = max(resolvedThroughMillis ?? time, time) }
             head += 1
             moved = true
         }

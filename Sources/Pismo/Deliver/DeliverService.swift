@@ -16,6 +16,7 @@ public final class DeliverService: Sendable {
     private let leases: any LeaseStore
     private let engine: DeliveryEngine
     private let retries: RetryWorker?
+    private let trimRecovery: TrimRecovery?
     private let owner: String
     private let options: Options
     private let logger: Logger
@@ -23,8 +24,10 @@ public final class DeliverService: Sendable {
 
     /// `owner` must be unique per running instance (host name + pid + start time works).
     public init(source: any StreamShardSource, leases: any LeaseStore, engine: DeliveryEngine, retries: RetryWorker? = nil,
-                owner: String, options: Options = Options(), logger: Logger = Logger(label: "pismo.deliver")) {
+                owner: String, options: Options = Options(), trimRecovery: TrimRecovery? = nil,
+                logger: Logger = Logger(label: "pismo.deliver")) {
         self.retries = retries
+        self.trimRecovery = trimRecovery
         self.source = source
         self.leases = leases
         self.engine = engine
@@ -40,9 +43,9 @@ public final class DeliverService: Sendable {
             if let retries { group.addTask { await retries.run(until: shutdown) } }
             // Cancellation stops the loop too: sleeps return at once when cancelled, so it would spin.
             while !shutdown.isTriggered, !Task.isCancelled {
-                for (shardID, checkpoint) in await acquireShards() {
+                for (shardID, lease) in await acquireShards() {
                     running.withLock { _ = $0.insert(shardID) }
-                    group.addTask { await self.work(shardID, checkpoint: checkpoint, shutdown: shutdown) }
+                    group.addTask { await self.work(shardID, lease: lease, shutdown: shutdown) }
                 }
                 await sleepUnlessShutdown(options.leaseScanInterval, shutdown)
             }
@@ -50,18 +53,20 @@ public final class DeliverService: Sendable {
         logger.info("deliver stopped")
     }
 
-    private func work(_ shardID: String, checkpoint: String?, shutdown: ShutdownSignal) async {
+    private func work(_ shardID: String, lease: ShardLease?, shutdown: ShutdownSignal) async {
+        let checkpoint = lease?.checkpoint
         logger.info("reading shard", metadata: ["shard": "\(shardID)", "checkpoint": "\(checkpoint ?? "TRIM_HORIZON")"])
         let worker = ShardWorker(shardID: shardID, owner: owner, checkpoint: checkpoint, source: source, engine: engine,
-                                 leases: leases, options: options.worker, logger: logger)
+                                 leases: leases, options: options.worker, resolvedThroughMillis: lease?.resolvedThroughMillis,
+                                 trimRecovery: trimRecovery, logger: logger)
         let exit = await worker.run(until: shutdown)
         logger.info("shard worker exited", metadata: ["shard": "\(shardID)", "exit": "\(exit)"])
         running.withLock { _ = $0.remove(shardID) }
     }
 
     /// One planning round: which shards to take, taken with conditional writes. Returns the shards won
-    /// and the checkpoint each resumes from.
-    private func acquireShards() async -> [(String, String?)] {
+    /// and the lease row each resumes from (its checkpoint and `resolved_through`).
+    private func acquireShards() async -> [(String, ShardLease?)] {
         do {
             let shards = try await source.listShards()
             let current = try await leases.leases()
@@ -69,12 +74,12 @@ public final class DeliverService: Sendable {
             let busy = runningShards
             let wanted = LeasePlanner.shardsToAcquire(shards: shards, leases: current, me: owner, nowMillis: now)
                 .filter { !busy.contains($0) }
-            var won: [(String, String?)] = []
+            var won: [(String, ShardLease?)] = []
             for shardID in wanted {
                 let observed = current.first { $0.shardID == shardID }
                 let expires = now + Int64(options.worker.leaseDuration.components.seconds * 1000)
                 if try await leases.acquire(shardID: shardID, owner: owner, expiresAtMillis: expires, observed: observed) {
-                    won.append((shardID, observed?.checkpoint))
+                    won.append((shardID, observed))
                 }
             }
             return won

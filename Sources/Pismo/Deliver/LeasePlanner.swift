@@ -23,8 +23,11 @@ public struct ShardLease: Sendable, Equatable {
     public var expiresAtMillis: Int64
     /// Highest sequence number below which every record is resolved, or `shardEnd`.
     public var checkpoint: String?
+    /// Unix ms: every record this shard received up to then is resolved. A trim replays from here.
+    public var resolvedThroughMillis: Int64?
 
-    public init(shardID: String, owner: String?, expiresAtMillis: Int64, checkpoint: String?) {
+    public init(shardID: String, owner: String?, expiresAtMillis: Int64, checkpoint: String?, resolvedThroughMillis: Int64? = nil) {
+        self.resolvedThroughMillis = resolvedThroughMillis
         self.shardID = shardID
         self.owner = owner
         self.expiresAtMillis = expiresAtMillis

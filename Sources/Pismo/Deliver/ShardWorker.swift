@@ -11,6 +11,10 @@ import Logging
 ///   here. If no outcome arrives within `directGrace` (the processor died) it is delivered here.
 /// - Expired iterators are re-acquired after the last record read; on restart, reading resumes after
 ///   the persisted checkpoint, so at most the unresolved tail is replayed.
+/// - Trimmed records (from GetShardIterator or GetRecords: deliver was away past the stream's
+///   retention): the gap since the lease's `resolved_through` is resent from the Events table through
+///   the retry queue (`TrimRecovery`), then reading goes on at TRIM_HORIZON. `resolved_through` moves
+///   past the gap only once that resend is durable, so a crash mid-replay replays the gap again.
 /// - Shutdown: stop reading, let in-flight deliveries finish for `drainTimeout`, cancel the rest
 ///   (they stay unresolved and are replayed by the next owner), persist the checkpoint.
 public actor ShardWorker {
@@ -51,6 +55,13 @@ public actor ShardWorker {
     private let logger: Logger
     private var tracker: CheckpointTracker
     private var persisted: String?
+    /// Unix ms: every record of this shard received up to then is resolved (persisted with the checkpoint).
+    private var resolvedThrough: Int64?
+    private var persistedResolvedThrough: Int64?
+    private let trimRecovery: TrimRecovery?
+    /// A trim has been logged and counted and its gap is not yet replayed (a failed replay is retried
+    /// without counting the trim again).
+    private var trimPending = false
     private var lastRead: String?
     private var parked: [String: Parked] = [:]
     private var lastPersist = ContinuousClock.now
@@ -64,6 +75,7 @@ public actor ShardWorker {
 
     public init(shardID: String, owner: String, checkpoint: String?, source: any StreamShardSource,
                 engine: DeliveryEngine, leases: any LeaseStore, options: Options = Options(),
+                resolvedThroughMillis: Int64? = nil, trimRecovery: TrimRecovery? = nil,
                 logger: Logger = Logger(label: "pismo.deliver.shard"),
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) },
                 now: @escaping @Sendable () -> Date = { Date() }) {
@@ -78,7 +90,13 @@ public actor ShardWorker {
         self.logger = logger
         self.tracker = CheckpointTracker(checkpoint: checkpoint)
         self.persisted = checkpoint
+        self.resolvedThrough = resolvedThroughMillis
+        self.persistedResolvedThrough = resolvedThroughMillis
+        self.trimRecovery = trimRecovery
     }
+
+    /// Unix ms up to which this shard's records are known resolved (nil: not yet known).
+    public var resolvedThroughMillis: Int64? { resolvedThrough }
 
     public var checkpoint: String? { tracker.checkpoint }
 
@@ -123,10 +141,11 @@ public actor ShardWorker {
             } catch StreamReadError.expiredIterator {
                 iterator = nil
             } catch StreamReadError.trimmedData {
-                logger.error("stream records were trimmed before they could be read", metadata: ["shard": "\(shardID)"])
-                lastRead = nil
-                tracker = CheckpointTracker()
-                iterator = nil
+                iterator = await recoverFromTrim()
+                if iterator == nil {
+                    failures += 1
+                    try? await sleep(Self.readBackoff.delay(attempt: failures + 1))
+                }
             } catch {
                 failures += 1
                 logger.warning("GetRecords failed", metadata: ["shard": "\(shardID)", "error": "\(error)"])
@@ -147,7 +166,7 @@ public actor ShardWorker {
 
     private func accept(_ record: ChangeRecord, _ group: inout DiscardingTaskGroup) {
         lastRead = record.sequenceNumber
-        tracker.track(record.sequenceNumber)
+        tracker.track(record.sequenceNumber, receivedAtMillis: record.receivedAtMillis)
         switch record.kind {
         case let .inserted(job, direct: true):
             parked[record.eventKey] = Parked(sequence: record.sequenceNumber, job: job,
@@ -186,6 +205,11 @@ public actor ShardWorker {
             startDelivery(waiting.sequence, waiting.job, &group)
         }
         if now - lastPersist >= options.checkpointInterval { await persistCheckpoint(force: false) }
+        await renewIfDue()
+    }
+
+    private func renewIfDue() async {
+        let now = ContinuousClock.now
         if now - lastRenew >= options.leaseDuration / 3 {
             lastRenew = now
             let expires = Int64(self.now().timeIntervalSince1970 * 1000) + Int64(options.leaseDuration.components.seconds * 1000)
@@ -193,12 +217,59 @@ public actor ShardWorker {
         }
     }
 
+    /// The stream no longer holds the records after our position. Logs and counts the trim, takes an
+    /// iterator at TRIM_HORIZON *before* resending the gap (so what is stored after the resend's read
+    /// is read from the stream, not missed between the two), resends the gap, and only then moves
+    /// `resolved_through` to the time the horizon was taken. nil when that failed: the caller pauses and
+    /// meets the trim again, which retries the whole gap (at least once).
+    private func recoverFromTrim() async -> String? {
+        let metAt = nowMillis()
+        // What this reader resolved since the last write counts too: the gap starts after it.
+        if let covered = tracker.resolvedThroughMillis { resolvedThrough = max(resolvedThrough ?? covered, covered) }
+        if !trimPending {
+            trimPending = true
+            if let trimRecovery {
+                trimRecovery.report(shardID: shardID, resolvedThroughMillis: resolvedThrough, nowMillis: metAt, logger: logger)
+            } else {
+                logger.error("stream records were trimmed before they were read (no gap replay configured)", metadata: ["shard": "\(shardID)"])
+            }
+        }
+        do {
+            let horizon = try await source.iterator(shardID: shardID, after: nil)
+            // The stream holds what is stored from here on: the gap ends here, so the replay is bounded.
+            let horizonAt = max(metAt, nowMillis())
+            if let trimRecovery, let from = resolvedThrough {
+                _ = try await trimRecovery.replay(fromMillis: from, untilMillis: horizonAt, shardID: shardID, logger: logger) { _ in
+                    await self.renewIfDue()
+                }
+            }
+            trimPending = false
+            lastRead = nil
+            tracker = CheckpointTracker()
+            resolvedThrough = max(resolvedThrough ?? horizonAt, horizonAt)
+            await persistCheckpoint(force: true)
+            return horizon
+        } catch {
+            logger.warning("replaying a trimmed gap failed; trying again", metadata: ["shard": "\(shardID)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    private func nowMillis() -> Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// Writes the checkpoint and `resolved_through` when either moved. After a trim the checkpoint is
+    /// that of the trimmed position until the first record from TRIM_HORIZON resolves: a restart in
+    /// between meets the trim again and replays only from the new `resolved_through`.
     private func persistCheckpoint(force: Bool) async {
         lastPersist = .now
-        guard let checkpoint = tracker.checkpoint, checkpoint != persisted, !leaseLost else { return }
+        if let covered = tracker.resolvedThroughMillis { resolvedThrough = max(resolvedThrough ?? covered, covered) }
+        let checkpoint = tracker.checkpoint.flatMap { $0 == persisted ? nil : $0 }
+        let through = resolvedThrough == persistedResolvedThrough ? nil : resolvedThrough
+        guard checkpoint != nil || through != nil, !leaseLost else { return }
         do {
-            if try await leases.checkpoint(shardID: shardID, owner: owner, sequenceNumber: checkpoint) {
-                persisted = checkpoint
+            if try await leases.checkpoint(shardID: shardID, owner: owner, sequenceNumber: checkpoint, resolvedThroughMillis: through) {
+                if let checkpoint { persisted = checkpoint }
+                if let through { persistedResolvedThrough = through }
             } else {
                 leaseLost = true
             }

@@ -15,18 +15,23 @@ public struct ChangeRecord: Sendable, Equatable {
     public var sequenceNumber: String
     public var eventKey: String
     public var kind: Kind
+    /// The row's `received_at` (unix ms) when its image carries one: once this record is resolved,
+    /// everything this shard received up to then is, which is where a trimmed gap starts.
+    public var receivedAtMillis: Int64?
 
-    public init(sequenceNumber: String, eventKey: String, kind: Kind) {
+    public init(sequenceNumber: String, eventKey: String, kind: Kind, receivedAtMillis: Int64? = nil) {
         self.sequenceNumber = sequenceNumber
         self.eventKey = eventKey
         self.kind = kind
+        self.receivedAtMillis = receivedAtMillis
     }
 }
 
 public enum StreamReadError: Error, Sendable, Equatable {
     /// The iterator outlived its 15 minutes (or LocalStack's 5): get a fresh one.
     case expiredIterator
-    /// Records before the requested position were trimmed (24 h retention): they are gone.
+    /// Records before the requested position were trimmed (24 h retention): they are gone from the
+    /// stream, and the worker replays them from the Events table (`TrimRecovery`).
     case trimmedData
 }
 
@@ -45,6 +50,15 @@ public protocol LeaseStore: Sendable {
     func acquire(shardID: String, owner: String, expiresAtMillis: Int64, observed: ShardLease?) async throws -> Bool
     /// Extends a lease this owner holds; false means it was lost (expired and taken).
     func renew(shardID: String, owner: String, expiresAtMillis: Int64) async throws -> Bool
-    /// Persists the checkpoint, only while `owner` still holds the lease.
-    func checkpoint(shardID: String, owner: String, sequenceNumber: String) async throws -> Bool
+    /// Persists the checkpoint and the time everything up to it was received (`resolvedThroughMillis`,
+    /// unix ms: where a trimmed gap would start), only while `owner` still holds the lease. A nil
+    /// leaves that attribute as it is.
+    func checkpoint(shardID: String, owner: String, sequenceNumber: String?, resolvedThroughMillis: Int64?) async throws -> Bool
+}
+
+extension LeaseStore {
+    /// The checkpoint alone (a finished shard's `SHARD_END`).
+    public func checkpoint(shardID: String, owner: String, sequenceNumber: String) async throws -> Bool {
+        try await checkpoint(shardID: shardID, owner: owner, sequenceNumber: sequenceNumber, resolvedThroughMillis: nil)
+    }
 }

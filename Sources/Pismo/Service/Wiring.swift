@@ -54,6 +54,11 @@ public struct Wiring: Sendable {
         return SQSRetryQueue(sqs: aws.sqs, queue: settings.retryQueue, resolve: { try await aws.queueURL($0) })
     }
 
+    /// Resends stored events through the retry queue (`pismo replay`, and a trimmed stream's gap).
+    public var storedEventResender: StoredEventResender {
+        StoredEventResender(ranges: DynamoDBEventStore(dynamo: aws.dynamo, table: settings.eventsTable), retries: retryQueue)
+    }
+
     private func deadLetters() async throws -> SQSDeadLetterPublisher {
         SQSDeadLetterPublisher(sqs: aws.sqs, queueURL: try await aws.queueURL(settings.deliverDLQ))
     }
@@ -93,7 +98,8 @@ public struct Wiring: Sendable {
         return DeliverService(
             source: DynamoDBStreamSource(streams: aws.streams, streamARN: try await aws.streamARN(table: settings.eventsTable)),
             leases: leases ?? DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable),
-            engine: engine, retries: worker, owner: owner, options: options)
+            engine: engine, retries: worker, owner: owner, options: options,
+            trimRecovery: TrimRecovery(resender: storedEventResender, metrics: StreamMetrics(registry: registry)))
     }
 }
 

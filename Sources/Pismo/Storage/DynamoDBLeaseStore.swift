@@ -1,5 +1,5 @@
 /// `pismo-leases` on DynamoDB: `shard_id` (S, HASH), `owner` (S), `lease_expires` (N, unix ms),
-/// `checkpoint` (S). Every write is conditional, which is what makes leases exclusive.
+/// `checkpoint` (S), `resolved_through` (N, unix ms). Every write is conditional, which is what makes leases exclusive.
 public struct DynamoDBLeaseStore: LeaseStore {
     let dynamo: DynamoDBClient
     let table: String
@@ -13,7 +13,8 @@ public struct DynamoDBLeaseStore: LeaseStore {
         try await dynamo.scanAll(DynamoDBQuery(table: table, consistentRead: true)).compactMap { item in
             guard let shard = item[LeasesTable.shardID]?.string else { return nil }
             return ShardLease(shardID: shard, owner: item[LeasesTable.owner]?.string,
-                              expiresAtMillis: item[LeasesTable.leaseExpires]?.int64 ?? 0, checkpoint: item[LeasesTable.checkpoint]?.string)
+                              expiresAtMillis: item[LeasesTable.leaseExpires]?.int64 ?? 0, checkpoint: item[LeasesTable.checkpoint]?.string,
+                              resolvedThroughMillis: item[LeasesTable.resolvedThrough]?.int64)
         }
     }
 
@@ -41,11 +42,22 @@ public struct DynamoDBLeaseStore: LeaseStore {
             values: [":me": .s(owner), ":exp": .number(expiresAtMillis)]))
     }
 
-    public func checkpoint(shardID: String, owner: String, sequenceNumber: String) async throws -> Bool {
-        try await conditional(shardID, DynamoDBExpressions(
-            condition: "#o = :me", update: "SET #c = :seq", names: ["#o": "owner", "#c": "checkpoint"],
-            values: [":me": .s(owner), ":seq": .s(sequenceNumber)]))
+    public func checkpoint(shardID: String, owner: String, sequenceNumber: String?, resolvedThroughMillis: Int64?) async throws -> Bool {
+        var sets: [String] = []
+        var names = ["#o": LeasesTable.owner]
+        var values: [String: DynamoDBValue] = [":me": .s(owner)]
+        if let sequenceNumber {
+            sets.append("#c = :seq"); names["#c"] = LeasesTable.checkpoint; values[":seq"] = .s(sequenceNumber)
+        }
+        if let resolvedThroughMillis {
+            sets.append("#r = :rt"); names["#r"] = LeasesTable.resolvedThrough; values[":rt"] = .number(resolvedThroughMillis)
+        }
+        // Nothing to write: the conditional no-op still answers whether `owner` holds the lease.
+        if sets.isEmpty { sets.append("#o = :me") }
+        return try await conditional(shardID, DynamoDBExpressions(
+            condition: "#o = :me", update: "SET " + sets.joined(separator: ", "), names: names, values: values))
     }
+
 
     /// false when the condition failed: someone else holds (or took) the lease.
     private func conditional(_ shardID: String, _ expressions: DynamoDBExpressions) async throws -> Bool {

@@ -15,8 +15,13 @@ public final class DynamoDBStreamSource: StreamShardSource {
     }
 
     public func iterator(shardID: String, after: String?) async throws -> String {
-        try await streams.getShardIterator(streamARN: streamARN, shardID: shardID,
-                                           type: after.map { .afterSequenceNumber($0) } ?? .trimHorizon)
+        do {
+            return try await streams.getShardIterator(streamARN: streamARN, shardID: shardID,
+                                                      type: after.map { .afterSequenceNumber($0) } ?? .trimHorizon)
+        } catch DynamoDBStreamsError.trimmedData {
+            // The position we resume after is older than the stream's retention.
+            throw StreamReadError.trimmedData
+        }
     }
 
     public func records(iterator: String) async throws -> (records: [ChangeRecord], next: String?) {
@@ -34,6 +39,12 @@ public final class DynamoDBStreamSource: StreamShardSource {
     }
 
     static func change(_ record: StreamRecord) -> ChangeRecord {
+        var change = classify(record)
+        change.receivedAtMillis = (record.newImage?[EventsTable.receivedAt]?.string).flatMap(UTCTime.millisecondsSince1970(iso8601:))
+        return change
+    }
+
+    private static func classify(_ record: StreamRecord) -> ChangeRecord {
         let image = record.newImage ?? [:]
         let (client, key) = EventsTable.identity(image: image, keys: record.keys)
         let dispatch = image[EventsTable.dispatch]?.string.flatMap(EventsTable.Dispatch.init(rawValue:))

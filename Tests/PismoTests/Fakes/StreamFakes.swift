@@ -11,6 +11,10 @@ final class MemoryStream: StreamShardSource {
         var closed = false
         var expireNext = false
         var failuresLeft = 0
+        /// Records before this index are trimmed: positions in them fail with `trimmedData`, and
+        /// TRIM_HORIZON starts here.
+        var trimmedBefore = 0
+        var iteratorRequests: [String?] = []
         var readTimes: [ContinuousClock.Instant] = []
         var reads: Int { readTimes.count }
     }
@@ -34,9 +38,12 @@ final class MemoryStream: StreamShardSource {
     func listShards() async throws -> [ShardInfo] { [ShardInfo(shardID: "shard-0")] }
 
     func iterator(shardID: String, after: String?) async throws -> String {
-        let index = state.withLock { s in
-            guard let after else { return 0 }
-            return (s.records.firstIndex { $0.sequenceNumber == after } ?? -1) + 1
+        let index = try state.withLock { s in
+            s.iteratorRequests.append(after)
+            guard let after else { return s.trimmedBefore }
+            let index = (s.records.firstIndex { $0.sequenceNumber == after } ?? -1) + 1
+            if index < s.trimmedBefore { throw StreamReadError.trimmedData }
+            return index
         }
         return "\(shardID)@\(index)"
     }
@@ -47,6 +54,7 @@ final class MemoryStream: StreamShardSource {
             s.readTimes.append(.now)
             if s.expireNext { s.expireNext = false; throw StreamReadError.expiredIterator }
             if s.failuresLeft > 0 { s.failuresLeft -= 1; throw AWSError.outage("dynamodb", "GetRecords") }
+            if start < s.trimmedBefore { throw StreamReadError.trimmedData }
             let page = Array(s.records[min(start, s.records.count)..<min(start + pageSize, s.records.count)])
             let end = start + page.count
             if s.closed && end >= s.records.count { return (page, nil) }
@@ -58,6 +66,8 @@ final class MemoryStream: StreamShardSource {
 final class MemoryLeases: LeaseStore {
     let rows = Locked<[String: ShardLease]>([:])
     let checkpoints = Locked<[String]>([])
+    /// Every `resolved_through` written, in order.
+    let resolvedWrites = Locked<[Int64]>([])
 
     func leases() async throws -> [ShardLease] { rows.withLock { Array($0.values) } }
 
@@ -78,13 +88,15 @@ final class MemoryLeases: LeaseStore {
         }
     }
 
-    func checkpoint(shardID: String, owner: String, sequenceNumber: String) async throws -> Bool {
+    func checkpoint(shardID: String, owner: String, sequenceNumber: String?, resolvedThroughMillis: Int64?) async throws -> Bool {
         let ok = rows.withLock { rows in
             guard rows[shardID]?.owner == owner else { return false }
-            rows[shardID]?.checkpoint = sequenceNumber
+            if let sequenceNumber { rows[shardID]?.checkpoint = sequenceNumber }
+            if let resolvedThroughMillis { rows[shardID]?.resolvedThroughMillis = resolvedThroughMillis }
             return true
         }
-        if ok { checkpoints.withLock { $0.append(sequenceNumber) } }
+        if ok, let sequenceNumber { checkpoints.withLock { $0.append(sequenceNumber) } }
+        if ok, let resolvedThroughMillis { resolvedWrites.withLock { $0.append(resolvedThroughMillis) } }
         return ok
     }
 
@@ -120,7 +132,40 @@ final class WatchedLeases: LeaseStore {
     func renew(shardID: String, owner: String, expiresAtMillis: Int64) async throws -> Bool {
         try check(); return try await inner.renew(shardID: shardID, owner: owner, expiresAtMillis: expiresAtMillis)
     }
-    func checkpoint(shardID: String, owner: String, sequenceNumber: String) async throws -> Bool {
-        try check(); return try await inner.checkpoint(shardID: shardID, owner: owner, sequenceNumber: sequenceNumber)
+    func checkpoint(shardID: String, owner: String, sequenceNumber: String?, resolvedThroughMillis: Int64?) async throws -> Bool {
+        try check()
+        return try await inner.checkpoint(shardID: shardID, owner: owner, sequenceNumber: sequenceNumber, resolvedThroughMillis: resolvedThroughMillis)
+    }
+}
+
+/// The Events table as a range read sees it: rows with their `received_at`; `failuresLeft` makes
+/// that many reads fail as an unreachable DynamoDB would.
+final class MemoryStoredEventRanges: StoredEventRanges {
+    struct Row { var reference: StoredEventReference; var receivedAtMillis: Int64; var eventType: String = "t" }
+    let rows = Locked<[Row]>([])
+    let failuresLeft = Locked(0)
+    let reads = Locked(0)
+
+    func add(_ reference: StoredEventReference, receivedAtMillis: Int64, eventType: String = "t") {
+        rows.withLock { $0.append(Row(reference: reference, receivedAtMillis: receivedAtMillis, eventType: eventType)) }
+    }
+
+    func segments(for range: StoredEventRange, wanted: Int) -> Int { range.clientID == nil ? wanted : 1 }
+
+    func references(_ range: StoredEventRange, segment: Int, of segments: Int,
+                    page: ([StoredEventReference]) async throws -> Void) async throws {
+        reads.withLock { $0 += 1 }
+        if failuresLeft.withLock({ n in defer { n -= 1 }; return n > 0 }) { throw AWSError.outage("dynamodb", "Scan") }
+        let matching = rows.withLock { $0 }.enumerated().filter { index, row in
+            index % segments == segment && row.receivedAtMillis >= range.fromMillis
+                && range.untilMillis.map { row.receivedAtMillis < $0 } ?? true
+                && range.clientID.map { row.reference.clientID == $0 } ?? true
+                && range.eventType.map { row.eventType == $0 } ?? true
+        }.map(\.element.reference)
+        var start = 0
+        while start < matching.count {
+            try await page(Array(matching[start..<min(start + 3, matching.count)]))
+            start += 3
+        }
     }
 }

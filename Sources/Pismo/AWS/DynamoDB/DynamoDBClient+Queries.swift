@@ -39,6 +39,10 @@ extension DynamoDBClient {
             if let start = q.exclusiveStartKey { w.key("ExclusiveStartKey"); DynamoDBValue.writeItem(start, into: &w) }
             if isQuery, !q.scanIndexForward { w.key("ScanIndexForward"); w.bool(false) }
             if q.consistentRead { w.key("ConsistentRead"); w.bool(true) }
+            if !isQuery, let segment = q.segment, let total = q.totalSegments {
+                w.key("Segment"); w.int(segment)
+                w.key("TotalSegments"); w.int(total)
+            }
         }
         let items = try r["Items"].items.map { node -> DynamoDBItem in
             guard let item = DynamoDBValue.readItem(node) else {

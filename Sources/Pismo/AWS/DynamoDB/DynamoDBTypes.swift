@@ -99,6 +99,9 @@ public struct DynamoDBQuery: Sendable {
     public var exclusiveStartKey: DynamoDBItem?
     public var scanIndexForward: Bool
     public var consistentRead: Bool
+    /// A parallel Scan's part (both set or neither; Scan only).
+    public var segment: Int?
+    public var totalSegments: Int?
 
     public init(table: String, index: String? = nil, expressions: DynamoDBExpressions = DynamoDBExpressions(),
                 limit: Int? = nil, exclusiveStartKey: DynamoDBItem? = nil, scanIndexForward: Bool = true,
