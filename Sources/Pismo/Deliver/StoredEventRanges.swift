@@ -19,19 +19,6 @@ public struct StoredEventRange: Sendable, Equatable {
     }
 }
 
-/// A stored event by reference: enough to write its `PendingRetry`, never its payload.
-public struct StoredEventReference: Sendable, Equatable {
-    public var clientID: String
-    public var eventKey: String
-    public var eventID: String
-
-    public init(clientID: String, eventKey: String, eventID: String) {
-        self.clientID = clientID
-        self.eventKey = eventKey
-        self.eventID = eventID
-    }
-}
-
 public protocol StoredEventRanges: Sendable {
     /// How many parts `references` can be read in at once (1 when the range names a client: one Query).
     func segments(for range: StoredEventRange, wanted: Int) -> Int

@@ -1,8 +1,9 @@
 import PismoJSON
 
-/// The body of a deliver-dlq message that could not carry its payload (too large for SQS once the
-/// attributes are added, or refused for its content): where the payload is in the Events table.
-/// Such a message has the attribute `pismo-body` = `reference`; `pismo redrive deliver-dlq` reads the
+/// A stored event by reference — where its payload is in the Events table, never the payload: what
+/// replays turn into `PendingRetry`s, and the body of a deliver-dlq message that could not carry its
+/// payload (too large for SQS once the attributes are added, or refused for its content). Such a
+/// message has the attribute `pismo-body` = `reference`; `pismo redrive deliver-dlq` reads the
 /// payload back before it re-attempts delivery.
 public struct StoredEventReference: Sendable, Equatable {
     public static let bodyAttribute = "pismo-body"
