@@ -40,10 +40,12 @@ import Transport
         #expect(registry.render().contains("pismo_dead_letters_refused_total 1\n"))
     }
 
-    @Test func anOutageIsStillRetriedUntilItEnds() async throws {
-        let dlq = RecordingDLQ(failures: 3)
-        let result = try await engine(routes: FixedRoutes(routes: [:]), dlq: dlq).deliver(job)
+    @Test func anOutageIsStillRetriedUntilItEndsAndCountedByCode() async throws {
+        let dlq = RecordingDLQ(failures: 3), registry = MetricsRegistry()
+        let result = try await engine(routes: FixedRoutes(routes: [:]), dlq: dlq, registry: registry).deliver(job)
         guard case .deadLettered = result else { Issue.record("\(result)"); return }
         #expect(dlq.all.map(\.reason.code) == [.noRoute])
+        #expect(registry.render().contains(
+            #"pismo_deliver_retried_errors_total{operation="sqs.SendMessage",code="Pismo.ConnectionError"} 3"#))
     }
 }

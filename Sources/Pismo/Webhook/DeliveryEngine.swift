@@ -243,11 +243,14 @@ public final class DeliveryEngine: Sendable {
     private func untilDurable<T: Sendable>(_ what: String, _ job: DeliveryJob, _ operation: () async throws -> T) async throws -> T {
         var warned: ContinuousClock.Instant?
         return try await retryUntilDone(backoff: Self.infrastructureBackoff, sleep: sleep, onFailure: { error, failures in
-            if let aws = error as? AWSError, aws.isPermanent { throw error }
+            let aws = error as? AWSError
+            if let aws, aws.isPermanent { throw error }
+            let code = aws?.code ?? String(describing: type(of: error))
+            metrics?.retriedError(operation: aws.map { "\($0.service).\($0.operation)" } ?? what, code: code)
             if let last = warned, ContinuousClock.now - last < .seconds(30) { return }
             warned = .now
             logger.warning("\(what) failed; retrying", metadata: ["client": "\(job.clientID)", "event": "\(job.eventID)",
-                                                                 "failures": "\(failures)", "error": "\(error)"])
+                                                                 "code": "\(code)", "failures": "\(failures)", "error": "\(error)"])
         }, operation)
     }
 

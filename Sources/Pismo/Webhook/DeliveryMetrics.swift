@@ -49,6 +49,12 @@ public struct DeliveryMetrics: Sendable {
         counter.increment()
     }
 
+    /// One failed AWS call the engine retries (routes table, DLQ, retry queue), by operation and code.
+    func retriedError(operation: String, code: String) {
+        registry.counter("pismo_deliver_retried_errors_total", help: "Failed AWS calls deliver retries, by operation and error code.",
+                         labels: [("operation", operation), ("code", code)]).increment()
+    }
+
     func circuitChanged(from old: CircuitBreaker.State, to new: CircuitBreaker.State) {
         transitions[new]?.increment()
         if old == .closed, new != .closed { openCircuits.add(1) }
