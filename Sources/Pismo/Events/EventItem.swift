@@ -6,7 +6,11 @@ public struct EventItem: Sendable, Equatable {
     public var eventID: String
     public var eventType: String
     public var eventTime: String
-    public var payload: [UInt8]      // the exact message body
+    /// The exact message body. Fixed once made, so that `payloadSHA256` always describes it.
+    public let payload: [UInt8]
+    /// SHA-256 of `payload`, lower-case hex (`payload_sha256`): computed once per event, then used by
+    /// the size check, the row and a conflict's comparison.
+    public let payloadSHA256: String
     public var receivedAt: String    // RFC 3339, UTC
     /// Set when the processor will attempt direct dispatch, so the stream path knows to wait for
     /// the outcome instead of delivering a second time.
@@ -20,6 +24,7 @@ public struct EventItem: Sendable, Equatable {
         self.eventType = eventType
         self.eventTime = eventTime
         self.payload = payload
+        self.payloadSHA256 = Hex.encode(Digests.sha256(payload))
         self.receivedAt = receivedAt
         self.directDispatch = directDispatch
     }

@@ -32,7 +32,7 @@ public enum EventsTable {
             clientID: .s(item.clientID), eventKey: .s(item.eventKey), eventID: .s(item.eventID),
             eventType: .s(item.eventType), eventTime: .s(item.eventTime),
             payload: .s(String(decoding: item.payload, as: UTF8.self)), receivedAt: .s(item.receivedAt),
-            payloadSHA256: .s(payloadDigest(item.payload)),
+            payloadSHA256: .s(item.payloadSHA256),
         ]
         if let dispatch { row[Self.dispatch] = .s(dispatch.rawValue) }
         return row

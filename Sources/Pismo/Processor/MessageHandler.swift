@@ -96,7 +96,7 @@ public final class MessageHandler: Sendable {
     }
 
     static func conflictReason(_ item: EventItem, storedDigest: String?) -> DeadLetterReason {
-        let new = EventsTable.payloadDigest(item.payload).prefix(12)
+        let new = item.payloadSHA256.prefix(12)
         let stored = storedDigest.map { "sha256 \($0.prefix(12))…" } ?? "a stored row without payload_sha256"
         return DeadLetterReason(.conflict, "client \(item.clientID), event key \(item.eventKey) is already stored with a different "
                                 + "payload (stored: \(stored); this one: sha256 \(new)…)")
@@ -145,8 +145,12 @@ public final class MessageHandler: Sendable {
     private func untilDone<T: Sendable>(_ message: QueueMessage, operation name: String,
                                         _ operation: @Sendable () async throws -> T) async throws -> T {
         var lastExtension = ContinuousClock.now
-        var visibility = RetryVisibility(operation: name, messageID: message.messageID, interval: warningInterval,
-                                         metrics: failures, logger: logger)
+        let failures = self.failures
+        var visibility = RetryVisibility(warning: "AWS call failed; retrying",
+                                         context: ["operation": "\(name)", "message_id": "\(message.messageID)"],
+                                         interval: warningInterval, logger: logger) { _, code in
+            failures.retried(operation: name, code: code)
+        }
         let sleep = self.sleep
         return try await retryUntilDone(backoff: retry, sleep: { try await sleep($0) }, onFailure: { error, count in
             if let error = error as? AWSError, error.isPermanent { throw error }

@@ -14,7 +14,6 @@ public struct DynamoDBEventStore: EventStore, DispatchOutcomeStore {
     /// a conflict, not a duplicate.
     public func putIfAbsent(_ item: EventItem) async throws -> StoreOutcome {
         let key: DynamoDBItem = [EventsTable.clientID: .s(item.clientID), EventsTable.eventKey: .s(item.eventKey)]
-        let digest = EventsTable.payloadDigest(item.payload)
         // Twice at most: a row deleted between the failed condition and the read is put again.
         for _ in 0..<2 {
             do {
@@ -23,7 +22,7 @@ public struct DynamoDBEventStore: EventStore, DispatchOutcomeStore {
                 return .stored
             } catch let error as AWSError where error.isConditionalCheckFailed {
                 guard let stored = try await dynamo.getItem(table: table, key: key, consistentRead: true) else { continue }
-                if EventsTable.storedPayloadMatches(stored, item.payload, digest: digest) { return .alreadyStored }
+                if EventsTable.storedPayloadMatches(stored, item.payload, digest: item.payloadSHA256) { return .alreadyStored }
                 return .conflict(storedDigest: stored[EventsTable.payloadSHA256]?.string)
             }
         }

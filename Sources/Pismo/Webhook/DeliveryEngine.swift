@@ -241,16 +241,16 @@ public final class DeliveryEngine: Sendable {
     /// warning at the first failure and then at most every 30 s. A permanent refusal is thrown at
     /// once — retrying could never succeed — for the caller to resolve the job another way.
     private func untilDurable<T: Sendable>(_ what: String, _ job: DeliveryJob, _ operation: () async throws -> T) async throws -> T {
-        var warned: ContinuousClock.Instant?
-        return try await retryUntilDone(backoff: Self.infrastructureBackoff, sleep: sleep, onFailure: { error, failures in
+        let metrics = self.metrics
+        var visibility = RetryVisibility(warning: "\(what) failed; retrying",
+                                         context: ["client": "\(job.clientID)", "event": "\(job.eventID)"],
+                                         interval: .seconds(30), logger: logger) { error, code in
             let aws = error as? AWSError
-            if let aws, aws.isPermanent { throw error }
-            let code = aws?.code ?? String(describing: type(of: error))
             metrics?.retriedError(operation: aws.map { "\($0.service).\($0.operation)" } ?? what, code: code)
-            if let last = warned, ContinuousClock.now - last < .seconds(30) { return }
-            warned = .now
-            logger.warning("\(what) failed; retrying", metadata: ["client": "\(job.clientID)", "event": "\(job.eventID)",
-                                                                 "code": "\(code)", "failures": "\(failures)", "error": "\(error)"])
+        }
+        return try await retryUntilDone(backoff: Self.infrastructureBackoff, sleep: sleep, onFailure: { error, failures in
+            if let aws = error as? AWSError, aws.isPermanent { throw error }
+            visibility.failed(error, failures: failures)
         }, operation)
     }
 
