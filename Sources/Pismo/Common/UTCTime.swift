@@ -5,7 +5,7 @@ import Foundation
 /// `ISO8601FormatStyle` goes through a calendar on every call, and the processor stamps every event.
 public enum UTCTime {
     public static func iso8601(_ date: Date) -> String {
-        iso8601(millisecondsSince1970: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
+        iso8601(millisecondsSince1970: millisecondsSince1970(date))
     }
 
     public static func iso8601(millisecondsSince1970 ms: Int64) -> String {
@@ -32,6 +32,11 @@ public enum UTCTime {
 }
 
 extension UTCTime {
+    /// `date` in whole unix milliseconds (rounded down): the unit of due times, leases and `resolved_through`.
+    public static func millisecondsSince1970(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+    }
+
     /// Reads back exactly what `iso8601` writes (`2026-11-27T02:38:49.123Z`); nil for anything else.
     /// The stream path reads every record's `received_at` with it, so it is arithmetic, not a formatter.
     public static func millisecondsSince1970(iso8601 text: String) -> Int64? {

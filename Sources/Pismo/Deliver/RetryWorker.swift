@@ -170,5 +170,5 @@ public final class RetryWorker: Sendable {
         try await queue.delete(message.receiptHandle)
     }
 
-    private func nowMillis() -> Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded(.down)) }
+    private func nowMillis() -> Int64 { UTCTime.millisecondsSince1970(now()) }
 }

@@ -255,7 +255,7 @@ public actor ShardWorker {
         }
     }
 
-    private func nowMillis() -> Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded(.down)) }
+    private func nowMillis() -> Int64 { UTCTime.millisecondsSince1970(now()) }
 
     /// Writes the checkpoint and `resolved_through` when either moved. After a trim the checkpoint is
     /// that of the trimmed position until the first record from TRIM_HORIZON resolves: a restart in

@@ -50,7 +50,7 @@ public struct StoredEventResender: Sendable {
     }
 
     private func send(_ page: [StoredEventReference]) async throws {
-        let nowMillis = Int64((now().timeIntervalSince1970 * 1000).rounded(.down))
+        let nowMillis = UTCTime.millisecondsSince1970(now())
         var start = 0
         while start < page.count {
             let slice = page[start..<min(start + sendsPerSegment, page.count)]

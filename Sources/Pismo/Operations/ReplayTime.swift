@@ -10,11 +10,11 @@ public enum ReplayTime {
     /// Unix milliseconds.
     public static func parse(_ text: String, now: Date = Date()) throws(ParseError) -> Int64 {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let date = rfc3339(trimmed) { return Int64((date.timeIntervalSince1970 * 1000).rounded(.down)) }
+        if let date = rfc3339(trimmed) { return UTCTime.millisecondsSince1970(date) }
         if let first = trimmed.first, first.isNumber, !trimmed.contains("-"), !trimmed.contains(":"),
            let span = try? RetrySchedule.parseDuration(trimmed) {
             let (seconds, attoseconds) = span.components
-            return Int64((now.timeIntervalSince1970 * 1000).rounded(.down)) - (seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+            return UTCTime.millisecondsSince1970(now) - (seconds * 1000 + attoseconds / 1_000_000_000_000_000)
         }
         throw ParseError(description: "'\(text)' is not a time: use RFC 3339 (2026-12-01T09:00:00Z, 2026-12-01T11:00:00+02:00) or a span before now (30m, 2h, 3d)")
     }

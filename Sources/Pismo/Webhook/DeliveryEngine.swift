@@ -190,12 +190,12 @@ public final class DeliveryEngine: Sendable {
         if case .status(410, _) = outcome {
             disabling = "the endpoint answered 410 Gone"
         } else if let since = route.failingSinceMillis {
-            if Int64(now.timeIntervalSince1970 * 1000) - since >= Int64(disableAfter.seconds * 1000) {
+            if UTCTime.millisecondsSince1970(now) - since >= Int64(disableAfter.seconds * 1000) {
                 disabling = "failing without a success since \(UTCTime.iso8601(millisecondsSince1970: since))"
             }
         } else {
             try await bestEffort("recording the route's failing streak", job) {
-                try await health.markFailing(clientID: job.clientID, sinceMillis: Int64(now.timeIntervalSince1970 * 1000))
+                try await health.markFailing(clientID: job.clientID, sinceMillis: UTCTime.millisecondsSince1970(now))
             }
         }
         guard let disabling else { return nil }
@@ -264,7 +264,7 @@ public final class DeliveryEngine: Sendable {
         }
     }
 
-    private func nowMillis() -> Int64 { Int64((now().timeIntervalSince1970 * 1000).rounded(.down)) }
+    private func nowMillis() -> Int64 { UTCTime.millisecondsSince1970(now()) }
 
     /// Direct dispatch: exactly one attempt, no retries, no dead-lettering. Returns true when the
     /// endpoint answered 2xx; anything else leaves the event to the stream path — including an event
