@@ -47,7 +47,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let now = Date()
         let selection: EventReplay.Selection
         do {
-            selection = EventReplay.Selection(sinceMillis: try ReplayTime.parse(since, now: now),
+            selection = EventReplay.Selection(fromMillis: try ReplayTime.parse(since, now: now),
                                               untilMillis: try until.map { try ReplayTime.parse($0, now: now) },
                                               clientID: client, eventType: eventType)
             try EventReplay.check(selection)
@@ -88,7 +88,7 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     private func describe(_ selection: EventReplay.Selection, settings: PismoSettings) {
-        var parts = ["received from \(UTCTime.iso8601(millisecondsSince1970: selection.sinceMillis))"]
+        var parts = ["received from \(UTCTime.iso8601(millisecondsSince1970: selection.fromMillis))"]
         parts.append("until \(selection.untilMillis.map { UTCTime.iso8601(millisecondsSince1970: $0) } ?? "now")")
         if let client = selection.clientID { parts.append("client \(client)") }
         if let type = selection.eventType { parts.append("event type \(type)") }

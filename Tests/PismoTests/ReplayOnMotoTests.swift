@@ -57,7 +57,7 @@ struct ReplayOnMotoTests {
     @Test func oneClientsTimeRange() async throws {
         let table = try await table()
         let replay = EventReplay(resender: table.wiring.storedEventResender)
-        let sent = try await replay.run(EventReplay.Selection(sinceMillis: Self.minute(10), untilMillis: Self.minute(20), clientID: "a"))
+        let sent = try await replay.run(EventReplay.Selection(fromMillis: Self.minute(10), untilMillis: Self.minute(20), clientID: "a"))
         #expect(sent == 10)
         let queued = try await table.queued()
         #expect(Set(queued.map(\.eventKey)) == Set((10..<20).map { Self.key("a", $0) }))
@@ -69,10 +69,10 @@ struct ReplayOnMotoTests {
         let table = try await table()
         var resender = table.wiring.storedEventResender
         resender.segments = 3
-        let counted = try await EventReplay(resender: resender).run(EventReplay.Selection(sinceMillis: Self.minute(20), eventType: "user.signup"), dryRun: true)
+        let counted = try await EventReplay(resender: resender).run(EventReplay.Selection(fromMillis: Self.minute(20), eventType: "user.signup"), dryRun: true)
         #expect(counted == 10)
         #expect(try await table.queued().isEmpty, "a dry run sends nothing")
-        let sent = try await EventReplay(resender: resender).run(EventReplay.Selection(sinceMillis: Self.minute(20), eventType: "user.signup"))
+        let sent = try await EventReplay(resender: resender).run(EventReplay.Selection(fromMillis: Self.minute(20), eventType: "user.signup"))
         #expect(sent == 10)
         let expected = ["a", "b"].flatMap { c in stride(from: 21, to: 30, by: 2).map { Self.key(c, $0) } }
         let queued = try await table.queued()
@@ -85,7 +85,7 @@ struct ReplayOnMotoTests {
         let table = try await table()
         let queue = table.wiring.retryQueue
         let failing = FailingAfter(queue, sends: 5)
-        let selection = EventReplay.Selection(sinceMillis: Self.minute(0), clientID: "b")
+        let selection = EventReplay.Selection(fromMillis: Self.minute(0), clientID: "b")
         await #expect(throws: (any Error).self) {
             try await EventReplay(resender: StoredEventResender(ranges: DynamoDBEventStore(dynamo: table.aws.dynamo, table: table.settings.eventsTable),
                                                                 retries: failing, sendsPerSegment: 1)).run(selection)

@@ -25,9 +25,9 @@ import Testing
     }
 
     @Test func aSelectionMustBeAWindow() {
-        #expect(throws: EventReplay.SelectionError.self) { try EventReplay.check(.init(sinceMillis: 10, untilMillis: 10)) }
-        #expect(throws: EventReplay.SelectionError.self) { try EventReplay.check(.init(sinceMillis: 10, clientID: "")) }
-        #expect(throws: Never.self) { try EventReplay.check(.init(sinceMillis: 10, untilMillis: 11, clientID: "a", eventType: "t")) }
+        #expect(throws: EventReplay.SelectionError.self) { try EventReplay.check(.init(fromMillis: 10, untilMillis: 10)) }
+        #expect(throws: EventReplay.SelectionError.self) { try EventReplay.check(.init(fromMillis: 10, clientID: "")) }
+        #expect(throws: Never.self) { try EventReplay.check(.init(fromMillis: 10, untilMillis: 11, clientID: "a", eventType: "t")) }
     }
 
     @Test func receivedAtReadsBackWhatItWrote() {

@@ -8,23 +8,8 @@ import Foundation
 /// Interrupting it leaves what was sent in the queue; running it again sends the whole range again.
 /// Every attempt of an event carries the same `webhook-id`, so receivers that deduplicate see it once.
 public struct EventReplay: Sendable {
-    public struct Selection: Sendable, Equatable {
-        public var sinceMillis: Int64
-        public var untilMillis: Int64?
-        public var clientID: String?
-        public var eventType: String?
-
-        public init(sinceMillis: Int64, untilMillis: Int64? = nil, clientID: String? = nil, eventType: String? = nil) {
-            self.sinceMillis = sinceMillis
-            self.untilMillis = untilMillis
-            self.clientID = clientID
-            self.eventType = eventType
-        }
-
-        var range: StoredEventRange {
-            StoredEventRange(fromMillis: sinceMillis, untilMillis: untilMillis, clientID: clientID, eventType: eventType)
-        }
-    }
+    /// What to replay: `received_at` in [from, until), optionally one client and one event type.
+    public typealias Selection = StoredEventRange
 
     public enum SelectionError: Error, CustomStringConvertible, Equatable {
         case emptyWindow(since: Int64, until: Int64)
@@ -47,8 +32,8 @@ public struct EventReplay: Sendable {
     }
 
     public static func check(_ selection: Selection) throws(SelectionError) {
-        if let until = selection.untilMillis, until <= selection.sinceMillis {
-            throw .emptyWindow(since: selection.sinceMillis, until: until)
+        if let until = selection.untilMillis, until <= selection.fromMillis {
+            throw .emptyWindow(since: selection.fromMillis, until: until)
         }
         if selection.clientID?.isEmpty == true { throw .emptyName("--client") }
         if selection.eventType?.isEmpty == true { throw .emptyName("--event-type") }
@@ -59,6 +44,6 @@ public struct EventReplay: Sendable {
     public func run(_ selection: Selection, dryRun: Bool = false,
                     progress: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> Int {
         try Self.check(selection)
-        return try await resender.resend(selection.range, dryRun: dryRun, progress: progress)
+        return try await resender.resend(selection, dryRun: dryRun, progress: progress)
     }
 }
