@@ -83,7 +83,7 @@ import Transport
         let dlq = RecordingDLQ()
         let result = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]), dlq: dlq).deliver(job)
         let letter = DeadLetter(reason: DeadLetterReason(.http4xx, "permanent HTTP 404"), clientID: "acme", eventID: "evt-1", attempts: 1, lastStatus: 404,
-                                eventKey: job.eventKey)
+                                eventKey: job.eventKey, endpointID: Endpoint.defaultID)
         #expect(result == .deadLettered(letter))
         #expect(dlq.all == [letter])
         #expect(dlq.letters.withLock { $0[0].payload } == job.payload)
@@ -104,7 +104,8 @@ import Transport
         _ = try await engine(http, routes: FixedRoutes(routes: ["acme": Route(url: "http://sink/acme")]), dlq: dlq, retries: retries)
             .deliverThroughRetries(job, queue: retries)
         #expect(dlq.all == [DeadLetter(reason: DeadLetterReason(.attemptsExhausted, "3 attempts, last: connection refused by sink:80"), clientID: "acme",
-                                       eventID: "evt-1", attempts: 3, lastStatus: nil, eventKey: job.eventKey)])
+                                       eventID: "evt-1", attempts: 3, lastStatus: nil, eventKey: job.eventKey,
+                                       endpointID: Endpoint.defaultID)])
         #expect(http.requestCount(url: "http://sink/acme") == 3)
     }
 
@@ -174,7 +175,7 @@ import Transport
             for try await _ in group {}
         } }
         try await eventually("two attempts run and two wait", within: .seconds(10)) {
-            let waiting = await engine.lanes.waiting("slow")
+            let waiting = await engine.lanes.waiting("slow/default")
             return http.requestCount(url: "http://sink/slow") == 2 && waiting == 2
         }
         // Lane and queue full: the fifth is parked at once, its attempt number unchanged, not attempted.

@@ -136,9 +136,9 @@ import Testing
                                     deadLetters: RecordingDLQ(), retries: MemoryRetryQueue(), policy: DeliveryPolicy(maxAttempts: 1), perClientConcurrency: 1)
         let job = DeliveryJob(clientID: "slow", eventID: "e", eventType: "t", payload: [])
         let first = Task { await engine.attemptOnce(job) }           // holds the lane
-        try await eventually("the first attempt holds the lane", within: .seconds(30)) { await engine.lanes.running("slow") == 1 }
+        try await eventually("the first attempt holds the lane", within: .seconds(30)) { await engine.lanes.running("slow/default") == 1 }
         let second = Task { await engine.attemptOnce(job) }          // waits for it: one queued is allowed
-        try await eventually("the second attempt is queued", within: .seconds(30)) { await engine.lanes.waiting("slow") == 1 }
+        try await eventually("the second attempt is queued", within: .seconds(30)) { await engine.lanes.waiting("slow/default") == 1 }
         // Lane busy and one already queued: not attempted, answered at once.
         #expect(await engine.attemptOnce(job) == false)
         first.cancel()

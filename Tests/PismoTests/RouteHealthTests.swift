@@ -35,7 +35,7 @@ import Transport
         let dlq = RecordingDLQ()
         _ = try await engine(http, routes, dlq: dlq).deliver(job)
         #expect(http.requests.isEmpty)
-        #expect(dlq.all.first?.reason == DeadLetterReason(.disabled, "the route was disabled at 2023-11-14T00:00:00.000Z: gone"))
+        #expect(dlq.all.first?.reason == DeadLetterReason(.disabled, "the endpoint was disabled at 2023-11-14T00:00:00.000Z: gone"))
     }
 
     @Test func theFirstFailureStartsAStreakAndOnlyALongOneDisables() async throws {

@@ -33,6 +33,8 @@ public enum DeadLetterCode: String, CaseIterable, Sendable {
     // deliver-dlq: the event was stored but could not be delivered.
     case noRoute = "no-route"
     case badSecret = "bad-secret"
+    /// The endpoint's settings cannot be sent as they are (URL, extra headers, filter, rate, timeout).
+    case badEndpoint = "bad-endpoint"
     case http3xx = "http-3xx"
     case http4xx = "http-4xx"
     /// A final status outside 2xx–5xx (1xx as a final answer, 6xx and beyond).
@@ -68,6 +70,7 @@ public enum DeadLetterCode: String, CaseIterable, Sendable {
         case .storeRefused: "DynamoDB refused to store the event (its error code and message are in the detail): fix the event, then redrive"
         case .noRoute: "the client has no route: add one (pismo routes set), then redrive"
         case .badSecret: "the route's secret is not whsec_<base64>: fix the route, then redrive"
+        case .badEndpoint: "the endpoint's settings are invalid (URL, extra headers, event-type filter, rate or timeout; the detail says which): fix them with pismo routes set, then redrive"
         case .http3xx: "the endpoint answered a redirect, which is never followed: fix the route's URL, then redrive"
         case .http4xx: "the endpoint refused the event with a non-retryable 4xx: fix the endpoint, then redrive"
         case .httpUnexpected: "the endpoint answered a status HTTP does not define as final: fix the endpoint, then redrive"

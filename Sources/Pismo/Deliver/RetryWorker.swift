@@ -126,20 +126,21 @@ public final class RetryWorker: Sendable {
             if remaining > .zero { try await sleep(remaining) }
             // Every receive after the first was a park or a long delay's hide: both count as deferrals.
             let deferrals = retry.deferrals + max(0, message.receiveCount - 1)
-            if let parked = engine.openCircuitDelay(clientID: retry.clientID, attempt: retry.attempt,
+            if let parked = engine.openCircuitDelay(clientID: retry.clientID, endpointID: retry.endpointID, attempt: retry.attempt,
                                                     firstAttemptAtMillis: retry.firstAttemptAtMillis, deferrals: deferrals) {
                 try await queue.hide(message.receiptHandle, seconds: RetrySchedule.visibilityToHide(remaining: parked))
                 return
             }
-            guard let job = try await events.storedEvent(clientID: retry.clientID, eventKey: retry.eventKey) else {
+            guard var job = try await events.storedEvent(clientID: retry.clientID, eventKey: retry.eventKey) else {
                 try await deadLetter(message, payload: Array(message.body.utf8), clientID: retry.clientID, eventID: retry.eventID,
-                                     attempts: retry.attempt - 1, status: retry.lastStatus,
+                                     endpointID: retry.endpointID, attempts: retry.attempt - 1, status: retry.lastStatus,
                                      DeadLetterReason(.eventMissing, "event \(retry.eventKey) is no longer in the Events table"))
                 return
             }
+            job.endpointID = retry.endpointID
             if message.receiveCount > options.maxReceives {
                 try await deadLetter(message, payload: job.payload, clientID: retry.clientID, eventID: retry.eventID,
-                                     eventKey: retry.eventKey, attempts: retry.attempt - 1, status: retry.lastStatus,
+                                     eventKey: retry.eventKey, endpointID: retry.endpointID, attempts: retry.attempt - 1, status: retry.lastStatus,
                                      DeadLetterReason(.attemptsExhausted, "handed out \(message.receiveCount) times without being resolved"))
                 return
             }
@@ -157,9 +158,9 @@ public final class RetryWorker: Sendable {
     /// a reference) is logged with the message and dropped from the retry queue: kept, it would come
     /// back every visibility timeout for ever, and the event itself is still in the Events table.
     private func deadLetter(_ message: RetryMessage, payload: [UInt8], clientID: String, eventID: String, eventKey: String = "",
-                            attempts: Int, status: Int?, _ reason: DeadLetterReason) async throws {
+                            endpointID: String? = nil, attempts: Int, status: Int?, _ reason: DeadLetterReason) async throws {
         let letter = DeadLetter(reason: reason, clientID: clientID, eventID: eventID, attempts: attempts, lastStatus: status,
-                                eventKey: eventKey)
+                                eventKey: eventKey, endpointID: endpointID)
         do {
             try await deadLetters.publish(payload: payload, letter: letter)
         } catch let error as AWSError where error.isPermanent {

@@ -57,11 +57,15 @@ public struct QueueTools: Sendable {
     static func job(for message: SQSMessage, events: any StoredEvents) async throws -> DeliveryJob? {
         let clientID = message.messageAttributes["pismo-client-id"]?.stringValue ?? ""
         let eventID = message.messageAttributes["pismo-event-id"]?.stringValue ?? message.messageID
+        // A letter of one endpoint goes back to that endpoint only; one without (no route) to all.
+        let endpointID = message.messageAttributes["pismo-endpoint"]?.stringValue
         guard message.messageAttributes[StoredEventReference.bodyAttribute]?.stringValue == StoredEventReference.bodyAttributeValue else {
-            return DeliveryJob(clientID: clientID, eventID: eventID, eventType: "", payload: Array(message.body.utf8))
+            return DeliveryJob(clientID: clientID, eventID: eventID, eventType: "", payload: Array(message.body.utf8), endpointID: endpointID)
         }
-        guard let reference = StoredEventReference(json: message.body) else { return nil }
-        return try await events.storedEvent(clientID: reference.clientID, eventKey: reference.eventKey)
+        guard let reference = StoredEventReference(json: message.body),
+              var job = try await events.storedEvent(clientID: reference.clientID, eventKey: reference.eventKey) else { return nil }
+        job.endpointID = endpointID
+        return job
     }
 
     private func release(_ message: SQSMessage, _ queueURL: String) async {

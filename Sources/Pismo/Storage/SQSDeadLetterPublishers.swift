@@ -53,7 +53,8 @@ public struct SQSDeadLetterPublisher: DeadLetterPublisher {
         var attributes: [String: SQSMessageAttribute] = ["pismo-attempts": .number(String(letter.attempts))]
         // SQS refuses an empty String value: an attribute with nothing to say is left out.
         let strings = ["pismo-error": SQSMessageLimits.truncated(letter.reason.description, maxBytes: maxErrorBytes),
-                       "pismo-client-id": letter.clientID, "pismo-event-id": letter.eventID]
+                       "pismo-client-id": letter.clientID, "pismo-event-id": letter.eventID,
+                       "pismo-endpoint": letter.endpointID ?? ""]
         for (name, value) in strings where !value.isEmpty { attributes[name] = .string(SQSMessageLimits.sanitized(value)) }
         // Only when a status was actually received: absent for no route, hangs and resets.
         if let status = letter.lastStatus { attributes["pismo-last-status"] = .number(String(status)) }

@@ -11,6 +11,9 @@ public struct DeliveryMetrics: Sendable {
     public let openCircuits: Gauge
     public let disabledRoutes: Counter
     public let deadLettersRefused: Counter
+    public let filtered: Counter
+    public let rateLimitWaits: Counter
+    public let rateLimitParks: Counter
     private let registry: MetricsRegistry
     /// Attempts by their number in the schedule (created on first use: at most the schedule's length).
     private let attemptsByNumber = Locked<[Int: Counter]>([:])
@@ -29,6 +32,12 @@ public struct DeliveryMetrics: Sendable {
         disabledRoutes = registry.counter("pismo_routes_disabled_total", help: "Routes disabled (410 Gone, or failing for PISMO_DISABLE_AFTER).")
         deadLettersRefused = registry.counter("pismo_dead_letters_refused_total",
                                               help: "Dead letters deliver-dlq refused even as a reference (the event stays in the Events table).")
+        filtered = registry.counter("pismo_deliver_filtered_total",
+                                    help: "Events none of whose client's endpoints subscribe to their event type (resolved, nothing sent).")
+        rateLimitWaits = registry.counter("pismo_rate_limit_waits_total",
+                                          help: "Attempts that waited (at most a second) for their endpoint's rate limit.")
+        rateLimitParks = registry.counter("pismo_rate_limit_parked_total",
+                                          help: "Events parked in the retry queue because their endpoint's rate limit had a longer backlog.")
         openCircuits = registry.gauge("pismo_circuits_open", help: "Endpoints whose circuit is open or half-open.")
         var transitions: [CircuitBreaker.State: Counter] = [:]
         for state in [CircuitBreaker.State.closed, .open, .halfOpen] {

@@ -9,34 +9,18 @@ public struct DeliveryJob: Sendable, Equatable {
     /// The Events table's `event_key`: how a retry finds the payload again ("" when the job did not
     /// come from the table, e.g. a redriven dead letter, which is attempted once and never scheduled).
     public var eventKey: String
+    /// The one endpoint this job is for (a retry, a dead letter's redrive); nil for a new event, which
+    /// goes to every endpoint of its client whose filter takes its type.
+    public var endpointID: String?
 
-    public init(clientID: String, eventID: String, eventType: String, payload: [UInt8], eventKey: String = "") {
+    public init(clientID: String, eventID: String, eventType: String, payload: [UInt8], eventKey: String = "",
+                endpointID: String? = nil) {
         self.clientID = clientID
         self.eventID = eventID
         self.eventType = eventType
         self.payload = payload
         self.eventKey = eventKey
-    }
-}
-
-/// A client's webhook route from the `routes` table.
-public struct Route: Sendable, Equatable {
-    public var url: String
-    /// `whsec_<base64>`; nil means requests go unsigned.
-    public var secret: String?
-    /// When and why the endpoint was disabled; its events go to deliver-dlq until `pismo routes enable`.
-    public var disabledAt: String?
-    public var disabledReason: String?
-    /// Unix milliseconds of the first failure since the last success (nil while healthy).
-    public var failingSinceMillis: Int64?
-
-    public init(url: String, secret: String? = nil, disabledAt: String? = nil, disabledReason: String? = nil,
-                failingSinceMillis: Int64? = nil) {
-        self.url = url
-        self.secret = secret
-        self.disabledAt = disabledAt
-        self.disabledReason = disabledReason
-        self.failingSinceMillis = failingSinceMillis
+        self.endpointID = endpointID
     }
 }
 
@@ -47,9 +31,13 @@ public enum DeliveryResult: Sendable, Equatable {
     case deadLettered(DeadLetter)
     /// The attempt failed and attempt `attempt` waits in the retry queue.
     case retryScheduled(attempt: Int)
-    /// Not attempted: the client's lane was full or its circuit open; it waits in the retry queue
-    /// with its attempt number unchanged.
+    /// Not attempted: the endpoint's lane was full, its circuit open or its rate limit's backlog long;
+    /// it waits in the retry queue with its attempt number unchanged.
     case parked(attempt: Int)
+    /// None of the client's endpoints takes the event's type: nothing to send.
+    case filtered
+    /// The event went to several endpoints: each one's result, by endpoint id.
+    case fannedOut([String: DeliveryResult])
 }
 
 /// What goes to `deliver-dlq` (the attribute names are part of the operator contract).
@@ -62,15 +50,17 @@ public struct DeadLetter: Sendable, Equatable {
     /// The stored event's key ("" when there is none): a letter too large for the queue carries a
     /// reference to the Events table item instead of the payload.
     public var eventKey: String
+    public var endpointID: String?     // pismo-endpoint, when the letter is one endpoint's (not for no-route)
 
     public init(reason: DeadLetterReason, clientID: String, eventID: String, attempts: Int, lastStatus: Int?,
-                eventKey: String = "") {
+                eventKey: String = "", endpointID: String? = nil) {
         self.reason = reason
         self.clientID = clientID
         self.eventID = eventID
         self.attempts = attempts
         self.lastStatus = lastStatus
         self.eventKey = eventKey
+        self.endpointID = endpointID
     }
 }
 
@@ -82,12 +72,12 @@ public protocol RouteStore: Sendable {
 /// Records an endpoint's health on its route (the routes table in production), so every instance
 /// and every restart sees the same: how long it has been failing, and whether it is disabled.
 public protocol RouteHealth: Sendable {
-    /// Disables the route: its events are dead-lettered until an operator enables it again.
-    func disable(clientID: String, reason: String, at: String) async throws
+    /// Disables the endpoint: its events are dead-lettered until an operator enables it again.
+    func disable(clientID: String, endpointID: String, reason: String, at: String) async throws
     /// Notes the first failure since the last success; an earlier note is kept.
-    func markFailing(clientID: String, sinceMillis: Int64) async throws
+    func markFailing(clientID: String, endpointID: String, sinceMillis: Int64) async throws
     /// A success: the endpoint is healthy again.
-    func clearFailing(clientID: String) async throws
+    func clearFailing(clientID: String, endpointID: String) async throws
 }
 
 /// Publishes an undeliverable event (SQS `deliver-dlq` in production). Throwing means "not stored":

@@ -45,18 +45,18 @@ public final class RouteCache: RouteStore, RouteHealth {
     // Health writes go to the store when it keeps health, and drop the cached entry so the next
     // lookup sees them (one read, instead of a write per failure from a stale entry).
 
-    public func disable(clientID: String, reason: String, at: String) async throws {
-        try await (store as? any RouteHealth)?.disable(clientID: clientID, reason: reason, at: at)
+    public func disable(clientID: String, endpointID: String, reason: String, at: String) async throws {
+        try await (store as? any RouteHealth)?.disable(clientID: clientID, endpointID: endpointID, reason: reason, at: at)
         forget(clientID)
     }
 
-    public func markFailing(clientID: String, sinceMillis: Int64) async throws {
-        try await (store as? any RouteHealth)?.markFailing(clientID: clientID, sinceMillis: sinceMillis)
+    public func markFailing(clientID: String, endpointID: String, sinceMillis: Int64) async throws {
+        try await (store as? any RouteHealth)?.markFailing(clientID: clientID, endpointID: endpointID, sinceMillis: sinceMillis)
         forget(clientID)
     }
 
-    public func clearFailing(clientID: String) async throws {
-        try await (store as? any RouteHealth)?.clearFailing(clientID: clientID)
+    public func clearFailing(clientID: String, endpointID: String) async throws {
+        try await (store as? any RouteHealth)?.clearFailing(clientID: clientID, endpointID: endpointID)
         forget(clientID)
     }
 

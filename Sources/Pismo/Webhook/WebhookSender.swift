@@ -5,8 +5,19 @@ import Transport
 /// (that is `DeliveryPolicy`'s job).
 public struct WebhookSender: Sendable {
     private let http: any HTTPExecuting
+    /// PISMO_WEBHOOK_TIMEOUT_MS: for endpoints without a `timeout_ms` of their own.
     private let timeout: Duration
     private let now: @Sendable () -> Int
+
+    /// What one attempt brought back: its outcome, and the start of the answer's body (what the
+    /// attempt log keeps).
+    public struct Report: Sendable, Equatable {
+        public var outcome: DeliveryPolicy.Outcome
+        public var responseExcerpt: [UInt8]
+    }
+
+    /// The most of a response body a report keeps.
+    public static let excerptBytes = 1024
 
     public init(http: any HTTPExecuting, timeout: Duration,
                 now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) {
@@ -15,29 +26,30 @@ public struct WebhookSender: Sendable {
         self.now = now
     }
 
-    public func attempt(_ job: DeliveryJob, route: Route, signer: WebhookSigner?) async -> DeliveryPolicy.Outcome {
-        let request = makeRequest(job, route: route, signer: signer)
+    public func attempt(_ job: DeliveryJob, endpoint: Endpoint, signer: WebhookSigner?) async -> Report {
+        let request = makeRequest(job, endpoint: endpoint, signer: signer)
         do {
-            let response = try await http.execute(request, timeout: timeout)
-            return .status(response.status, retryAfter: response.headers["retry-after"])
+            let response = try await http.execute(request, timeout: endpoint.timeout ?? timeout)
+            return Report(outcome: .status(response.status, retryAfter: response.headers["retry-after"]),
+                          responseExcerpt: Array(response.body.prefix(Self.excerptBytes)))
         } catch {
-            return .transportError(String(describing: error))
+            return Report(outcome: .transportError(String(describing: error)), responseExcerpt: [])
         }
     }
 
-    /// Headers per Standard Webhooks; the timestamp is this attempt's, the id is stable across retries
-    /// so receivers can deduplicate.
-    func makeRequest(_ job: DeliveryJob, route: Route, signer: WebhookSigner?) -> HTTPRequest {
+    /// Headers per Standard Webhooks; the timestamp is this attempt's, the id is the event's — the same
+    /// for every endpoint and every retry — so receivers can deduplicate. The endpoint's extra headers
+    /// come first; `EndpointRules` keeps them from naming any header set here.
+    func makeRequest(_ job: DeliveryJob, endpoint: Endpoint, signer: WebhookSigner?) -> HTTPRequest {
         let timestamp = now()
-        var headers = HTTPHeaders([
-            ("content-type", "application/json"),
-            ("user-agent", PismoVersion.userAgent),
-            ("webhook-id", job.eventID),
-            ("webhook-timestamp", String(timestamp)),
-        ])
+        var headers = HTTPHeaders(endpoint.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        headers.add("content-type", "application/json")
+        headers.add("user-agent", PismoVersion.userAgent)
+        headers.add("webhook-id", job.eventID)
+        headers.add("webhook-timestamp", String(timestamp))
         if let signer {
             headers.add("webhook-signature", signer.signature(id: job.eventID, timestamp: timestamp, body: job.payload))
         }
-        return HTTPRequest(method: "POST", url: route.url, headers: headers, body: job.payload)
+        return HTTPRequest(method: "POST", url: endpoint.url, headers: headers, body: job.payload)
     }
 }

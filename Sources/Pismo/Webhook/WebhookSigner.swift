@@ -1,9 +1,11 @@
 import Foundation
 
 /// Standard Webhooks v1 signing: `v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>` where the key
-/// is the base64-decoded part of the route's secret after `whsec_`.
+/// is the base64-decoded part of a secret after `whsec_`. With several secrets (a rotation's overlap)
+/// the header carries one signature per secret, space-separated, current first: receivers holding
+/// either secret verify.
 public struct WebhookSigner: Sendable {
-    private let key: [UInt8]
+    private let keys: [[UInt8]]
 
     public enum SecretError: Error, CustomStringConvertible, Equatable {
         case missingPrefix
@@ -17,15 +19,23 @@ public struct WebhookSigner: Sendable {
     }
 
     public init(secret: String) throws(SecretError) {
-        guard secret.hasPrefix("whsec_") else { throw .missingPrefix }
-        guard let key = Data(base64Encoded: String(secret.dropFirst(6))), !key.isEmpty else { throw .notBase64 }
-        self.key = Array(key)
+        try self.init(secrets: [secret])
+    }
+
+    public init(secrets: [String]) throws(SecretError) {
+        var keys: [[UInt8]] = []
+        for secret in secrets {
+            guard secret.hasPrefix("whsec_") else { throw .missingPrefix }
+            guard let key = Data(base64Encoded: String(secret.dropFirst(6))), !key.isEmpty else { throw .notBase64 }
+            keys.append(Array(key))
+        }
+        self.keys = keys
     }
 
     /// The `webhook-signature` header value for one attempt.
     public func signature(id: String, timestamp: Int, body: [UInt8]) -> String {
         var content = Array("\(id).\(timestamp).".utf8)
         content.append(contentsOf: body)
-        return "v1," + Data(Digests.hmacSHA256(key: key, message: content)).base64EncodedString()
+        return keys.map { "v1," + Data(Digests.hmacSHA256(key: $0, message: content)).base64EncodedString() }.joined(separator: " ")
     }
 }

@@ -106,16 +106,44 @@ final class HealthRoutes: RouteStore, RouteHealth {
     init(_ routes: [String: Route]) { self.routes = Locked(routes) }
 
     func route(for clientID: String) async throws -> Route? { routes.withLock { $0[clientID] } }
-    func disable(clientID: String, reason: String, at: String) async throws {
-        writes.withLock { $0.append("disable \(clientID): \(reason)") }
-        routes.withLock { $0[clientID]?.disabledAt = at; $0[clientID]?.disabledReason = reason }
+    func disable(clientID: String, endpointID: String, reason: String, at: String) async throws {
+        writes.withLock { $0.append("disable \(Self.name(clientID, endpointID)): \(reason)") }
+        update(clientID, endpointID) { $0.disabledAt = at; $0.disabledReason = reason }
     }
-    func markFailing(clientID: String, sinceMillis: Int64) async throws {
-        writes.withLock { $0.append("failing \(clientID) \(sinceMillis)") }
-        routes.withLock { if $0[clientID]?.failingSinceMillis == nil { $0[clientID]?.failingSinceMillis = sinceMillis } }
+    func markFailing(clientID: String, endpointID: String, sinceMillis: Int64) async throws {
+        writes.withLock { $0.append("failing \(Self.name(clientID, endpointID)) \(sinceMillis)") }
+        update(clientID, endpointID) { if $0.failingSinceMillis == nil { $0.failingSinceMillis = sinceMillis } }
     }
-    func clearFailing(clientID: String) async throws {
-        writes.withLock { $0.append("healthy \(clientID)") }
-        routes.withLock { $0[clientID]?.failingSinceMillis = nil }
+    func clearFailing(clientID: String, endpointID: String) async throws {
+        writes.withLock { $0.append("healthy \(Self.name(clientID, endpointID))") }
+        update(clientID, endpointID) { $0.failingSinceMillis = nil }
+    }
+    /// "acme" for the default endpoint (as the writes were named before endpoints), "acme/billing" else.
+    private static func name(_ clientID: String, _ endpointID: String) -> String {
+        endpointID == Endpoint.defaultID ? clientID : clientID + "/" + endpointID
+    }
+    private func update(_ clientID: String, _ endpointID: String, _ change: (inout Endpoint) -> Void) {
+        routes.withLock { table in
+            guard let index = table[clientID]?.endpoints.firstIndex(where: { $0.id == endpointID }) else { return }
+            change(&table[clientID]!.endpoints[index])
+        }
+    }
+}
+
+/// Tests written for single-URL routes read and change the "default" endpoint through these.
+extension Route {
+    private var defaultIndex: Int { endpoints.firstIndex { $0.id == Endpoint.defaultID } ?? 0 }
+    var url: String { endpoints[defaultIndex].url }
+    var disabledAt: String? {
+        get { endpoints[defaultIndex].disabledAt }
+        set { endpoints[defaultIndex].disabledAt = newValue }
+    }
+    var disabledReason: String? {
+        get { endpoints[defaultIndex].disabledReason }
+        set { endpoints[defaultIndex].disabledReason = newValue }
+    }
+    var failingSinceMillis: Int64? {
+        get { endpoints[defaultIndex].failingSinceMillis }
+        set { endpoints[defaultIndex].failingSinceMillis = newValue }
     }
 }

@@ -19,6 +19,7 @@ public indirect enum DynamoDBValue: Sendable, Equatable, Hashable {
     public var numberText: String? { if case .n(let v) = self { v } else { nil } }
     public var int64: Int64? { numberText.flatMap { Int64($0) } }
     public var map: [String: DynamoDBValue]? { if case .m(let v) = self { v } else { nil } }
+    public var list: [DynamoDBValue]? { if case .l(let v) = self { v } else { nil } }
     public var boolValue: Bool? { if case .bool(let v) = self { v } else { nil } }
     public var binary: [UInt8]? { if case .b(let v) = self { v } else { nil } }
     public static func number(_ value: Int64) -> DynamoDBValue { .n(String(value)) }

@@ -13,7 +13,7 @@ public struct StoreMarkingDispatcher: DirectDispatcher {
     public func dispatch(_ item: EventItem) async {
         let delivered = await engine.attemptOnce(DeliveryJob(clientID: item.clientID, eventID: item.eventID,
                                                              eventType: item.eventType, payload: item.payload,
-                                                             eventKey: item.eventKey))
+                                                             eventKey: item.eventKey), fanOut: false)
         await outcomes.record([(item, delivered)])
     }
 
