@@ -36,4 +36,6 @@ final class EndpointRateLimiter: Sendable {
             return .wait(wait)
         }
     }
+
+    var bucketCount: Int { buckets.withLock { $0.count } }
 }
