@@ -56,7 +56,7 @@ public struct DynamoDBRouteStore: RouteStore, RouteHealth {
             indexedNames["#id"] = RoutesTable.id
             let place = "#e[\(index)]."
             let updated = try await conditionalUpdate(key, DynamoDBExpressions(
-                condition: "\(place)#id = :endpoint_id", update: expression.replacingOccurrences(of: "{e}", with: place),
+                condition: "attribute_exists(#k) AND \(place)#id = :endpoint_id", update: expression.replacingOccurrences(of: "{e}", with: place),
                 names: indexedNames, values: indexedValues))
             if updated { return }
         }
