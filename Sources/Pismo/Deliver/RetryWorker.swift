@@ -133,14 +133,14 @@ public final class RetryWorker: Sendable {
             }
             guard var job = try await events.storedEvent(clientID: retry.clientID, eventKey: retry.eventKey) else {
                 try await deadLetter(message, payload: Array(message.body.utf8), clientID: retry.clientID, eventID: retry.eventID,
-                                     endpointID: retry.endpointID, attempts: retry.attempt - 1, status: retry.lastStatus,
+                                     endpointID: retry.jobEndpointID, attempts: retry.attempt - 1, status: retry.lastStatus,
                                      DeadLetterReason(.eventMissing, "event \(retry.eventKey) is no longer in the Events table"))
                 return
             }
-            job.endpointID = retry.endpointID
+            job.endpointID = retry.jobEndpointID
             if message.receiveCount > options.maxReceives {
                 try await deadLetter(message, payload: job.payload, clientID: retry.clientID, eventID: retry.eventID,
-                                     eventKey: retry.eventKey, endpointID: retry.endpointID, attempts: retry.attempt - 1, status: retry.lastStatus,
+                                     eventKey: retry.eventKey, endpointID: retry.jobEndpointID, attempts: retry.attempt - 1, status: retry.lastStatus,
                                      DeadLetterReason(.attemptsExhausted, "handed out \(message.receiveCount) times without being resolved"))
                 return
             }

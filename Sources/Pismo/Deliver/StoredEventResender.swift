@@ -57,7 +57,7 @@ public struct StoredEventResender: Sendable {
             try await withThrowingDiscardingTaskGroup { group in
                 for event in slice {
                     let retry = PendingRetry(clientID: event.clientID, eventKey: event.eventKey, eventID: event.eventID,
-                                             attempt: 1, firstAttemptAtMillis: nowMillis, dueAtMillis: nowMillis)
+                                             endpointID: PendingRetry.allEndpoints, attempt: 1, firstAttemptAtMillis: nowMillis, dueAtMillis: nowMillis)
                     group.addTask { try await retries.schedule(retry, delay: .zero) }
                 }
             }

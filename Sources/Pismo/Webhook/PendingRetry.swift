@@ -6,8 +6,14 @@ public struct PendingRetry: Sendable, Equatable {
     /// The Events table's `event_key` (with `clientID`, the item's key).
     public var eventKey: String
     public var eventID: String
-    /// The endpoint within the client's route ("default" for the single-URL route).
+    /// The endpoint within the client's route ("default" for the single-URL route), or
+    /// `allEndpoints`: a fresh delivery to every endpoint whose filter takes the event (a replay).
     public var endpointID: String
+    /// `*`, which no endpoint id can be (`EndpointRules.checkID`).
+    public static let allEndpoints = "*"
+
+    /// The job's endpoint for the engine: nil for `allEndpoints`.
+    public var jobEndpointID: String? { endpointID == Self.allEndpoints ? nil : endpointID }
     /// The number of the attempt to make (2 for the first retry).
     public var attempt: Int
     /// When attempt 1 was made, unix milliseconds (the whole schedule is measured from it).

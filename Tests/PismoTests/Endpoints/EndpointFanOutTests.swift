@@ -157,3 +157,32 @@ import Transport
         #expect(dlq.all.map(\.reason.code) == [.disabled, .disabled] && dlq.all.allSatisfy { $0.endpointID == "billing" })
     }
 }
+
+/// The retry worker hands each retry to its own endpoint, and a replay's (`*`) to every endpoint.
+@Suite(.timeLimit(.minutes(1))) struct EndpointRetryWorkerTests {
+    let stored = DeliveryJob(clientID: "acme", eventID: "evt-1", eventType: "invoice.paid", payload: Array("{}".utf8), eventKey: "k1")
+
+    func handle(_ endpointID: String, _ http: FakeHTTP) async {
+        let queue = MemoryRetryQueue()
+        let route = Route(endpoints: [EndpointFanOutTests.billing, EndpointFanOutTests.analytics, EndpointFanOutTests.users])
+        let engine = DeliveryEngine(routes: FixedRoutes(routes: ["acme": route]), sender: WebhookSender(http: http, timeout: .seconds(1)),
+                                    deadLetters: RecordingDLQ(), retries: queue, policy: DeliveryPolicy(maxAttempts: 3), sleep: { _ in })
+        let now = UTCTime.millisecondsSince1970(Date())
+        let retry = PendingRetry(clientID: "acme", eventKey: "k1", eventID: "evt-1", endpointID: endpointID, attempt: 1,
+                                 firstAttemptAtMillis: now, dueAtMillis: now)
+        await RetryWorker(queue: queue, events: MemoryStoredEvents([stored]), engine: engine, deadLetters: RecordingDLQ(), sleep: { _ in })
+            .handle(RetryMessage(receiptHandle: "rh", body: retry.json, receiveCount: 1))
+    }
+
+    @Test func aRetryGoesToItsEndpointOnly() async {
+        let http = FakeHTTP(fallback: .status(200))
+        await handle("analytics", http)
+        #expect(http.requests.map(\.url) == ["http://sink/analytics"])
+    }
+
+    @Test func aReplayGoesToEveryEndpointWhoseFilterTakesTheEvent() async {
+        let http = FakeHTTP(fallback: .status(200))
+        await handle(PendingRetry.allEndpoints, http)
+        #expect(Set(http.requests.map(\.url)) == ["http://sink/billing", "http://sink/analytics"])
+    }
+}
