@@ -32,6 +32,10 @@ routes=()
 for i in 1 2 3 4; do routes+=(--route "client-$i=http://127.0.0.1:$sink_port/hooks/client-$i"); done
 pismo init "${routes[@]}"
 pismo routes set client-5 "http://127.0.0.1:$sink_port/hooks/client-5" --secret "whsec_$(head -c 32 /dev/urandom | base64)"
+# A second endpoint for client-5 that takes only its alerts (its secret from stdin, never in ps).
+echo "whsec_$(head -c 32 /dev/urandom | base64)" | pismo routes set client-5 "http://127.0.0.1:$sink_port/hooks/client-5-alerts" \
+    --endpoint alerts --event-types monitoring.alert --secret-file -
+pismo routes list
 
 PISMO_METRICS_ADDR=127.0.0.1:9101 "$pismo_bin" processor 2>"$work/processor.log" &
 pids+=($!)
@@ -44,6 +48,7 @@ bash scripts/send-no-route-event.sh
 bash scripts/send-invalid-event.sh
 
 echo "== waiting for the pipeline to settle"
+# Every valid routed event once, plus client-5's alerts a second time (its "alerts" endpoint).
 expected=$((events))
 for _ in $(seq 1 120); do
     got=$(wc -l <"$work/sink.jsonl" 2>/dev/null || echo 0)
@@ -53,7 +58,7 @@ done
 sleep 2
 
 echo "== what happened"
-echo "delivered to the sink: $(wc -l <"$work/sink.jsonl") of $expected valid routed events"
+echo "requests delivered to the sink: $(wc -l <"$work/sink.jsonl") ($expected valid routed events, client-5's alerts twice)"
 python3 - "$work/sink.jsonl" <<'PY'
 import json, sys, collections
 per = collections.Counter()
