@@ -9,15 +9,16 @@ extension DeliveryEngine {
             let reason = DeadLetterReason(.disabled, "the endpoint was disabled at \(disabledAt): \(endpoint.disabledReason ?? "no reason recorded")")
             return try await deadLetter(job, reason, attempts: history.attempt - 1, status: history.lastStatus)
         }
+        let preparation = EndpointPreparation.of(endpoint, clientID: job.clientID, nowMillis: nowMillis())
         let signer: WebhookSigner?
-        do {
-            try EndpointRules.check(endpoint)
-            signer = try self.signer(for: endpoint)
-        } catch let violation as EndpointRules.Violation {
+        switch preparation.signer {
+        case let .success(found):
+            signer = found
+        case let .failure(violation):
             return try await deadLetter(job, DeadLetterReason(violation.deadLetterCode, "endpoint '\(endpoint.id)': \(violation)"),
                                         attempts: history.attempt - 1, status: history.lastStatus)
         }
-        let key = Self.endpointKey(clientID: job.clientID, endpointID: endpoint.id)
+        let key = preparation.key
         if job.eventKey.isEmpty {
             await lanes.acquire(key)  // cannot be parked by reference: wait for the lane
         } else if await !lanes.acquire(key, maxWaiters: perClientConcurrency) {

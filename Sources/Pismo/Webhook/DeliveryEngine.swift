@@ -203,17 +203,11 @@ public final class DeliveryEngine: Sendable {
     }
 
     private func attemptOnce(_ job: DeliveryJob, to endpoint: Endpoint) async -> Bool {
-        let signer: WebhookSigner?
-        do {
-            guard endpoint.disabledAt == nil else { return false }
-            try EndpointRules.check(endpoint)
-            signer = try self.signer(for: endpoint)
-        } catch {
-            return false
-        }
+        let preparation = EndpointPreparation.of(endpoint, clientID: job.clientID, nowMillis: nowMillis())
+        guard endpoint.disabledAt == nil, case let .success(signer) = preparation.signer else { return false }
         var job = job
         job.endpointID = endpoint.id
-        let key = Self.endpointKey(clientID: job.clientID, endpointID: endpoint.id)
+        let key = preparation.key
         guard breaker.permit(key) != .park else { return false }
         if let rate = endpoint.ratePerSecond, rateLimiter.reserve(key, ratePerSecond: rate, maxWait: .zero) != .wait(.zero) {
             return false
@@ -228,9 +222,4 @@ public final class DeliveryEngine: Sendable {
         return true
     }
 
-    /// The signer for an endpoint's secrets still in their overlap; nil when it has none (unsigned).
-    func signer(for endpoint: Endpoint) throws -> WebhookSigner? {
-        let secrets = endpoint.signingSecrets(nowMillis: nowMillis())
-        return secrets.isEmpty ? nil : try WebhookSigner(secrets: secrets)
-    }
 }

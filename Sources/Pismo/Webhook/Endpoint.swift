@@ -26,6 +26,8 @@ public struct Endpoint: Sendable, Equatable {
     public var disabledReason: String?
     /// Unix milliseconds of the first failure since the last success (nil while healthy).
     public var failingSinceMillis: Int64?
+    /// Worked out from the settings above by whoever loaded them (`RouteCache`); never compared.
+    public var preparation = PreparationSlot()
 
     public static let defaultID = "default"
 

@@ -1,3 +1,4 @@
+import Foundation
 import Transport
 
 /// Caches route lookups for a short TTL, including misses (negative caching), so a burst of events
@@ -26,7 +27,10 @@ public final class RouteCache: RouteStore, RouteHealth {
         }
         let (lookup, mine) = lookups.withLock { running -> (Task<Route?, any Error>, Bool) in
             if let shared = running[clientID] { return (shared, false) }
-            let started = Task { [store] in try await store.route(for: clientID) }
+            // Prepared once here, the route's endpoints are not re-checked and re-keyed per event.
+            let started = Task { [store] in
+                try await store.route(for: clientID)?.prepared(clientID: clientID, nowMillis: UTCTime.millisecondsSince1970(Date()))
+            }
             running[clientID] = started
             return (started, true)
         }

@@ -39,17 +39,21 @@ public struct WebhookSender: Sendable {
 
     /// Headers per Standard Webhooks; the timestamp is this attempt's, the id is the event's — the same
     /// for every endpoint and every retry — so receivers can deduplicate. The endpoint's extra headers
-    /// come first; `EndpointRules` keeps them from naming any header set here.
+    /// follow; `EndpointRules` keeps them from naming any header set here.
     func makeRequest(_ job: DeliveryJob, endpoint: Endpoint, signer: WebhookSigner?) -> HTTPRequest {
         let timestamp = now()
-        var headers = HTTPHeaders(endpoint.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-        headers.add("content-type", "application/json")
-        headers.add("user-agent", PismoVersion.userAgent)
-        headers.add("webhook-id", job.eventID)
-        headers.add("webhook-timestamp", String(timestamp))
+        var entries: [(String, String)] = [
+            ("content-type", "application/json"),
+            ("user-agent", PismoVersion.userAgent),
+            ("webhook-id", job.eventID),
+            ("webhook-timestamp", String(timestamp)),
+        ]
         if let signer {
-            headers.add("webhook-signature", signer.signature(id: job.eventID, timestamp: timestamp, body: job.payload))
+            entries.append(("webhook-signature", signer.signature(id: job.eventID, timestamp: timestamp, body: job.payload)))
         }
-        return HTTPRequest(method: "POST", url: endpoint.url, headers: headers, body: job.payload)
+        if !endpoint.headers.isEmpty {
+            entries.append(contentsOf: endpoint.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        }
+        return HTTPRequest(method: "POST", url: endpoint.url, headers: HTTPHeaders(entries), body: job.payload)
     }
 }
