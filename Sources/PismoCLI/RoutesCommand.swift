@@ -25,6 +25,9 @@ struct RoutesCommand: AsyncParsableCommand {
             let aws = CommandRuntime.start(settings).aws
             try await RouteAdmin(aws: aws, table: settings.routesTable).set(client: client, url: url, secret: secret)
             print("route \(client) -> \(url)\(secret == nil ? "" : " (signed)")")
+            if let warning = await RouteDestinationCheck.warning(url: url, policy: settings.webhookDestinationPolicy) {
+                FileHandle.standardError.write(Data("pismo: \(warning)\n".utf8))
+            }
         }
     }
 

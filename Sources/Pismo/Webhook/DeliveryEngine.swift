@@ -149,9 +149,12 @@ public final class DeliveryEngine: Sendable {
         var status = history.lastStatus
         if case let .status(code, _) = outcome { status = code }
         let decision = policy.decide(outcome, attempt: history.attempt)
-        breaker.record(endpoint, success: decision == .delivered)
-        if let disabled = try await recordHealth(job, route, outcome, delivered: decision == .delivered) {
-            return try await deadLetter(job, disabled, attempts: history.attempt, status: status)
+        // A refused destination was never contacted: it says nothing of the endpoint's health.
+        if !outcome.isRefusal {
+            breaker.record(endpoint, success: decision == .delivered)
+            if let disabled = try await recordHealth(job, route, outcome, delivered: decision == .delivered) {
+                return try await deadLetter(job, disabled, attempts: history.attempt, status: status)
+            }
         }
         switch decision {
         case .delivered:
@@ -283,7 +286,7 @@ public final class DeliveryEngine: Sendable {
         let outcome = await sender.attempt(job, route: route, signer: signer)
         await lanes.release(job.clientID)
         let delivered = if case let .status(code, _) = outcome { (200..<300).contains(code) } else { false }
-        breaker.record(endpoint, success: delivered)
+        if !outcome.isRefusal { breaker.record(endpoint, success: delivered) }
         guard delivered else { return false }
         metrics?.delivered.increment()
         return true

@@ -20,6 +20,9 @@ public struct WebhookSender: Sendable {
         do {
             let response = try await http.execute(request, timeout: timeout)
             return .status(response.status, retryAfter: response.headers["retry-after"])
+        } catch let error as HTTPClientError {
+            if case .destinationRefused = error { return .refused(error.description) }
+            return .transportError(error.description)
         } catch {
             return .transportError(String(describing: error))
         }

@@ -47,9 +47,11 @@ final class MotoPipeline: Sendable {
         return pipeline
     }
 
-    /// The wiring `pismo processor` and `pismo deliver` use, on moto, with webhooks on the tests' client.
-    static func wiring(aws: PismoAWS, settings: PismoSettings, registry: MetricsRegistry) -> Wiring {
-        Wiring(settings: settings, aws: aws, webhookHTTP: IntegrationHTTP.client, registry: registry)
+    /// The wiring `pismo processor` and `pismo deliver` use, on moto, with the production webhook
+    /// client (the settings' SSRF guard included; `resolver` answers its names).
+    static func wiring(aws: PismoAWS, settings: PismoSettings, registry: MetricsRegistry,
+                       resolver: any HostResolving = Resolver.shared) -> Wiring {
+        Wiring(settings: settings, aws: aws, webhookHTTP: HTTPClient.forWebhooks(settings, resolver: resolver), registry: registry)
     }
 
     /// A processor as `pismo processor` builds it, with two short polls.
