@@ -27,7 +27,7 @@ enum IPv4Spelling {
         return address | last
     }
 
-    /// One part: `0x` hex (digits may be absent, as the C library allows), `0` octal, else decimal.
+    /// One part: `0x` hex, `0` octal, else decimal; never empty (nor a bare `0x`).
     private static func number(_ bytes: Substring.UTF8View.SubSequence) -> UInt32? {
         guard !bytes.isEmpty else { return nil }
         var digits = bytes[...]
@@ -37,6 +37,7 @@ enum IPv4Spelling {
             if digits.first == UInt8(ascii: "x") || digits.first == UInt8(ascii: "X") {
                 base = 16
                 digits = digits.dropFirst()
+                if digits.isEmpty { return nil }
             } else {
                 base = 8
             }
