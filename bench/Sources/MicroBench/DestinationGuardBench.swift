@@ -1,4 +1,5 @@
-// `pismo-microbench destination-guard [CHECKS]`: what the SSRF guard costs. The pool checks once per
+// `pismo-microbench destination-guard [CHECKS] [ONLY]`: what the SSRF guard costs (ONLY: run just the
+// measurements whose name contains it, for instruction counts under callgrind). The pool checks once per
 // name resolution, i.e. per new connection; a request on a kept-alive connection pays only the
 // https-only test in `prepare`. Prints nanoseconds per check for the shapes deliver sees (an allowed
 // loopback sink; public IPv4 and IPv6, which are compared with every range), and what `prepare` costs
@@ -8,6 +9,8 @@ import Transport
 
 func destinationGuardBenchmark(_ args: [String]) throws {
     let checks = args.first.flatMap(Int.init) ?? 1_000_000
+    let only = args.dropFirst().first
+    func selected(_ name: String) -> Bool { only.map { name.contains($0) } ?? true }
     let policy = DestinationPolicy(allowed: [try IPNetwork(parsing: "127.0.0.1/32")])
     let shapes: [(String, [IPAddress])] = [
         ("allowed 127.0.0.1", [IPAddress("127.0.0.1")!]),
@@ -21,7 +24,7 @@ func destinationGuardBenchmark(_ args: [String]) throws {
         (Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9) / Double(n)
     }
     print("destination guard, \(checks) checks per shape")
-    for (name, addresses) in shapes {
+    for (name, addresses) in shapes where selected(name) {
         var refused = 0
         let start = clock.now
         for _ in 0..<checks where policy.refusal(host: "h", addresses: addresses) != nil { refused += 1 }
@@ -31,7 +34,7 @@ func destinationGuardBenchmark(_ args: [String]) throws {
                               body: Array(repeating: 0x61, count: 512))
     var guarded = HTTPClient.Configuration()
     guarded.destinationPolicy = policy
-    for (name, configuration) in [("prepare, no policy", HTTPClient.Configuration()), ("prepare, with policy", guarded)] {
+    for (name, configuration) in [("prepare, no policy", HTTPClient.Configuration()), ("prepare, with policy", guarded)] where selected(name) {
         let client = HTTPClient(configuration: configuration)
         let n = checks / 10
         let start = clock.now
