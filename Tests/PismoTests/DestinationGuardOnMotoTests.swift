@@ -84,6 +84,11 @@ struct DestinationGuardOnMotoTests {
         httpsOnly["PISMO_WEBHOOK_HTTPS_ONLY"] = "true"
         let plain = try await PismoProcess.run(["routes", "set", "acme", "http://127.0.0.1:9/hook"], cwd: cwd, env: httpsOnly)
         #expect(plain.output.contains("https-only"), "\(plain.output)")
+        // With nothing allowed, AWS on 127.0.0.1 (moto) is still reached: only webhooks are guarded.
+        var nothingAllowed = env
+        nothingAllowed["PISMO_WEBHOOK_ALLOW_NETS"] = nil
+        let unguardedAWS = try await PismoProcess.run(["routes", "set", "acme", "http://127.0.0.1:9/hook"], cwd: cwd, env: nothingAllowed)
+        #expect(unguardedAWS.status == 0 && unguardedAWS.output.contains("127.0.0.1 is loopback"), "\(unguardedAWS.output)")
         var bad = env
         bad["PISMO_WEBHOOK_ALLOW_NETS"] = "127.0.0.1/40"
         let badStart = try await PismoProcess.run(["routes", "list"], cwd: cwd, env: bad)
