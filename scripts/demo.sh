@@ -36,15 +36,19 @@ pismo routes set client-5 "http://127.0.0.1:$sink_port/hooks/client-5" --secret 
 echo "whsec_$(head -c 32 /dev/urandom | base64)" | pismo routes set client-5 "http://127.0.0.1:$sink_port/hooks/client-5-alerts" \
     --endpoint alerts --event-types monitoring.alert --secret-file -
 pismo routes list
+# A route pointed at an internal address (a metrics port on 127.0.0.2, outside the allowed
+# 127.0.0.1/32): `routes set` warns, and the SSRF guard dead-letters its event without connecting.
+pismo routes set intruder "http://127.0.0.2:9101/metrics"
 
 PISMO_METRICS_ADDR=127.0.0.1:9101 "$pismo_bin" processor 2>"$work/processor.log" &
 pids+=($!)
 PISMO_METRICS_ADDR=127.0.0.1:9102 "$pismo_bin" deliver 2>"$work/deliver.log" &
 pids+=($!)
 
-echo "== sending $events generated events (5 clients), one for a client without a route, one invalid"
+echo "== sending $events generated events (5 clients), one for a client without a route, one for the refused route, one invalid"
 pismo send --generate "$events" --clients 5
 bash scripts/send-no-route-event.sh
+echo "{\"client_id\":\"intruder\",\"event_type\":\"user.signup\",\"event_time\":\"$(date -u +%Y-%m-%dT%H:%M:%SZ)\",\"data\":{\"user\":\"u-2\"}}" | pismo send
 bash scripts/send-invalid-event.sh
 
 echo "== waiting for the pipeline to settle"

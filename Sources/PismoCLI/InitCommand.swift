@@ -36,6 +36,9 @@ struct InitCommand: AsyncParsableCommand {
         for (client, url) in seeds {
             try await admin.set(client: client, url: url, secret: nil)
             print("route \(client) -> \(url)")
+            if let warning = await RouteDestinationCheck.warning(url: url, policy: settings.webhookDestinationPolicy) {
+                FileHandle.standardError.write(Data("pismo: \(warning)\n".utf8))
+            }
         }
     }
 }

@@ -57,6 +57,9 @@ struct RoutesCommand: AsyncParsableCommand {
             let endpoint = try makeEndpoint(secret: secrets)
             try await RouteAdmin(aws: aws, table: settings.routesTable).set(client: client, endpoint: endpoint)
             print("route \(client)/\(endpoint.id) -> \(url)\(secrets.isEmpty ? "" : " (signed)")")
+            if let warning = await RouteDestinationCheck.warning(url: url, policy: settings.webhookDestinationPolicy) {
+                FileHandle.standardError.write(Data("pismo: \(warning)\n".utf8))
+            }
         }
     }
 

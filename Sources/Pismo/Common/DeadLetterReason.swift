@@ -49,6 +49,9 @@ public enum DeadLetterCode: String, CaseIterable, Sendable {
     /// AWS refused, for what it carried, a request this event needed (the route lookup, the retry
     /// queue write): retrying it could never succeed.
     case awsRefused = "aws-refused"
+    /// The SSRF guard refused the webhook's destination (`PISMO_WEBHOOK_ALLOW_NETS`,
+    /// `PISMO_WEBHOOK_HTTPS_ONLY`); no connection was made.
+    case destinationRefused = "destination-refused"
 
     /// The code for a status that is never retried (see `DeliveryPolicy`).
     public static func permanent(status: Int) -> DeadLetterCode {
@@ -78,6 +81,7 @@ public enum DeadLetterCode: String, CaseIterable, Sendable {
         case .disabled: "the endpoint is disabled (it answered 410 Gone, or failed without a success for PISMO_DISABLE_AFTER): fix it, pismo routes enable, then redrive"
         case .eventMissing: "the stored event a retry refers to was deleted from the Events table: nothing left to deliver"
         case .retryUnreadable: "the retry queue held a message Pismo did not write: inspect it; nothing of Pismo's was lost"
+        case .destinationRefused: "the route's URL resolves to an address webhooks may not reach (loopback, private, link-local, metadata, CGNAT, multicast, reserved; the detail names the rule and address) or is plain http under PISMO_WEBHOOK_HTTPS_ONLY; nothing was sent: fix the route, or allow the network in PISMO_WEBHOOK_ALLOW_NETS, then redrive"
         case .awsRefused: "AWS refused a request this event needed (route lookup, retry queue write) for what it carried: see the reason; the event is still in the Events table"
         }
     }

@@ -1,3 +1,5 @@
+import Transport
+
 /// Pismo's public configuration contract: every subcommand reads these environment variables
 /// (names are part of the operator contract — keep them exactly) and a flag may override each.
 public struct PismoSettings: Sendable, Equatable {
@@ -32,6 +34,10 @@ public struct PismoSettings: Sendable, Equatable {
     public var retrySchedule = RetrySchedule.standard
     /// An endpoint failing without a single success for this long is disabled. `PISMO_DISABLE_AFTER`.
     public var disableAfter: Duration = .seconds(5 * 86_400)
+    /// The SSRF guard's exceptions (`PISMO_WEBHOOK_ALLOW_NETS`) and `PISMO_WEBHOOK_HTTPS_ONLY`: see
+    /// `PismoSettings+WebhookDestinations.swift`.
+    public var webhookAllowNets: [IPNetwork] = []
+    public var webhookHTTPSOnly = false
 
     public init() {}
 
@@ -81,6 +87,8 @@ public struct PismoSettings: Sendable, Equatable {
         try int("PISMO_DELIVERY_TIMEOUT_MS", &s.deliveryTimeoutMilliseconds, min: 1)
         string("PISMO_RETRY_QUEUE", &s.retryQueue)
         try s.readRetryTiming(env)
+        try bool("PISMO_WEBHOOK_HTTPS_ONLY", &s.webhookHTTPSOnly)
+        if let v = env["PISMO_WEBHOOK_ALLOW_NETS"], !v.isEmpty { s.webhookAllowNets = try parseAllowNets(v) }
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(s.logLevel.lowercased()) else {
             throw InvalidValue(variable: "PISMO_LOG_LEVEL", value: s.logLevel, expected: levels.joined(separator: ", "))

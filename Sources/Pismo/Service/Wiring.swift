@@ -21,14 +21,15 @@ public struct Wiring: Sendable {
         self.registry = registry
     }
 
-    /// One HTTP client for AWS and webhooks (shared keep-alive pools), AWS requests counted in
-    /// `registry`, and `readiness` marked ready by the first AWS call that gets an answer.
+    /// One HTTP client for AWS, its requests counted in `registry`, and `readiness` marked ready by
+    /// the first AWS call that gets an answer; another for webhooks, with the settings' SSRF guard
+    /// (which must never apply to AWS: moto and LocalStack answer on loopback).
     public static func production(_ settings: PismoSettings, registry: MetricsRegistry = MetricsRegistry(),
                                   readiness: Readiness? = nil) -> Wiring {
         let http = HTTPClient.forServices()
         var awsHTTP: any HTTPExecuting = AWSRequestCounter(http, registry: registry)
         if let readiness { awsHTTP = ReadinessProbe(awsHTTP, readiness: readiness) }
-        return Wiring(settings: settings, aws: PismoAWS(http: awsHTTP), webhookHTTP: http, registry: registry)
+        return Wiring(settings: settings, aws: PismoAWS(http: awsHTTP), webhookHTTP: HTTPClient.forWebhooks(settings), registry: registry)
     }
 
     public func eventValidator() throws(SchemaError) -> EventValidator {
@@ -107,9 +108,16 @@ extension HTTPClient {
     /// The client the services use. Tenant isolation holds on a shared webhook host only while
     /// hanging clients × their per-client concurrency (8) stay under the per-host connection cap:
     /// 256 keeps 31 hung clients behind one host from starving the rest (the client default, 64, kept 7).
-    public static func forServices() -> HTTPClient {
+    public static func forServices(destinationPolicy: DestinationPolicy? = nil, resolver: any HostResolving = Resolver.shared) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.maxConnectionsPerHost = 256
-        return HTTPClient(configuration: configuration)
+        configuration.destinationPolicy = destinationPolicy
+        return HTTPClient(configuration: configuration, resolver: resolver)
+    }
+
+    /// The webhook client: `forServices` with the settings' destination policy (the SSRF guard).
+    /// `resolver` is for tests that need a name to resolve to an address of their choosing.
+    public static func forWebhooks(_ settings: PismoSettings, resolver: any HostResolving = Resolver.shared) -> HTTPClient {
+        forServices(destinationPolicy: settings.webhookDestinationPolicy, resolver: resolver)
     }
 }

@@ -65,9 +65,12 @@ extension DeliveryEngine {
         var status = history.lastStatus
         if case let .status(code, _) = report.outcome { status = code }
         let decision = policy.decide(report.outcome, attempt: history.attempt)
-        breaker.record(key, success: decision == .delivered)
-        if let disabled = try await recordHealth(job, endpoint, report.outcome, delivered: decision == .delivered) {
-            return try await deadLetter(job, disabled, attempts: history.attempt, status: status)
+        // A refused destination was never contacted: it says nothing of the endpoint's health.
+        if !report.outcome.isRefusal {
+            breaker.record(key, success: decision == .delivered)
+            if let disabled = try await recordHealth(job, endpoint, report.outcome, delivered: decision == .delivered) {
+                return try await deadLetter(job, disabled, attempts: history.attempt, status: status)
+            }
         }
         switch decision {
         case .delivered:

@@ -216,7 +216,7 @@ public final class DeliveryEngine: Sendable {
         let report = await sender.attempt(job, endpoint: endpoint, signer: signer)
         await lanes.release(key)
         let delivered = if case let .status(code, _) = report.outcome { (200..<300).contains(code) } else { false }
-        breaker.record(key, success: delivered)
+        if !report.outcome.isRefusal { breaker.record(key, success: delivered) }
         guard delivered else { return false }
         metrics?.delivered.increment()
         return true

@@ -25,6 +25,13 @@ public struct DeliveryPolicy: Sendable, Equatable {
         case status(Int, retryAfter: String?)
         /// No HTTP status was received (timeout, refused, reset, TLS failure).
         case transportError(String)
+        /// Not sent: the destination guard refused the URL (the error's text names rule and address).
+        case refused(String)
+
+        /// The circuit breaker and the route's health count only attempts that reached the network:
+        /// a refusal is our own configuration speaking, and opening the circuit on it would park the
+        /// client's events in the retry queue instead of dead-lettering them at once.
+        public var isRefusal: Bool { if case .refused = self { true } else { false } }
     }
 
     public enum Decision: Sendable, Equatable {
@@ -46,6 +53,10 @@ public struct DeliveryPolicy: Sendable, Equatable {
             last = "HTTP \(code)"
         case let .transportError(message):
             last = message
+        case let .refused(message):
+            // Permanent: only a new route or allow list changes the answer, and retrying a name
+            // until it resolves somewhere allowed would invite the rebinding the guard prevents.
+            return .fail(reason: DeadLetterReason(.destinationRefused, message))
         }
         guard let delay = schedule.delay(beforeAttempt: attempt + 1, after: outcome, now: now, random: random) else {
             return .fail(reason: DeadLetterReason(.attemptsExhausted, "\(attempt) attempts, last: \(last)"))

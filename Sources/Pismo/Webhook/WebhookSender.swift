@@ -32,6 +32,9 @@ public struct WebhookSender: Sendable {
             let response = try await http.execute(request, timeout: endpoint.timeout ?? timeout)
             return Report(outcome: .status(response.status, retryAfter: response.headers["retry-after"]),
                           responseExcerpt: Array(response.body.prefix(Self.excerptBytes)))
+        } catch let error as HTTPClientError {
+            if case .destinationRefused = error { return Report(outcome: .refused(error.description), responseExcerpt: []) }
+            return Report(outcome: .transportError(error.description), responseExcerpt: [])
         } catch {
             return Report(outcome: .transportError(String(describing: error)), responseExcerpt: [])
         }

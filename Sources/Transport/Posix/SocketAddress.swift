@@ -7,18 +7,18 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
 
     public var family: Int32 { Int32(storage.ss_family) }
 
-    /// Parses a numeric host ("127.0.0.1", "::1", "[::1]"); nil for a name that needs DNS.
+    /// Parses a numeric host ("127.0.0.1", "::1", "[::1]", and the C library's other IPv4 spellings
+    /// such as "127.1" or "2130706433": see `IPv4Spelling`); nil for a name that needs DNS.
     public init?(numericHost host: String, port: Int) {
         var name = host
         if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
         storage = sockaddr_storage()
-        var v4 = in_addr()
         var v6 = in6_addr()
-        if inet_pton(AF_INET, name, &v4) == 1 {
+        if let v4 = IPv4Spelling.parse(name) {
             var sin = sockaddr_in()
             sin.sin_family = sa_family_t(AF_INET)
             sin.sin_port = in_port_t(UInt16(port).bigEndian)
-            sin.sin_addr = v4
+            sin.sin_addr = in_addr(s_addr: v4.bigEndian)
             length = socklen_t(MemoryLayout<sockaddr_in>.size)
             withUnsafeMutableBytes(of: &storage) { $0.storeBytes(of: sin, as: sockaddr_in.self) }
         } else if inet_pton(AF_INET6, name, &v6) == 1 {

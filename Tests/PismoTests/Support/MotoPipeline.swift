@@ -18,11 +18,14 @@ final class MotoPipeline: Sendable {
     let streamARN: String
     let deliverDLQ: String
     private let eventsQueue: String
+    /// Answers the webhook client's names (a test seam: a name that resolves where a test says).
+    private let resolver: any HostResolving
     private let stopSignal = ShutdownSignal()
     private let running = Locked<Task<Void, Never>?>(nil)
 
-    private init(aws: PismoAWS, settings: PismoSettings, tag: UInt32) async throws {
+    private init(aws: PismoAWS, settings: PismoSettings, tag: UInt32, resolver: any HostResolving) async throws {
         self.aws = aws
+        self.resolver = resolver
         self.settings = settings
         self.tag = tag
         self.registry = MetricsRegistry()
@@ -33,7 +36,8 @@ final class MotoPipeline: Sendable {
     }
 
     /// Provisions, seeds `routes` (client -> URL), then starts processor and deliver.
-    static func start(routes: [String: String], configure: (inout PismoSettings) -> Void) async throws -> MotoPipeline {
+    static func start(routes: [String: String], resolver: any HostResolving = Resolver.shared,
+                      configure: (inout PismoSettings) -> Void) async throws -> MotoPipeline {
         let moto = try await MotoServer.shared()
         let aws = PismoAWS(context: moto.context())
         let tag = UInt32.random(in: 0...UInt32.max)
@@ -42,32 +46,34 @@ final class MotoPipeline: Sendable {
         try await Provisioning(aws: aws, settings: settings, log: { _ in }).run()
         let admin = RouteAdmin(aws: aws, table: settings.routesTable)
         for (client, url) in routes { try await admin.set(client: client, url: url, secret: nil) }
-        let pipeline = try await MotoPipeline(aws: aws, settings: settings, tag: tag)
+        let pipeline = try await MotoPipeline(aws: aws, settings: settings, tag: tag, resolver: resolver)
         try await pipeline.launch()
         return pipeline
     }
 
-    /// The wiring `pismo processor` and `pismo deliver` use, on moto, with webhooks on the tests' client.
-    static func wiring(aws: PismoAWS, settings: PismoSettings, registry: MetricsRegistry) -> Wiring {
-        Wiring(settings: settings, aws: aws, webhookHTTP: IntegrationHTTP.client, registry: registry)
+    /// The wiring `pismo processor` and `pismo deliver` use, on moto, with the production webhook
+    /// client (the settings' SSRF guard included; `resolver` answers its names).
+    static func wiring(aws: PismoAWS, settings: PismoSettings, registry: MetricsRegistry,
+                       resolver: any HostResolving = Resolver.shared) -> Wiring {
+        Wiring(settings: settings, aws: aws, webhookHTTP: HTTPClient.forWebhooks(settings, resolver: resolver), registry: registry)
     }
 
     /// A processor as `pismo processor` builds it, with two short polls.
     static func processor(aws: PismoAWS, settings: PismoSettings, registry: MetricsRegistry,
-                          drainTimeout: Duration = .seconds(20)) async throws -> ProcessorService {
-        let wiring = wiring(aws: aws, settings: settings, registry: registry)
+                          drainTimeout: Duration = .seconds(20), resolver: any HostResolving = Resolver.shared) async throws -> ProcessorService {
+        let wiring = wiring(aws: aws, settings: settings, registry: registry, resolver: resolver)
         return try await wiring.processor(validator: try wiring.eventValidator(), pollers: 2, waitTimeSeconds: 1,
                                           drainTimeout: drainTimeout)
     }
 
     private func launch() async throws {
-        let processor = try await Self.processor(aws: aws, settings: settings, registry: registry, drainTimeout: .seconds(2))
+        let processor = try await Self.processor(aws: aws, settings: settings, registry: registry, drainTimeout: .seconds(2), resolver: resolver)
         var options = DeliverService.Options()
         options.leaseScanInterval = .milliseconds(200)
         options.worker.emptyPollInterval = .milliseconds(50)
         options.worker.checkpointInterval = .milliseconds(100)
         options.worker.drainTimeout = .seconds(1)
-        let deliver = try await Self.wiring(aws: aws, settings: settings, registry: registry)
+        let deliver = try await Self.wiring(aws: aws, settings: settings, registry: registry, resolver: resolver)
             .deliverService(owner: "e2e-\(tag)", options: options)
         let stop = stopSignal
         // As `pismo processor` / `pismo deliver` run (Runtime.onEventLoop): every task prefers the
@@ -130,9 +136,11 @@ final class MotoPipeline: Sendable {
 }
 
 /// Runs `body` with a started pipeline and always stops it afterwards.
-func withMotoPipeline<T>(routes: [String: String], configure: (inout PismoSettings) -> Void = { _ in },
+func withMotoPipeline<T>(routes: [String: String], resolver: any HostResolving = Resolver.shared,
+                         configure: (inout PismoSettings) -> Void = { _ in },
                          _ body: (MotoPipeline) async throws -> T) async throws -> T {
-    try await usingThenStopping(try await MotoPipeline.start(routes: routes, configure: configure), stop: { await $0.stop() }, body)
+    try await usingThenStopping(try await MotoPipeline.start(routes: routes, resolver: resolver, configure: configure),
+                                stop: { await $0.stop() }, body)
 }
 
 /// Runs `body` with `resource`, then `stop`s it, also when `body` throws.

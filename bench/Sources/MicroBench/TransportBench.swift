@@ -45,11 +45,13 @@ func loopHopBenchmark(_ args: [String]) throws {
     }
 }
 
-/// `pismo-microbench http-loopback [REQUESTS] [CONCURRENCY]`: our HTTPClient against our
-/// HTTPServer (sync handler, 16-byte body) over 127.0.0.1, keep-alive.
+/// `pismo-microbench http-loopback [REQUESTS] [CONCURRENCY] [guard]`: our HTTPClient against our
+/// HTTPServer (sync handler, 16-byte body) over 127.0.0.1, keep-alive; `guard` gives the client the
+/// webhook SSRF guard (allowing 127.0.0.1/32), as deliver's client has it.
 func httpLoopbackBenchmark(_ args: [String]) throws {
     let total = args.first.flatMap(Int.init) ?? 100_000
     let concurrency = args.dropFirst().first.flatMap(Int.init) ?? 64
+    let guarded = args.dropFirst(2).first == "guard"
     let group = try EventLoopGroup()
     defer { group.syncShutdown() }
     try blocking {
@@ -58,6 +60,7 @@ func httpLoopbackBenchmark(_ args: [String]) throws {
                                                 handler: .sync { _ in HTTPResponse(status: 200, body: body) })
         var config = HTTPClient.Configuration()
         config.maxConnectionsPerHost = concurrency
+        if guarded { config.destinationPolicy = DestinationPolicy(allowed: [try IPNetwork(parsing: "127.0.0.1/32")]) }
         let client = HTTPClient(group: group, configuration: config)
         let url = "http://127.0.0.1:\(server.port)/bench"
         let failures = FailureCount()
@@ -75,8 +78,8 @@ func httpLoopbackBenchmark(_ args: [String]) throws {
         }
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(String(format: "http-loopback: %d requests, %d concurrent, %d connections: %.0f req/s (%d failures)",
-                     total, concurrency, server.acceptedConnections, Double(total) / seconds, failures.value.load(ordering: .relaxed)))
+        print(String(format: "http-loopback%@: %d requests, %d concurrent, %d connections: %.0f req/s (%d failures)",
+                     guarded ? " (guarded)" : "", total, concurrency, server.acceptedConnections, Double(total) / seconds, failures.value.load(ordering: .relaxed)))
         client.shutdown()
         await server.shutdown(gracePeriod: .seconds(1))
     }

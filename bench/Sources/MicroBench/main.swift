@@ -12,6 +12,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "http-loopback": httpLoopbackBenchmark,
     "metrics": runMetricsBenchmark,
     "delivery": runDeliveryBenchmark,
+    "destination-guard": destinationGuardBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

@@ -11,7 +11,7 @@ final class ConnectionPool: @unchecked Sendable {
     let target: RequestTarget
     let loop: EventLoop
     let config: HTTPClient.Configuration
-    private let resolver: Resolver
+    private let resolver: any HostResolving
     /// Set for https pools.
     private let tls: TLSContext?
     private var connections: [ObjectIdentifier: ClientConnection] = [:]
@@ -27,7 +27,7 @@ final class ConnectionPool: @unchecked Sendable {
     /// Total TCP connections ever opened (tests use it to prove reuse).
     private(set) var connectionsOpened = 0
 
-    init(target: RequestTarget, loop: EventLoop, config: HTTPClient.Configuration, resolver: Resolver, tls: TLSContext?) {
+    init(target: RequestTarget, loop: EventLoop, config: HTTPClient.Configuration, resolver: any HostResolving, tls: TLSContext?) {
         self.tls = tls
         self.target = target
         self.loop = loop
@@ -108,9 +108,24 @@ final class ConnectionPool: @unchecked Sendable {
     private func resolved(_ result: Result<[SocketAddress], HTTPClientError>) {
         resolving -= 1
         switch result {
-        case .success(let addresses): connect(addresses[...])
+        case .success(let addresses):
+            if let policy = config.destinationPolicy,
+               let refused = policy.refusal(host: target.host, addresses: addresses.map(IPAddress.init)) {
+                return destinationRefused(refused)
+            }
+            connect(addresses[...])  // exactly the addresses just checked: no second lookup to rebind
         case .failure(let error): connectFailed(error)
         }
+    }
+
+    /// The destination policy refused what the name resolved to: no connection is made, and every
+    /// waiter fails now (each would be refused the same way; making them resolve in turn would only
+    /// hold them until their deadlines).
+    private func destinationRefused(_ error: HTTPClientError) {
+        establishing -= 1
+        let refused = waiters
+        waiters.removeAll()
+        for waiter in refused { waiter.fail(error) }
     }
 
     private func connect(_ addresses: ArraySlice<SocketAddress>) {

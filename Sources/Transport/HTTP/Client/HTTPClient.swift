@@ -20,13 +20,16 @@ public final class HTTPClient: HTTPExecuting {
         public var gzipRequestMinimumBytes = 1024
         /// Trust and protocol settings for https (system trust store by default).
         public var tls = TLSClientConfiguration()
+        /// The SSRF guard: where this client may connect (nil, the default, allows anything). Checked
+        /// on each name resolution, before connecting; see `DestinationPolicy`.
+        public var destinationPolicy: DestinationPolicy?
 
         public init() {}
     }
 
     public let configuration: Configuration
     private let group: EventLoopGroup
-    private let resolver: Resolver
+    private let resolver: any HostResolving
     private struct Pools {
         var byKey: [PoolKey: ConnectionPool] = [:]
         /// The loop whose pool serves callers that are not on a loop of this group.
@@ -41,7 +44,7 @@ public final class HTTPClient: HTTPExecuting {
     private let tlsContext = Locked<TLSContext?>(nil)
 
     public init(group: EventLoopGroup = .shared, configuration: Configuration = Configuration(),
-                resolver: Resolver = .shared) {
+                resolver: any HostResolving = Resolver.shared) {
         self.group = group
         self.configuration = configuration
         self.resolver = resolver
@@ -75,6 +78,7 @@ public final class HTTPClient: HTTPExecuting {
     /// (wrk formats its request once too). Throws what `execute` would for a bad URL or header.
     public func prepare(_ request: HTTPRequest) throws(HTTPClientError) -> PreparedRequest {
         let target = try RequestTarget(url: request.url)
+        if let policy = configuration.destinationPolicy, let refused = policy.refusal(scheme: target.scheme, host: target.host) { throw refused }
         try RequestEncoder.validateMethod(request.method)
         try RequestEncoder.validate(request.headers)
         var body = request.body

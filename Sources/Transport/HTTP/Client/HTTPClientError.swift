@@ -16,6 +16,9 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
     case protocolError(String)
     case tls(String)
     case decompressionFailed(host: String)
+    /// The destination policy refused `host` before any connection was made: `address` (one of
+    /// the addresses it resolved to; empty for `httpsOnly`) falls under `rule`.
+    case destinationRefused(host: String, address: String, rule: DestinationRule)
     case shutdown
 
     public var description: String {
@@ -33,6 +36,9 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .protocolError(let what): return "HTTP protocol error: \(what)"
         case .tls(let what): return "TLS error: \(what)"
         case .decompressionFailed(let host): return "could not gunzip the response body from \(host)"
+        case .destinationRefused(let host, let address, let rule):
+            if rule == .httpsOnly { return "destination \(host) refused: https-only (plain http is not allowed)" }
+            return "destination \(host) refused: \(address) is \(rule.rawValue) (\(rule.ranges)) and not in the allowed networks"
         case .shutdown: return "HTTP client is shut down"
         }
     }
