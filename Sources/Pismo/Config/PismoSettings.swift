@@ -32,6 +32,10 @@ public struct PismoSettings: Sendable, Equatable {
     public var retrySchedule = RetrySchedule.standard
     /// An endpoint failing without a single success for this long is disabled. `PISMO_DISABLE_AFTER`.
     public var disableAfter: Duration = .seconds(5 * 86_400)
+    /// The attempt log (issue 14). `PISMO_ATTEMPTS_TABLE`, `PISMO_ATTEMPT_LOG` and `PISMO_ATTEMPT_LOG_DAYS`.
+    public var attemptsTable = "pismo-attempts"
+    public var attemptLog = AttemptLogMode.failures
+    public var attemptLogDays = 30
 
     public init() {}
 
@@ -81,6 +85,15 @@ public struct PismoSettings: Sendable, Equatable {
         try int("PISMO_DELIVERY_TIMEOUT_MS", &s.deliveryTimeoutMilliseconds, min: 1)
         string("PISMO_RETRY_QUEUE", &s.retryQueue)
         try s.readRetryTiming(env)
+        string("PISMO_ATTEMPTS_TABLE", &s.attemptsTable)
+        try int("PISMO_ATTEMPT_LOG_DAYS", &s.attemptLogDays, min: 1)
+        if let v = env["PISMO_ATTEMPT_LOG"], !v.isEmpty {
+            guard let mode = AttemptLogMode(rawValue: v.lowercased()) else {
+                throw InvalidValue(variable: "PISMO_ATTEMPT_LOG", value: v,
+                                   expected: AttemptLogMode.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            s.attemptLog = mode
+        }
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(s.logLevel.lowercased()) else {
             throw InvalidValue(variable: "PISMO_LOG_LEVEL", value: s.logLevel, expected: levels.joined(separator: ", "))
