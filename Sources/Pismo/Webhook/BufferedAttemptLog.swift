@@ -25,14 +25,21 @@ public final class BufferedAttemptLog: AttemptLog {
 
     private struct State {
         var buffer: [AttemptRecord] = []
-        /// The writer waiting for a first record.
+        /// The writer, parked until `wakeOn` happens (or the log closes).
         var waiting: CheckedContinuation<Void, Never>?
+        var wakeOn = Wake.anyRecord
+        /// Tells a linger's timer whether the linger it was started for is still the current one.
+        var linger = 0
         /// Started by the first record kept: a process that never fails an attempt runs no task.
         var flusher: Task<Void, Never>?
         var closed = false
         var lastWarning: ContinuousClock.Instant?
         var droppedSinceWarning = 0
     }
+
+    /// What wakes the parked writer: the first record into an empty buffer, or (while it lingers
+    /// over a partial batch) a full batch; the linger's timer and `close()` wake it in any case.
+    private enum Wake { case anyRecord, fullBatch }
 
     public let mode: AttemptLogMode
     private let writer: any AttemptLogWriter
@@ -58,6 +65,7 @@ public final class BufferedAttemptLog: AttemptLog {
             if s.buffer.count >= options.capacity { return .full }
             s.buffer.append(record)
             if s.flusher == nil { s.flusher = Task { await self.writeUntilClosed() } }
+            guard s.wakeOn == .anyRecord || s.buffer.count >= writer.maxBatch else { return .kept(nil) }
             defer { s.waiting = nil }
             return .kept(s.waiting)
         }
@@ -104,20 +112,46 @@ public final class BufferedAttemptLog: AttemptLog {
             case .batch(let batch): return batch
             case .done: return nil
             case .linger:
-                try? await Task.sleep(for: options.linger)
+                await park(until: .fullBatch)
                 lingered = true
             case .wait:
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let parked = state.withLock { s -> Bool in
-                        guard s.buffer.isEmpty, !s.closed else { return false }
-                        s.waiting = continuation
-                        return true
-                    }
-                    if !parked { continuation.resume() }
-                }
+                await park(until: .anyRecord)
                 lingered = false
             }
         }
+    }
+
+    /// Suspends the writer until `wake` happens, the log closes or (lingering) the linger is over.
+    private func park(until wake: Wake) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let linger = state.withLock { s -> Int? in
+                let ready = switch wake {
+                case .anyRecord: !s.buffer.isEmpty
+                case .fullBatch: s.buffer.count >= writer.maxBatch
+                }
+                if s.closed || ready { return nil }
+                s.waiting = continuation
+                s.wakeOn = wake
+                s.linger += 1
+                return s.linger
+            }
+            guard let linger else { return continuation.resume() }
+            guard wake == .fullBatch else { return }
+            let duration = options.linger
+            Task {
+                try? await Task.sleep(for: duration)
+                self.endLinger(linger)
+            }
+        }
+    }
+
+    private func endLinger(_ linger: Int) {
+        let waiting = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            guard s.linger == linger, s.wakeOn == .fullBatch else { return nil }
+            defer { s.waiting = nil }
+            return s.waiting
+        }
+        waiting?.resume()
     }
 
     private func write(_ batch: [AttemptRecord]) async {
