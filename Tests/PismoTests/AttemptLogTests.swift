@@ -1,3 +1,4 @@
+import PismoJSON
 import Testing
 @testable import Pismo
 
@@ -121,5 +122,27 @@ import Testing
     @Test func jsonLineHasTheTablesNames() {
         let line = AttemptListing.jsonLine(.sample("e\"1", attempt: 2, at: 1_796_083_200_000))
         #expect(line == #"{"at":"2026-12-01T00:00:00.000Z","client_id":"acme","event_id":"e\"1","endpoint_id":"default","attempt":2,"status":503,"latency_ms":12,"delivered":false,"response":"down for maintenance"}"#)
+    }
+}
+
+/// The attempts table's writer on a scripted DynamoDB: one BatchWriteItem per batch; what DynamoDB
+/// keeps handing back after three rounds is reported, not retried forever.
+@Suite struct DynamoDBAttemptLogWriterTests {
+    @Test func reportsWhatStaysUnprocessedAfterThreeRounds() async throws {
+        let unprocessed = #"{"UnprocessedItems":{"att":[{"PutRequest":{"Item":{"client_id":{"S":"acme"}}}},{"PutRequest":{"Item":{"client_id":{"S":"acme"}}}}]}}"#
+        let http = FakeHTTP([FakeHTTP.json(200, unprocessed), FakeHTTP.json(200, unprocessed), FakeHTTP.json(200, unprocessed)])
+        let writer = DynamoDBAttemptLogWriter(dynamo: DynamoDBClient(context: AWSTestContext.make(http)), table: "att", retentionDays: 30)
+        let left = try await writer.write((0..<5).map { AttemptRecord.sample("e\($0)") })
+        #expect(left == 2)
+        #expect(http.requests.count == 3)
+    }
+
+    /// DynamoDB refuses a whole batch naming one key twice: the same attempt recorded twice is sent once.
+    @Test func sendsOneItemPerKey() async throws {
+        let http = FakeHTTP([FakeHTTP.json(200, #"{"UnprocessedItems":{}}"#)])
+        let writer = DynamoDBAttemptLogWriter(dynamo: DynamoDBClient(context: AWSTestContext.make(http)), table: "att", retentionDays: 30)
+        #expect(try await writer.write([.sample("e1"), .sample("e1"), .sample("e2")]) == 0)
+        let body = try JSONDocument(bytes: http.requests[0].body)
+        #expect((body.root["RequestItems"]?["att"]).items.count == 2)
     }
 }

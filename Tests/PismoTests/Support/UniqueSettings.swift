@@ -11,6 +11,7 @@ extension PismoSettings {
         settings.routesTable = "routes-\(tag)"
         settings.leasesTable = "leases-\(tag)"
         settings.retryQueue = "deliver-retry-\(tag)"
+        settings.attemptsTable = "attempts-\(tag)"
         return settings
     }
 }
