@@ -21,7 +21,7 @@ struct AttemptsCommand: AsyncParsableCommand {
 
             Examples:
               pismo attempts acme --since 2h
-              pismo attempts acme --event 7f3c0b9e-... 
+              pismo attempts acme --event 7f3c0b9e-4d1a-4c55-9b0e-2f1d8e6a4b21
               pismo attempts acme --failed --limit 200 --json
             """
     )
