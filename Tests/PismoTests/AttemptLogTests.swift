@@ -146,3 +146,21 @@ import Testing
         #expect((body.root["RequestItems"]?["att"]).items.count == 2)
     }
 }
+
+/// What the engine builds from one attempt's outcome.
+@Suite struct AttemptRecordFromOutcomeTests {
+    let job = DeliveryJob(clientID: "acme", eventID: "e1", eventType: "t", payload: [], eventKey: "k")
+
+    @Test func aStatusAndItsBody() {
+        let record = AttemptRecord(job: job, endpointID: "billing", attempt: 2, atMillis: 5, outcome: .status(503, retryAfter: "10"),
+                                   delivered: false, latency: .milliseconds(30), responseBody: Array(repeating: 65, count: 5000))
+        #expect(record.status == 503 && record.error == nil && record.responseExcerpt.count == 1024)
+        #expect(record.clientID == "acme" && record.eventID == "e1" && record.endpointID == "billing" && record.attempt == 2)
+    }
+
+    @Test func aTransportErrorHasNoStatus() {
+        let record = AttemptRecord(job: job, endpointID: "default", attempt: 1, atMillis: 5, outcome: .transportError("connection refused"),
+                                   delivered: false, latency: .milliseconds(1))
+        #expect(record.status == nil && record.error == "connection refused" && record.responseExcerpt.isEmpty)
+    }
+}
