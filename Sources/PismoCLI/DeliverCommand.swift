@@ -49,6 +49,7 @@ struct DeliverCommand: AsyncParsableCommand {
             // Logged once SIGTERM is handled: "started" means a signal now drains instead of killing.
             logger.info("deliver started", metadata: ["owner": "\(me)", "table": "\(table)"])
             await service.run(until: shutdown)
+            await wiring.drainAttemptLog()  // after the last attempt: what is buffered is written before exit
         }
     }
 }

@@ -9,7 +9,8 @@ struct InitCommand: AsyncParsableCommand {
         discussion: """
             Creates, when missing: the queues events-dlq, deliver-dlq, deliver-retry (the durable retry
             queue) and events (with a RedrivePolicy of maxReceiveCount 5 to events-dlq), the Events
-            table (client_id + event_key, stream NEW_IMAGE), routes and pismo-leases. The dead-letter
+            table (client_id + event_key, stream NEW_IMAGE), routes, pismo-leases and pismo-attempts
+            (the attempt log: client_id + attempt_key, TTL on expires_at). The dead-letter
             and retry queues keep messages 14 days (SQS's maximum), existing ones included. Safe to
             run again at any time; run it after upgrading.
             """

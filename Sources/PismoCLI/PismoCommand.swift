@@ -9,7 +9,7 @@ struct PismoCommand: AsyncParsableCommand {
         discussion: "Every subcommand has --help. Configuration comes from PISMO_* and AWS_* variables (see README).",
         subcommands: [
             ProcessorCommand.self, DeliverCommand.self, InitCommand.self, RoutesCommand.self, SendCommand.self,
-            PeekCommand.self, RedriveCommand.self, ReplayCommand.self, ValidateCommand.self, SinkCommand.self,
+            PeekCommand.self, RedriveCommand.self, ReplayCommand.self, AttemptsCommand.self, ValidateCommand.self, SinkCommand.self,
         ]
     )
 

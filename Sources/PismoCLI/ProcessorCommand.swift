@@ -53,6 +53,7 @@ struct ProcessorCommand: AsyncParsableCommand {
             // Logged once SIGTERM is handled: "started" means a signal now drains instead of killing.
             logger.info("processor started", metadata: started)
             await service.run(until: shutdown)
+            await wiring.drainAttemptLog()  // after the last attempt: what is buffered is written before exit
         }
     }
 }

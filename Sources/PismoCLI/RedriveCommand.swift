@@ -49,6 +49,7 @@ struct RedriveCommand: AsyncParsableCommand {
                                                                events: wiring.storedEvents) {
             FileHandle.standardError.write(Data("\rdelivered \($0), still failing \($1)".utf8))
         }
+        await wiring.drainAttemptLog()  // the attempts just made, still buffered
         print("\ndelivered \(delivered); \(remaining) left in \(settings.deliverDLQ)")
     }
 }

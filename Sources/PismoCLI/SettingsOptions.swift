@@ -17,6 +17,8 @@ struct SettingsOptions: ParsableArguments {
     var routesTable: String?
     @Option(help: "Shard leases table (env PISMO_LEASES_TABLE, default pismo-leases).")
     var leasesTable: String?
+    @Option(help: "Attempt log table (env PISMO_ATTEMPTS_TABLE, default pismo-attempts).")
+    var attemptsTable: String?
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env PISMO_LOG_LEVEL, default info).")
     var logLevel: String?
 
@@ -34,6 +36,7 @@ struct SettingsOptions: ParsableArguments {
         if let eventsTable { s.eventsTable = eventsTable }
         if let routesTable { s.routesTable = routesTable }
         if let leasesTable { s.leasesTable = leasesTable }
+        if let attemptsTable { s.attemptsTable = attemptsTable }
         if let logLevel { s.logLevel = logLevel }
         return s
     }

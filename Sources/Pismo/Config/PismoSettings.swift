@@ -38,6 +38,10 @@ public struct PismoSettings: Sendable, Equatable {
     /// `PismoSettings+WebhookDestinations.swift`.
     public var webhookAllowNets: [IPNetwork] = []
     public var webhookHTTPSOnly = false
+    /// The attempt log (issue 14). `PISMO_ATTEMPTS_TABLE`, `PISMO_ATTEMPT_LOG` and `PISMO_ATTEMPT_LOG_DAYS`.
+    public var attemptsTable = "pismo-attempts"
+    public var attemptLog = AttemptLogMode.failures
+    public var attemptLogDays = 30
 
     public init() {}
 
@@ -89,6 +93,15 @@ public struct PismoSettings: Sendable, Equatable {
         try s.readRetryTiming(env)
         try bool("PISMO_WEBHOOK_HTTPS_ONLY", &s.webhookHTTPSOnly)
         if let v = env["PISMO_WEBHOOK_ALLOW_NETS"], !v.isEmpty { s.webhookAllowNets = try parseAllowNets(v) }
+        string("PISMO_ATTEMPTS_TABLE", &s.attemptsTable)
+        try int("PISMO_ATTEMPT_LOG_DAYS", &s.attemptLogDays, min: 1)
+        if let v = env["PISMO_ATTEMPT_LOG"], !v.isEmpty {
+            guard let mode = AttemptLogMode(rawValue: v.lowercased()) else {
+                throw InvalidValue(variable: "PISMO_ATTEMPT_LOG", value: v,
+                                   expected: AttemptLogMode.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            s.attemptLog = mode
+        }
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(s.logLevel.lowercased()) else {
             throw InvalidValue(variable: "PISMO_LOG_LEVEL", value: s.logLevel, expected: levels.joined(separator: ", "))

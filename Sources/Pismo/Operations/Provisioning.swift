@@ -33,6 +33,23 @@ public struct Provisioning: Sendable {
         try await ensureTable(settings.eventsTable, key: EventsTable.keySchema, stream: .newImage)
         try await ensureTable(settings.routesTable, key: RoutesTable.keySchema, stream: nil)
         try await ensureTable(settings.leasesTable, key: LeasesTable.keySchema, stream: nil)
+        try await ensureTable(settings.attemptsTable, key: AttemptsTable.keySchema, stream: nil)
+        try await ensureTimeToLive(settings.attemptsTable, attribute: AttemptsTable.expiresAt)
+    }
+
+    /// Turns TTL on for `attribute` unless it already is. TTL on another attribute is left alone
+    /// (DynamoDB cannot switch it in one step, and someone chose it): said, not failed.
+    private func ensureTimeToLive(_ table: String, attribute: String) async throws {
+        let (status, current) = try await aws.dynamo.describeTimeToLive(table: table)
+        switch (status, current) {
+        case ("ENABLED", attribute), ("ENABLING", attribute):
+            log("table \(table): TTL on \(attribute)")
+        case ("ENABLED", let other?), ("ENABLING", let other?):
+            log("table \(table): TTL is on \(other), not \(attribute): its items will not expire (disable TTL, then run init again)")
+        default:
+            try await aws.dynamo.updateTimeToLive(table: table, attribute: attribute, enabled: true)
+            log("table \(table): TTL enabled on \(attribute)")
+        }
     }
 
     /// Creates the queue, or brings an existing one's attributes in line.

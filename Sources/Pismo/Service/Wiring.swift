@@ -12,6 +12,10 @@ public struct Wiring: Sendable {
     /// Where webhooks go out.
     public let webhookHTTP: any HTTPExecuting
     public let registry: MetricsRegistry
+    /// The attempt log (`PISMO_ATTEMPT_LOG`; nil when `off`), one per wiring so that deliver's and
+    /// direct dispatch's engines share its buffer. Starts no task until a first attempt is kept;
+    /// `drainAttemptLog()` writes out what it holds.
+    public let attemptLogBuffer: BufferedAttemptLog?
 
     public init(settings: PismoSettings, aws: PismoAWS, webhookHTTP: any HTTPExecuting,
                 registry: MetricsRegistry = MetricsRegistry()) {
@@ -19,6 +23,19 @@ public struct Wiring: Sendable {
         self.aws = aws
         self.webhookHTTP = webhookHTTP
         self.registry = registry
+        attemptLogBuffer = settings.attemptLog == .off ? nil : BufferedAttemptLog(
+            mode: settings.attemptLog,
+            writer: DynamoDBAttemptLogWriter(dynamo: aws.dynamo, table: settings.attemptsTable, retentionDays: settings.attemptLogDays),
+            registry: registry)
+    }
+
+    /// What the delivery engine reports each attempt to.
+    public var attemptLog: (any AttemptLog)? { attemptLogBuffer }
+
+    /// Graceful shutdown, after the service has drained: writes the attempts still buffered (gives
+    /// up on them at the first failed write). Records arriving later are dropped and counted.
+    public func drainAttemptLog() async {
+        await attemptLogBuffer?.close()
     }
 
     /// One HTTP client for AWS, its requests counted in `registry`, and `readiness` marked ready by
@@ -46,7 +63,7 @@ public struct Wiring: Sendable {
             sender: WebhookSender(http: webhookHTTP, timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
             deadLetters: try await deadLetters(), retries: retryQueue, health: routes, disableAfter: settings.disableAfter,
             policy: settings.deliveryPolicy,
-            perClientConcurrency: perClientConcurrency, metrics: DeliveryMetrics(registry: registry))
+            perClientConcurrency: perClientConcurrency, metrics: DeliveryMetrics(registry: registry), attemptLog: attemptLog)
     }
 
     /// `deliver-retry`, looked up on first use.

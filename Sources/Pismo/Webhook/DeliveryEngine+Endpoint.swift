@@ -55,7 +55,7 @@ extension DeliveryEngine {
         if breaker.permit(key) == .park {
             return try await park(job, history, delay: openCircuitParkDelay(history))
         }
-        let started = ContinuousClock.now
+        let startedAtMillis = nowMillis(), started = ContinuousClock.now
         let report = await sender.attempt(job, endpoint: endpoint, signer: signer)
         // An attempt cut short by shutdown says nothing about the endpoint: leave the job unresolved
         // (the stream or the retry queue hands it out again) instead of counting it.
@@ -65,6 +65,9 @@ extension DeliveryEngine {
         var status = history.lastStatus
         if case let .status(code, _) = report.outcome { status = code }
         let decision = policy.decide(report.outcome, attempt: history.attempt)
+        await attemptLog?.record(AttemptRecord(job: job, endpointID: endpoint.id, attempt: history.attempt, atMillis: startedAtMillis,
+                                               outcome: report.outcome, delivered: decision == .delivered,
+                                               latency: ContinuousClock.now - started, responseBody: report.responseExcerpt))
         // A refused destination was never contacted: it says nothing of the endpoint's health.
         if !report.outcome.isRefusal {
             breaker.record(key, success: decision == .delivered)

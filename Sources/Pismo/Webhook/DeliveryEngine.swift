@@ -37,6 +37,8 @@ public final class DeliveryEngine: Sendable {
     /// How long a job parked because its endpoint's lane is full waits before it is tried again.
     let parkDelay: Duration
     let metrics: DeliveryMetrics?
+    /// Where each attempt is recorded (`pismo attempts`); it filters by mode and never waits.
+    let attemptLog: (any AttemptLog)?
     let sleep: @Sendable (Duration) async throws -> Void
     let now: @Sendable () -> Date
     let logger: Logger
@@ -48,7 +50,7 @@ public final class DeliveryEngine: Sendable {
                 policy: DeliveryPolicy, perClientConcurrency: Int = 8,
                 parkDelay: Duration = .seconds(5), maxRateWait: Duration = .seconds(1),
                 breaker: CircuitBreaker.Options = CircuitBreaker.Options(),
-                metrics: DeliveryMetrics? = nil, logger: Logger = Logger(label: "pismo.webhook"),
+                metrics: DeliveryMetrics? = nil, attemptLog: (any AttemptLog)? = nil, logger: Logger = Logger(label: "pismo.webhook"),
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) },
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.routes = routes
@@ -63,6 +65,7 @@ public final class DeliveryEngine: Sendable {
         self.parkDelay = parkDelay
         self.maxRateWait = maxRateWait
         self.metrics = metrics
+        self.attemptLog = attemptLog
         self.sleep = sleep
         self.now = now
         self.logger = logger
@@ -213,9 +216,13 @@ public final class DeliveryEngine: Sendable {
             return false
         }
         guard await lanes.acquire(key, maxWaiters: perClientConcurrency) else { return false }
+        let startedAtMillis = nowMillis(), started = ContinuousClock.now
         let report = await sender.attempt(job, endpoint: endpoint, signer: signer)
         await lanes.release(key)
         let delivered = if case let .status(code, _) = report.outcome { (200..<300).contains(code) } else { false }
+        await attemptLog?.record(AttemptRecord(job: job, endpointID: endpoint.id, attempt: 1, atMillis: startedAtMillis,
+                                               outcome: report.outcome, delivered: delivered, latency: ContinuousClock.now - started,
+                                               responseBody: report.responseExcerpt))
         if !report.outcome.isRefusal { breaker.record(key, success: delivered) }
         guard delivered else { return false }
         metrics?.delivered.increment()

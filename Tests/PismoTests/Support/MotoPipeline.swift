@@ -17,6 +17,8 @@ final class MotoPipeline: Sendable {
     let leases: DynamoDBLeaseStore
     let streamARN: String
     let deliverDLQ: String
+    /// What both services are built by; its attempt log is drained by `stop()`.
+    let wiring: Wiring
     private let eventsQueue: String
     /// Answers the webhook client's names (a test seam: a name that resolves where a test says).
     private let resolver: any HostResolving
@@ -29,6 +31,7 @@ final class MotoPipeline: Sendable {
         self.settings = settings
         self.tag = tag
         self.registry = MetricsRegistry()
+        self.wiring = Self.wiring(aws: aws, settings: settings, registry: registry, resolver: resolver)
         self.leases = DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable)
         self.streamARN = try await aws.streamARN(table: settings.eventsTable)
         self.deliverDLQ = try await aws.queueURL(settings.deliverDLQ)
@@ -67,14 +70,14 @@ final class MotoPipeline: Sendable {
     }
 
     private func launch() async throws {
-        let processor = try await Self.processor(aws: aws, settings: settings, registry: registry, drainTimeout: .seconds(2), resolver: resolver)
+        let processor = try await wiring.processor(validator: try wiring.eventValidator(), pollers: 2, waitTimeSeconds: 1,
+                                                   drainTimeout: .seconds(2))
         var options = DeliverService.Options()
         options.leaseScanInterval = .milliseconds(200)
         options.worker.emptyPollInterval = .milliseconds(50)
         options.worker.checkpointInterval = .milliseconds(100)
         options.worker.drainTimeout = .seconds(1)
-        let deliver = try await Self.wiring(aws: aws, settings: settings, registry: registry, resolver: resolver)
-            .deliverService(owner: "e2e-\(tag)", options: options)
+        let deliver = try await wiring.deliverService(owner: "e2e-\(tag)", options: options)
         let stop = stopSignal
         // As `pismo processor` / `pismo deliver` run (Runtime.onEventLoop): every task prefers the
         // shared group's first loop, so the tests exercise the services' production threading.
@@ -92,10 +95,12 @@ final class MotoPipeline: Sendable {
         #expect(report.sent == events.count && report.failed.isEmpty, "every event accepted by the events queue")
     }
 
-    /// Stops both services and waits for them (each drains briefly).
+    /// Stops both services and waits for them (each drains briefly), then writes out the attempt
+    /// log as `pismo deliver` does on shutdown.
     func stop() async {
         stopSignal.trigger()
         await running.withLock { $0 }?.value
+        await wiring.drainAttemptLog()
     }
 
     func metric(_ line: String) -> Bool { registry.render().contains(line + "\n") }

@@ -54,6 +54,7 @@ enum PismoProcess {
         env["PISMO_LEASES_TABLE"] = settings.leasesTable
         env["PISMO_RETRY_QUEUE"] = settings.retryQueue
         env["PISMO_WEBHOOK_ALLOW_NETS"] = settings.webhookAllowNets.map(\.description).joined(separator: ",")
+        env["PISMO_ATTEMPTS_TABLE"] = settings.attemptsTable
         env["PISMO_METRICS_ADDR"] = "127.0.0.1:0"
         return env
     }

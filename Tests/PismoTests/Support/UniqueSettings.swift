@@ -14,6 +14,7 @@ extension PismoSettings {
         settings.retryQueue = "deliver-retry-\(tag)"
         // The tests' webhook sinks listen on 127.0.0.1, which the SSRF guard refuses by default.
         settings.webhookAllowNets = [try! IPNetwork(parsing: "127.0.0.1/32")]
+        settings.attemptsTable = "attempts-\(tag)"
         return settings
     }
 }
