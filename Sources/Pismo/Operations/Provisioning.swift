@@ -72,7 +72,13 @@ public struct Provisioning: Sendable {
             log("table \(table): TTL on \(attribute)")
             return
         }
-        try await aws.dynamo.updateTimeToLive(table: table, attribute: attribute, enabled: true)
+        do {
+            try await aws.dynamo.updateTimeToLive(table: table, attribute: attribute, enabled: true)
+        } catch let error as AWSError where error.code == "ValidationException" {
+            // Another `pismo init` enabled it between our look and our change: fine if it is ours.
+            let now = try await aws.dynamo.describeTimeToLive(table: table)
+            guard now.attribute == attribute, now.status != "DISABLED" else { throw error }
+        }
         log("table \(table): TTL enabled on \(attribute)")
     }
 

@@ -10,6 +10,7 @@ extension PismoSettings {
         settings.eventsTable = "Events-\(tag)"
         settings.routesTable = "routes-\(tag)"
         settings.leasesTable = "leases-\(tag)"
+        settings.attemptsTable = "attempts-\(tag)"
         settings.retryQueue = "deliver-retry-\(tag)"
         return settings
     }
