@@ -2,10 +2,11 @@
 """Checks deploy/cloudformation/pismo.yaml against the code, so the template cannot drift from what
 `pismo init` creates or from what the services and docker-compose.yml run.
 
-Usage: check-deploy.py DESCRIBE_JSON [TEMPLATE]
+Usage: check-deploy.py [--self-test] DESCRIBE_JSON [TEMPLATE]
   DESCRIBE_JSON  the output of `pismo init --describe` with no PISMO_* variable set (the defaults)
   TEMPLATE       default deploy/cloudformation/pismo.yaml
 
+--self-test breaks the template in each way listed in MUTATIONS and checks that each is caught.
 Prints one line per check ("ok - ..." or "FAIL - ...") and ends with "N passed, N failed"; exits 1 on
 any failure. cfn-lint is run by check-deploy.sh, not here.
 """
@@ -76,16 +77,21 @@ class Template:
 # ---------------------------------------------------------------- checks
 
 class Report:
-    def __init__(self):
+    def __init__(self, quiet=False):
         self.passed = self.failed = 0
+        self.quiet = quiet
+        self.failures = []
 
     def check(self, ok, what, detail=""):
         if ok:
             self.passed += 1
-            print("ok - " + what)
+            line = "ok - " + what
         else:
             self.failed += 1
-            print("FAIL - %s%s" % (what, (": " + detail) if detail else ""))
+            line = "FAIL - %s%s" % (what, (": " + detail) if detail else "")
+            self.failures.append(line)
+        if not self.quiet:
+            print(line)
 
 
 def check_queues(t, plan, r):
@@ -281,16 +287,9 @@ def check_compose_and_dockerfile(t, r):
     r.check(re.search(r"apt-get install[^\n]*\bcurl\b", runtime) is not None, "the runtime image has curl for the health checks")
 
 
-def main():
-    if len(sys.argv) < 2:
-        sys.exit(__doc__)
-    with open(sys.argv[1]) as f:
-        plan = json.load(f)
-    path = sys.argv[2] if len(sys.argv) > 2 else os.path.join(ROOT, "deploy/cloudformation/pismo.yaml")
-    with open(path) as f:
-        text = f.read()
-    t = Template(load_template(path))
-    r = Report()
+def run_checks(plan, text, quiet=False):
+    t = Template(yaml.load(text, Loader=CfnLoader))
+    r = Report(quiet)
     queues = check_queues(t, plan, r)
     tables = check_tables(t, plan, r)
     check_environment(t, plan, queues, tables, r)
@@ -298,6 +297,62 @@ def main():
     check_lint_suppressions(text, r)
     check_alarms(t, queues, r)
     check_compose_and_dockerfile(t, r)
+    return r
+
+
+# Each breaks the template in one way the check exists to catch; each must make a named check fail.
+MUTATIONS = [
+    ("a dead-letter queue keeps 4 days", "events-dlq\"\n      MessageRetentionPeriod: 1209600", "events-dlq\"\n      MessageRetentionPeriod: 345600",
+     "queue events-dlq retention"),
+    ("the events queue redrives after 3 receives", "maxReceiveCount: 5", "maxReceiveCount: 3", "maxReceiveCount 5"),
+    ("the events queue's visibility is 60 s", "QueueName: !Sub \"${NamePrefix}events\"\n      MessageRetentionPeriod: 345600\n      VisibilityTimeout: 30",
+     "QueueName: !Sub \"${NamePrefix}events\"\n      MessageRetentionPeriod: 345600\n      VisibilityTimeout: 60", "queue events visibility"),
+    ("Events' range key is renamed", "{ AttributeName: event_key, KeyType: RANGE }", "{ AttributeName: event_id, KeyType: RANGE }",
+     "table Events keys"),
+    ("Events' stream carries old images too", "StreamViewType: NEW_IMAGE", "StreamViewType: NEW_AND_OLD_IMAGES", "table Events stream"),
+    ("the attempts TTL reads another attribute", "AttributeName: expires_at", "AttributeName: ttl", "TTL attribute expires_at"),
+    ("a table is renamed", "TableName: !Sub \"${NamePrefix}routes\"", "TableName: !Sub \"${NamePrefix}pismo-routes\"",
+     "table routes (PISMO_ROUTES_TABLE) is in the template"),
+    # The second container (deliver) of the two that set it.
+    ("deliver is given another queue", "- { Name: PISMO_RETRY_QUEUE, Value: !Ref RetryQueue }",
+     "- { Name: PISMO_RETRY_QUEUE, Value: !Ref DeliverDLQ }", "deliver gets PISMO_RETRY_QUEUE from RetryQueue", 1),
+    ("a task role gets every SQS action", "Action: [sqs:SendMessage, sqs:ReceiveMessage, sqs:ChangeMessageVisibility, sqs:DeleteMessage]",
+     "Action: \"sqs:*\"", "no IAM statement allows every action"),
+    ("the deliver-dlq alarm watches events-dlq", "Dimensions: [{ Name: QueueName, Value: !GetAtt DeliverDLQ.QueueName }]",
+     "Dimensions: [{ Name: QueueName, Value: !GetAtt EventsDLQ.QueueName }]", "any message in PISMO_DELIVER_DLQ"),
+    ("deliver's health check moves to another port", "[CMD, curl, -fs, \"http://localhost:9102/healthz\"]",
+     "[CMD, curl, -fs, \"http://localhost:9103/healthz\"]", "deliver has the same health check"),
+]
+
+
+def self_test(plan, text):
+    """The check must fail for real: every mutation above makes its named check fail."""
+    r = Report()
+    for what, old, new, expected, *nth in MUTATIONS:
+        # Its text must be where it is expected (the nth of its occurrences, the only one by default).
+        starts = [m.start() for m in re.finditer(re.escape(old), text)]
+        index = nth[0] if nth else 0
+        if index >= len(starts) or (not nth and len(starts) != 1):
+            r.check(False, "mutation '%s' applies" % what, "%d matches for its text" % len(starts))
+            continue
+        at = starts[index]
+        broken = run_checks(plan, text[:at] + new + text[at + len(old):], quiet=True)
+        hit = [f for f in broken.failures if expected in f]
+        r.check(bool(hit), "breaking the template (%s) fails the check" % what,
+                "failures were %s" % (broken.failures or "none"))
+    return r
+
+
+def main():
+    args = [a for a in sys.argv[1:] if a != "--self-test"]
+    if not args:
+        sys.exit(__doc__)
+    with open(args[0]) as f:
+        plan = json.load(f)
+    path = args[1] if len(args) > 1 else os.path.join(ROOT, "deploy/cloudformation/pismo.yaml")
+    with open(path) as f:
+        text = f.read()
+    r = self_test(plan, text) if "--self-test" in sys.argv else run_checks(plan, text)
     print("%d passed, %d failed" % (r.passed, r.failed))
     sys.exit(1 if r.failed else 0)
 

@@ -2,7 +2,8 @@
 # The CloudFormation template (deploy/cloudformation/pismo.yaml) against the code: cfn-lint clean, and
 # scripts/check-deploy.py comparing it with `pismo init --describe` (queue and table names, keys,
 # stream, TTL, redrive, retention, visibility), with the services' environment and IAM, and with
-# docker-compose.yml and the Dockerfile. Ends with "N passed, N failed"; exits 1 on any failure.
+# docker-compose.yml and the Dockerfile; then the same check on copies of the template broken on
+# purpose (--self-test), each of which must fail. Ends with "N passed, N failed"; exits 1 on any failure.
 # Needs no AWS account and no Docker engine: nothing is deployed or run in a container.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,16 +17,21 @@ trap 'rm -f "$plan"' EXIT
 env -i PATH="$PATH" HOME="${HOME:-/tmp}" "$bin" init --describe >"$plan"
 
 passed=0 failed=0
-if out=$(python3 scripts/check-deploy.py "$plan" "$template"); then :; fi
-echo "$out" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
-counts=$(echo "$out" | grep -oE '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
-if [ -z "$counts" ]; then
-    echo "FAIL - check-deploy.py did not finish"
-    failed=$((failed + 1))
-else
+# tally OUTPUT: prints a checker's lines but its last, and adds its "N passed, N failed" to the totals.
+tally() {
+    local counts
+    echo "$1" | grep -v -E '^[0-9]+ passed, [0-9]+ failed$'
+    counts=$(echo "$1" | grep -oE '^[0-9]+ passed, [0-9]+ failed$' | tail -n 1)
+    if [ -z "$counts" ]; then
+        echo "FAIL - check-deploy.py did not finish"
+        failed=$((failed + 1))
+        return
+    fi
     passed=$((passed + ${counts%% passed*}))
     failed=$((failed + $(echo "$counts" | sed 's/.*, \([0-9]*\) failed/\1/')))
-fi
+}
+tally "$(python3 scripts/check-deploy.py "$plan" "$template" || true)"
+tally "$(python3 scripts/check-deploy.py --self-test "$plan" "$template" || true)"
 
 # Informational findings too (--include-checks I): the template has none to explain away.
 if lint=$(cfn-lint --include-checks I -- "$template" 2>&1); then

@@ -35,14 +35,13 @@ public struct Provisioning: Sendable {
     }
 
     /// Creates the queue, or brings an existing one's attributes in line.
-    private func ensureQueue(_ nameOrURL: String, attributes: [String: String]) async throws -> String {
-        let name = nameOrURL.split(separator: "/").last.map(String.init) ?? nameOrURL
+    private func ensureQueue(_ name: String, attributes: [String: String]) async throws -> String {
         do {
             let url = try await aws.sqs.createQueue(name: name, attributes: attributes)
             log("queue \(name): ready (\(url))")
             return url
         } catch let error as AWSError where error.code == "QueueNameExists" || error.code == "QueueAlreadyExists" {
-            let url = try await aws.queueURL(nameOrURL)
+            let url = try await aws.queueURL(name)
             if !attributes.isEmpty { try await aws.sqs.setQueueAttributes(queueURL: url, attributes: attributes) }
             log("queue \(name): exists, attributes updated")
             return url
