@@ -304,13 +304,13 @@ def run_checks(plan, text, quiet=False):
 MUTATIONS = [
     ("a dead-letter queue keeps 4 days", "events-dlq\"\n      MessageRetentionPeriod: 1209600", "events-dlq\"\n      MessageRetentionPeriod: 345600",
      "queue events-dlq retention"),
-    ("the events queue redrives after 3 receives", "maxReceiveCount: 5", "maxReceiveCount: 3", "maxReceiveCount 5"),
+    ("the events queue redrives after 3 receives", "maxReceiveCount: 5", "maxReceiveCount: 3", "queue events maxReceiveCount"),
     ("the events queue's visibility is 60 s", "QueueName: !Sub \"${NamePrefix}events\"\n      MessageRetentionPeriod: 345600\n      VisibilityTimeout: 30",
      "QueueName: !Sub \"${NamePrefix}events\"\n      MessageRetentionPeriod: 345600\n      VisibilityTimeout: 60", "queue events visibility"),
     ("Events' range key is renamed", "{ AttributeName: event_key, KeyType: RANGE }", "{ AttributeName: event_id, KeyType: RANGE }",
      "table Events keys"),
     ("Events' stream carries old images too", "StreamViewType: NEW_IMAGE", "StreamViewType: NEW_AND_OLD_IMAGES", "table Events stream"),
-    ("the attempts TTL reads another attribute", "AttributeName: expires_at", "AttributeName: ttl", "TTL attribute expires_at"),
+    ("the attempts TTL reads another attribute", "AttributeName: expires_at", "AttributeName: ttl", "table pismo-attempts TTL attribute"),
     ("a table is renamed", "TableName: !Sub \"${NamePrefix}routes\"", "TableName: !Sub \"${NamePrefix}pismo-routes\"",
      "table routes (PISMO_ROUTES_TABLE) is in the template"),
     # The second container (deliver) of the two that set it.
