@@ -4,7 +4,9 @@
 /// A read that finds nothing (a page of no records, with the shard still open) means the reader is at
 /// the tip of the shard: the age is 0, not the last value. Lambda simply reports nothing then; a
 /// gauge that kept its last value would keep an alarm firing on a stream that went quiet after a
-/// backlog. DynamoDB reports creation times to the second, so small ages are approximate.
+/// backlog. The cost: GetRecords may also return an empty page in the middle of a shard, before a
+/// later portion with records; the age then reads 0 until the next record. DynamoDB reports creation
+/// times to the second, so small ages are approximate.
 enum IteratorAge {
     /// The age in seconds after reading `records`; nil when they tell nothing (no record carries a
     /// creation time) and the previous value stands.
