@@ -103,4 +103,20 @@ import Transport
         #expect(throws: PismoSettings.InvalidValue.self) { try PismoSettings.fromEnvironment(["PISMO_METRICS_EMF_INTERVAL": "500ms"]) }
         #expect(throws: PismoSettings.InvalidValue.self) { try PismoSettings.fromEnvironment(["PISMO_METRICS_EMF": "maybe"]) }
     }
+
+    /// Every figure names a family the services really register: a misspelt counter would otherwise
+    /// be published as 0 for ever.
+    @Test func everyFigureIsAMetricTheServicesRegister() {
+        let registry = MetricsRegistry()
+        _ = ProcessorMetrics(registry: registry)
+        let failures = ProcessorFailureMetrics(registry: registry)
+        failures.retried(operation: "PutItem", code: "x")
+        let delivery = DeliveryMetrics(registry: registry)
+        delivery.retriedError(operation: "SendMessage", code: "x")
+        StreamMetrics(registry: registry).iteratorAge(shard: "s").set(1)
+        let text = registry.render()
+        for figure in EMFReporter.processorFigures + EMFReporter.deliverFigures {
+            #expect(text.contains("# TYPE \(figure.family) "), "\(figure.family) (\(figure.name))")
+        }
+    }
 }
