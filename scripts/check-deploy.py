@@ -190,6 +190,28 @@ def check_environment(t, plan, queues, tables, r):
                     "template sets %r" % env.get(env_name))
 
 
+def check_environment_output(t, r):
+    """The `Environment` output is the block the task definitions run with: same names, same values."""
+    parts = t.doc.get("Outputs", {}).get("Environment", {}).get("Value", {}).get("Fn::Join", [None, []])[1]
+    output = {}
+    for part in parts:
+        text = part.get("Fn::Sub") if isinstance(part, dict) else part
+        name, _, value = str(text).partition("=")
+        output[name] = value
+    for service in SERVICES:
+        env = environment(t, service)
+        spelled = {}
+        for name, value in env.items():
+            if isinstance(value, dict) and "Ref" in value:
+                spelled[name] = "${%s}" % value["Ref"]
+            elif isinstance(value, dict) and "Fn::Sub" in value:
+                spelled[name] = value["Fn::Sub"]
+            else:
+                spelled[name] = str(value)
+        r.check(spelled == output, "the Environment output is %s's environment" % service,
+                "differs in %s" % sorted(k for k in set(spelled) | set(output) if spelled.get(k) != output.get(k)))
+
+
 def check_iam(t, text, r):
     statements = []
     for lid, res in t.of_type("AWS::IAM::Role").items():
@@ -293,6 +315,7 @@ def run_checks(plan, text, quiet=False):
     queues = check_queues(t, plan, r)
     tables = check_tables(t, plan, r)
     check_environment(t, plan, queues, tables, r)
+    check_environment_output(t, r)
     check_iam(t, text, r)
     check_lint_suppressions(text, r)
     check_alarms(t, queues, r)
