@@ -339,6 +339,8 @@ MUTATIONS = [
     # The second container (deliver) of the two that set it.
     ("deliver is given another queue", "- { Name: PISMO_RETRY_QUEUE, Value: !Ref RetryQueue }",
      "- { Name: PISMO_RETRY_QUEUE, Value: !Ref DeliverDLQ }", "deliver gets PISMO_RETRY_QUEUE from RetryQueue", 1),
+    ("the Environment output misses a variable", "        - \"PISMO_LOG_LEVEL=info\"\n", "",
+     "the Environment output is deliver's environment"),
     ("a task role gets every SQS action", "Action: [sqs:SendMessage, sqs:ReceiveMessage, sqs:ChangeMessageVisibility, sqs:DeleteMessage]",
      "Action: \"sqs:*\"", "no IAM statement allows every action"),
     ("the deliver-dlq alarm watches events-dlq", "Dimensions: [{ Name: QueueName, Value: !GetAtt DeliverDLQ.QueueName }]",
