@@ -41,7 +41,7 @@ run_tests "in parallel" --parallel --skip OutageOnMotoTests
 run_tests "outages, alone" --filter OutageOnMotoTests
 
 # Layering, conformance suites and fuzzers: each script ends with its own "N passed, N failed" line.
-for script in scripts/check-layers.sh scripts/conformance-*.sh scripts/fuzz*.sh; do
+for script in scripts/check-*.sh scripts/conformance-*.sh scripts/fuzz*.sh; do
     [ -e "$script" ] || continue
     echo "== $script"
     out=$(mktemp)

@@ -20,6 +20,19 @@ enum CommandRuntime {
         try await withTaskExecutorPreference(EventLoopGroup.shared.loops[0], operation: body)
     }
 
+    /// Runs `body` (a service's work) with, when `PISMO_METRICS_EMF` is on, the EMF reporter beside
+    /// it; the reporter writes its last line once the work has drained.
+    static func reportingEMF(_ settings: PismoSettings, registry: MetricsRegistry, service: String,
+                             figures: [EMFReporter.Figure], _ body: () async -> Void) async {
+        guard settings.metricsEMF else { return await body() }
+        let reporter = EMFReporter(registry: registry, namespace: settings.metricsEMFNamespace, service: service, figures: figures)
+        let interval = settings.metricsEMFInterval
+        let reporting = Task { await reporter.run(every: interval) }
+        await body()
+        reporting.cancel()
+        await reporting.value
+    }
+
     /// Prints an error the way every command does: one line on stderr with the cause.
     static func fail(_ message: String, code: Int32 = 1) -> Never {
         FileHandle.standardError.write(Data("pismo: \(message)\n".utf8))

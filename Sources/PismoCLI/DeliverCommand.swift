@@ -48,7 +48,10 @@ struct DeliverCommand: AsyncParsableCommand {
         try await ServiceHost.run(logger: logger, readiness: readiness, endpoint: endpoint) { shutdown in
             // Logged once SIGTERM is handled: "started" means a signal now drains instead of killing.
             logger.info("deliver started", metadata: ["owner": "\(me)", "table": "\(table)"])
-            await service.run(until: shutdown)
+            await CommandRuntime.reportingEMF(settings, registry: wiring.registry, service: "deliver",
+                                              figures: EMFReporter.deliverFigures) {
+                await service.run(until: shutdown)
+            }
             await wiring.drainAttemptLog()  // after the last attempt: what is buffered is written before exit
         }
     }

@@ -8,11 +8,12 @@ struct InitCommand: AsyncParsableCommand {
         abstract: "Create Pismo's queues and tables (idempotent) and optionally seed routes.",
         discussion: """
             Creates, when missing: the queues events-dlq, deliver-dlq, deliver-retry (the durable retry
-            queue) and events (with a RedrivePolicy of maxReceiveCount 5 to events-dlq), the Events
-            table (client_id + event_key, stream NEW_IMAGE), routes, pismo-leases and pismo-attempts
-            (the attempt log: client_id + attempt_key, TTL on expires_at). The dead-letter
-            and retry queues keep messages 14 days (SQS's maximum), existing ones included. Safe to
-            run again at any time; run it after upgrading.
+            queue) and events (with a RedrivePolicy of maxReceiveCount 5 to events-dlq, visibility 30 s),
+            the Events table (client_id + event_key, stream NEW_IMAGE), routes, pismo-leases and
+            pismo-attempts (TTL on expires_at). The dead-letter and retry queues keep messages 14 days
+            (SQS's maximum), existing ones included. Safe to run again at any time; run it after
+            upgrading. --describe prints all of that as JSON without calling AWS (the deployment check
+            compares it with deploy/cloudformation/pismo.yaml).
             """
     )
 
@@ -21,8 +22,15 @@ struct InitCommand: AsyncParsableCommand {
     @Option(name: .customLong("route"), help: "Seed a route: CLIENT=URL (repeatable).")
     var routes: [String] = []
 
+    @Flag(help: "Print what init creates (queues, tables, their settings) as JSON, and create nothing.")
+    var describe = false
+
     func run() async throws {
         let settings = try settingsOptions.resolve()
+        if describe {
+            print(ProvisioningPlan.of(settings).json)
+            return
+        }
         let seeds = try routes.map { spec -> (String, String) in
             guard let eq = spec.firstIndex(of: "="), eq != spec.startIndex else {
                 throw ValidationError("--route expects CLIENT=URL, got '\(spec)'")

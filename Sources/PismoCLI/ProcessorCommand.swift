@@ -49,10 +49,14 @@ struct ProcessorCommand: AsyncParsableCommand {
         let service = try await wiring.processor(validator: validator, pollers: pollers)
         let started: Logger.Metadata = ["queue": "\(settings.eventsQueue)", "pollers": "\(pollers)",
                                         "direct_dispatch": "\(settings.directDispatch)"]
+        let resolved = settings
         try await ServiceHost.run(logger: logger, readiness: readiness, endpoint: endpoint) { shutdown in
             // Logged once SIGTERM is handled: "started" means a signal now drains instead of killing.
             logger.info("processor started", metadata: started)
-            await service.run(until: shutdown)
+            await CommandRuntime.reportingEMF(resolved, registry: wiring.registry, service: "processor",
+                                              figures: EMFReporter.processorFigures) {
+                await service.run(until: shutdown)
+            }
             await wiring.drainAttemptLog()  // after the last attempt: what is buffered is written before exit
         }
     }

@@ -24,6 +24,11 @@ public struct PismoSettings: Sendable, Equatable {
     public var retryMaxMilliseconds = 60_000
     public var deliveryTimeoutMilliseconds = 10_000
     public var logLevel = "info"
+    /// `PISMO_METRICS_EMF`: also write the alarm figures as CloudWatch EMF lines on stdout, every
+    /// `PISMO_METRICS_EMF_INTERVAL` (60s), in namespace `PISMO_METRICS_EMF_NAMESPACE` (Pismo).
+    public var metricsEMF = false
+    public var metricsEMFInterval: Duration = .seconds(60)
+    public var metricsEMFNamespace = "Pismo"
     /// `pismo sink`'s listen address (`PISMO_SINK_ADDR`); nil means its default, 0.0.0.0:8080.
     public var sinkAddress: String?
     /// Durable retries (issue 12). `PISMO_RETRY_QUEUE`.
@@ -85,6 +90,8 @@ public struct PismoSettings: Sendable, Equatable {
         if let v = env["PISMO_SINK_ADDR"], !v.isEmpty { s.sinkAddress = v }
         try bool("PISMO_STRICT_EVENT_TYPES", &s.strictEventTypes)
         try bool("DIRECT_DISPATCH", &s.directDispatch)
+        try bool("PISMO_METRICS_EMF", &s.metricsEMF)
+        string("PISMO_METRICS_EMF_NAMESPACE", &s.metricsEMFNamespace)
         try int("PISMO_MAX_ATTEMPTS", &s.maxAttempts, min: 1)
         try int("PISMO_RETRY_BASE_MS", &s.retryBaseMilliseconds, min: 0)
         try int("PISMO_RETRY_MAX_MS", &s.retryMaxMilliseconds, min: 0)
@@ -145,6 +152,12 @@ extension PismoSettings {
             retrySchedule = .exponential(maxAttempts: min(maxAttempts, RetrySchedule.maxDelays + 1),
                                          base: .milliseconds(retryBaseMilliseconds),
                                          max: .milliseconds(retryMaxMilliseconds))
+        }
+        if let text = set("PISMO_METRICS_EMF_INTERVAL") {
+            guard let interval = try? RetrySchedule.parseDuration(text), interval >= .seconds(1) else {
+                throw InvalidValue(variable: "PISMO_METRICS_EMF_INTERVAL", value: text, expected: "a duration of at least 1s, such as 60s or 1m")
+            }
+            metricsEMFInterval = interval
         }
         if let text = set("PISMO_DISABLE_AFTER") {
             do { disableAfter = try RetrySchedule.parseDuration(text) } catch {

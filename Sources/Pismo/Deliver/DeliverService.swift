@@ -17,6 +17,7 @@ public final class DeliverService: Sendable {
     private let engine: DeliveryEngine
     private let retries: RetryWorker?
     private let trimRecovery: TrimRecovery?
+    private let metrics: StreamMetrics?
     private let owner: String
     private let options: Options
     private let logger: Logger
@@ -25,7 +26,8 @@ public final class DeliverService: Sendable {
     /// `owner` must be unique per running instance (host name + pid + start time works).
     public init(source: any StreamShardSource, leases: any LeaseStore, engine: DeliveryEngine, retries: RetryWorker? = nil,
                 owner: String, options: Options = Options(), trimRecovery: TrimRecovery? = nil,
-                logger: Logger = Logger(label: "pismo.deliver")) {
+                metrics: StreamMetrics? = nil, logger: Logger = Logger(label: "pismo.deliver")) {
+        self.metrics = metrics
         self.retries = retries
         self.trimRecovery = trimRecovery
         self.source = source
@@ -58,7 +60,7 @@ public final class DeliverService: Sendable {
         logger.info("reading shard", metadata: ["shard": "\(shardID)", "checkpoint": "\(checkpoint ?? "TRIM_HORIZON")"])
         let worker = ShardWorker(shardID: shardID, owner: owner, checkpoint: checkpoint, source: source, engine: engine,
                                  leases: leases, options: options.worker, resolvedThroughMillis: lease?.resolvedThroughMillis,
-                                 trimRecovery: trimRecovery, logger: logger)
+                                 trimRecovery: trimRecovery, metrics: metrics, logger: logger)
         let exit = await worker.run(until: shutdown)
         logger.info("shard worker exited", metadata: ["shard": "\(shardID)", "exit": "\(exit)"])
         running.withLock { _ = $0.remove(shardID) }

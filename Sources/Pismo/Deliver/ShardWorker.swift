@@ -59,6 +59,8 @@ public actor ShardWorker {
     private var resolvedThrough: Int64?
     private var persistedResolvedThrough: Int64?
     private let trimRecovery: TrimRecovery?
+    /// `pismo_stream_iterator_age_seconds{shard}`; removed when the worker stops.
+    private let iteratorAge: Gauge?
     /// A trim has been logged and counted and its gap is not yet replayed (a failed replay is retried
     /// without counting the trim again).
     private var trimPending = false
@@ -75,7 +77,7 @@ public actor ShardWorker {
 
     public init(shardID: String, owner: String, checkpoint: String?, source: any StreamShardSource,
                 engine: DeliveryEngine, leases: any LeaseStore, options: Options = Options(),
-                resolvedThroughMillis: Int64? = nil, trimRecovery: TrimRecovery? = nil,
+                resolvedThroughMillis: Int64? = nil, trimRecovery: TrimRecovery? = nil, metrics: StreamMetrics? = nil,
                 logger: Logger = Logger(label: "pismo.deliver.shard"),
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) },
                 now: @escaping @Sendable () -> Date = { Date() }) {
@@ -93,6 +95,7 @@ public actor ShardWorker {
         self.resolvedThrough = resolvedThroughMillis
         self.persistedResolvedThrough = resolvedThroughMillis
         self.trimRecovery = trimRecovery
+        self.iteratorAge = metrics?.iteratorAge(shard: shardID)
     }
 
     /// Unix ms up to which this shard's records are known resolved (nil: not yet known).
@@ -107,6 +110,7 @@ public actor ShardWorker {
             return exit
         }
         await persistCheckpoint(force: true)
+        iteratorAge?.remove()  // another instance (or none, at shard end) reads it from now on
         if exit == .stopped, !leaseLost {
             // Hand the shard over at once on a clean shutdown instead of making the next owner
             // wait out the lease.
@@ -134,6 +138,7 @@ public actor ShardWorker {
                 let batch = try await source.records(iterator: iterator!)
                 failures = 0
                 for record in batch.records { accept(record, &group) }
+                if let age = IteratorAge.seconds(afterReading: batch.records, nowMillis: nowMillis()) { iteratorAge?.set(age) }
                 guard let next = batch.next else { return await finishShard(&group) }
                 iterator = next
                 pause = nextPause(after: batch.records.count, previous: pause)

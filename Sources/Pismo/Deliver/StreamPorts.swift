@@ -18,12 +18,17 @@ public struct ChangeRecord: Sendable, Equatable {
     /// The row's `received_at` (unix ms) when its image carries one: once this record is resolved,
     /// everything this shard received up to then is, which is where a trimmed gap starts.
     public var receivedAtMillis: Int64?
+    /// The stream's ApproximateCreationDateTime (unix ms, to the second): how old the record is when
+    /// read is the shard's iterator age.
+    public var approximateCreationMillis: Int64?
 
-    public init(sequenceNumber: String, eventKey: String, kind: Kind, receivedAtMillis: Int64? = nil) {
+    public init(sequenceNumber: String, eventKey: String, kind: Kind, receivedAtMillis: Int64? = nil,
+                approximateCreationMillis: Int64? = nil) {
         self.sequenceNumber = sequenceNumber
         self.eventKey = eventKey
         self.kind = kind
         self.receivedAtMillis = receivedAtMillis
+        self.approximateCreationMillis = approximateCreationMillis
     }
 }
 

@@ -100,6 +100,13 @@ public struct Gauge: Sendable {
     }
 
     public func set(_ amount: Int) { base.set(amount) }
+
+    /// A fractional value (ages, ratios).
+    public func set(_ value: Double) { base.set(value) }
+
+    /// Takes this series out of the registry (a shard no longer read here): `/metrics` stops showing
+    /// it instead of showing its last value forever.
+    public func remove() { base.destroy() }
 }
 
 /// Latencies in fixed buckets (a swift-metrics `Timer`, recorded in nanoseconds).

@@ -11,30 +11,27 @@ public struct Provisioning: Sendable {
         self.log = log
     }
 
-    /// SQS moves a message to the events DLQ after this many receives: the processor never needs it
-    /// (it keeps messages invisible while it retries), but a crash-looping consumer must not spin forever.
-    public static let maxReceiveCount = 5
-
-    /// SQS's maximum retention, 14 days, on every queue whose messages wait for a person or a long
-    /// schedule: the default 4 days would drop a dead letter left over a long weekend.
-    public static let longRetention = ["MessageRetentionPeriod": "1209600"]
-
+    /// Creates everything `ProvisioningPlan.of(settings)` describes, in its order.
     public func run() async throws {
-        let eventsDLQ = try await ensureQueue(settings.eventsDLQ, attributes: Self.longRetention)
-        _ = try await ensureQueue(settings.deliverDLQ, attributes: Self.longRetention)
-        // No redrive policy: a long delay is re-hidden on receive, and those receives must never push a
-        // healthy retry into a DLQ; the retry worker bounds receives itself, with a reason.
-        _ = try await ensureQueue(settings.retryQueue, attributes: Self.longRetention)
-        let dlqARN = try await aws.sqs.getQueueAttributes(queueURL: eventsDLQ, names: ["QueueArn"])["QueueArn"]
-        guard let dlqARN else { throw PismoError.configuration("\(settings.eventsDLQ) has no QueueArn attribute") }
-        let redrive = #"{"deadLetterTargetArn":"\#(dlqARN)","maxReceiveCount":"\#(Self.maxReceiveCount)"}"#
-        _ = try await ensureQueue(settings.eventsQueue, attributes: ["RedrivePolicy": redrive])
-
-        try await ensureTable(settings.eventsTable, key: EventsTable.keySchema, stream: .newImage)
-        try await ensureTable(settings.routesTable, key: RoutesTable.keySchema, stream: nil)
-        try await ensureTable(settings.leasesTable, key: LeasesTable.keySchema, stream: nil)
-        try await ensureTable(settings.attemptsTable, key: AttemptsTable.keySchema, stream: nil)
-        try await ensureTimeToLive(settings.attemptsTable, attribute: AttemptsTable.expiresAt)
+        let plan = ProvisioningPlan.of(settings)
+        var arns: [String: String] = [:]  // by env, for the redrive policies that name them
+        for queue in plan.queues {
+            let targetARN = try queue.redriveTarget.map { target in
+                guard let arn = arns[target] else { throw PismoError.configuration("\(queue.name): redrive target \(target) not created yet") }
+                return arn
+            }
+            let url = try await ensureQueue(queue.name, attributes: ProvisioningPlan.attributes(queue, redriveTargetARN: targetARN))
+            if plan.queues.contains(where: { $0.redriveTarget == queue.env }) {
+                guard let arn = try await aws.sqs.getQueueAttributes(queueURL: url, names: ["QueueArn"])["QueueArn"] else {
+                    throw PismoError.configuration("\(queue.name) has no QueueArn attribute")
+                }
+                arns[queue.env] = arn
+            }
+        }
+        for table in plan.tables {
+            try await ensureTable(table.name, key: table.key, stream: table.stream)
+            if let attribute = table.ttlAttribute { try await ensureTimeToLive(table.name, attribute: attribute) }
+        }
     }
 
     /// Turns TTL on for `attribute` unless it already is. TTL on another attribute is left alone
@@ -53,14 +50,13 @@ public struct Provisioning: Sendable {
     }
 
     /// Creates the queue, or brings an existing one's attributes in line.
-    private func ensureQueue(_ nameOrURL: String, attributes: [String: String]) async throws -> String {
-        let name = nameOrURL.split(separator: "/").last.map(String.init) ?? nameOrURL
+    private func ensureQueue(_ name: String, attributes: [String: String]) async throws -> String {
         do {
             let url = try await aws.sqs.createQueue(name: name, attributes: attributes)
             log("queue \(name): ready (\(url))")
             return url
         } catch let error as AWSError where error.code == "QueueNameExists" || error.code == "QueueAlreadyExists" {
-            let url = try await aws.queueURL(nameOrURL)
+            let url = try await aws.queueURL(name)
             if !attributes.isEmpty { try await aws.sqs.setQueueAttributes(queueURL: url, attributes: attributes) }
             log("queue \(name): exists, attributes updated")
             return url

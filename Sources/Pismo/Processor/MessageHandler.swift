@@ -38,6 +38,9 @@ public final class MessageHandler: Sendable {
     private let queue: any EventQueue
     private let retry: Backoff
     let visibilityTimeoutSeconds: Int
+    /// The events queue's visibility timeout, which `pismo init` (and the CloudFormation template) set
+    /// on the queue: a received message stays hidden this long, and the heartbeat extends it by as much.
+    public static let defaultVisibilityTimeoutSeconds = 30
     /// How often visibility is extended while a message is unresolved (also read by the batch heartbeat).
     let heartbeat: Duration
     private let directDispatch: Bool
@@ -50,7 +53,7 @@ public final class MessageHandler: Sendable {
 
     public init(validator: any EventValidating, store: any EventStore, invalidEvents: any InvalidEventPublisher,
                 queue: any EventQueue, retry: Backoff = Backoff(base: .milliseconds(100), cap: .seconds(20)),
-                visibilityTimeoutSeconds: Int = 30, heartbeat: Duration? = nil, directDispatch: Bool = false,
+                visibilityTimeoutSeconds: Int = defaultVisibilityTimeoutSeconds, heartbeat: Duration? = nil, directDispatch: Bool = false,
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) },
                 now: @escaping @Sendable () -> Date = { Date() },
                 failures: ProcessorFailureMetrics = ProcessorFailureMetrics(registry: MetricsRegistry()),

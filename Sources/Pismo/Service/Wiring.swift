@@ -106,6 +106,7 @@ public struct Wiring: Sendable {
     public func deliverService(owner: String, options: DeliverService.Options = DeliverService.Options(),
                                perClientConcurrency: Int = 8, leases: (any LeaseStore)? = nil) async throws -> DeliverService {
         let engine = try await deliveryEngine(perClientConcurrency: perClientConcurrency)
+        let streamMetrics = StreamMetrics(registry: registry)
         var retryOptions = RetryWorker.Options()
         // An attempt may wait for its lane, then run to the timeout: twice that, and slack for AWS.
         retryOptions.attemptVisibilitySeconds = max(30, 2 * settings.deliveryTimeoutMilliseconds / 1000 + 30)
@@ -117,7 +118,7 @@ public struct Wiring: Sendable {
             source: DynamoDBStreamSource(streams: aws.streams, streamARN: try await aws.streamARN(table: settings.eventsTable)),
             leases: leases ?? DynamoDBLeaseStore(dynamo: aws.dynamo, table: settings.leasesTable),
             engine: engine, retries: worker, owner: owner, options: options,
-            trimRecovery: TrimRecovery(resender: storedEventResender, metrics: StreamMetrics(registry: registry)))
+            trimRecovery: TrimRecovery(resender: storedEventResender, metrics: streamMetrics), metrics: streamMetrics)
     }
 }
 

@@ -41,6 +41,7 @@ public final class DynamoDBStreamSource: StreamShardSource {
     static func change(_ record: StreamRecord) -> ChangeRecord {
         var change = classify(record)
         change.receivedAtMillis = (record.newImage?[EventsTable.receivedAt]?.string).flatMap(UTCTime.millisecondsSince1970(iso8601:))
+        change.approximateCreationMillis = record.approximateCreationDateTime.map { Int64(($0 * 1000).rounded()) }
         return change
     }
 

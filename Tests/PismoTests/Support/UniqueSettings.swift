@@ -11,10 +11,10 @@ extension PismoSettings {
         settings.eventsTable = "Events-\(tag)"
         settings.routesTable = "routes-\(tag)"
         settings.leasesTable = "leases-\(tag)"
+        settings.attemptsTable = "attempts-\(tag)"
         settings.retryQueue = "deliver-retry-\(tag)"
         // The tests' webhook sinks listen on 127.0.0.1, which the SSRF guard refuses by default.
         settings.webhookAllowNets = [try! IPNetwork(parsing: "127.0.0.1/32")]
-        settings.attemptsTable = "attempts-\(tag)"
         return settings
     }
 }

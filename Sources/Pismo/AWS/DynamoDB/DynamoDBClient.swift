@@ -25,7 +25,10 @@ public struct DynamoDBClient: Sendable {
     static let batchGetItem = AWSOperation("BatchGetItem", .idempotent)
     static let transactWriteItems = AWSOperation("TransactWriteItems", .conditional)  // ClientRequestToken dedups for 10 min
 
-    /// On-demand table (PAY_PER_REQUEST) with the given key, optionally with a stream.
+    /// The billing mode of every table Pismo creates: on demand, no capacity to plan or to run out of.
+    public static let onDemand = "PAY_PER_REQUEST"
+
+    /// On-demand table (`onDemand`) with the given key, optionally with a stream.
     public func createTable(name: String, key: [DynamoDBKeyElement],
                             stream: DynamoDBStreamViewType? = nil) async throws -> DynamoDBTableDescription {
         let r = try await transport.call(Self.createTable) { w in
@@ -41,7 +44,7 @@ public struct DynamoDBClient: Sendable {
                 w.key("AttributeType"); w.string(k.attributeType.rawValue); w.endObject()
             }
             w.endArray()
-            w.key("BillingMode"); w.string("PAY_PER_REQUEST")
+            w.key("BillingMode"); w.string(Self.onDemand)
             if let stream { Self.writeStreamSpecification(stream, into: &w) }
         }
         return DynamoDBTableDescription(json: r["TableDescription"] ?? r)
