@@ -13,8 +13,7 @@ public enum ReplayTime {
         if let date = rfc3339(trimmed) { return UTCTime.millisecondsSince1970(date) }
         if let first = trimmed.first, first.isNumber, !trimmed.contains("-"), !trimmed.contains(":"),
            let span = try? RetrySchedule.parseDuration(trimmed) {
-            let (seconds, attoseconds) = span.components
-            return UTCTime.millisecondsSince1970(now) - (seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+            return UTCTime.millisecondsSince1970(now) - span.wholeMilliseconds
         }
         throw ParseError(description: "'\(text)' is not a time: use RFC 3339 (2026-12-01T09:00:00Z, 2026-12-01T11:00:00+02:00) or a span before now (30m, 2h, 3d)")
     }

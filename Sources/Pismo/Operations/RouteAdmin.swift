@@ -98,7 +98,7 @@ public struct RouteAdmin: Sendable {
         let newSecret = secret ?? Self.generateSecret()
         do { _ = try WebhookSigner(secret: newSecret) } catch { throw PismoError.invalidInput(error.description) }
         let nowMillis = UTCTime.millisecondsSince1970(now())
-        let until = nowMillis + Int64(keep.components.seconds) * 1000 + keep.components.attoseconds / 1_000_000_000_000_000
+        let until = nowMillis + keep.wholeMilliseconds
         var previousUntil: Date?
         let changed = try await change(client, endpoint) { endpoints, index in
             var rotated = endpoints[index]

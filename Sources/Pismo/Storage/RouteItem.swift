@@ -53,8 +53,7 @@ public enum RouteItem {
         if let types = endpoint.eventTypes { map[RoutesTable.eventTypes] = .l(types.sorted().map { .s($0) }) }
         if let rate = endpoint.ratePerSecond { map[RoutesTable.ratePerSecond] = .n(String(rate)) }
         if let timeout = endpoint.timeout {
-            map[RoutesTable.timeoutMillis] = .number(Int64(timeout.components.seconds) * 1000
-                                                     + timeout.components.attoseconds / 1_000_000_000_000_000)
+            map[RoutesTable.timeoutMillis] = .number(timeout.wholeMilliseconds)
         }
         if !endpoint.headers.isEmpty { map[RoutesTable.headers] = .m(endpoint.headers.mapValues { .s($0) }) }
         if let at = endpoint.disabledAt { map[RoutesTable.disabledAt] = .s(at) }

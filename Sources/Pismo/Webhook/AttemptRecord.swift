@@ -39,7 +39,6 @@ public struct AttemptRecord: Sendable, Equatable {
 
     /// Whole milliseconds of `latency`, rounded down.
     public var latencyMillis: Int64 {
-        let (seconds, attoseconds) = latency.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        latency.wholeMilliseconds
     }
 }

@@ -56,7 +56,7 @@ public enum EndpointRules {
             throw .rate("rate must be more than 0 and at most \(Int(maxRatePerSecond)) requests per second, got \(rate)")
         }
         if let timeout = endpoint.timeout {
-            let millis = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+            let millis = timeout.wholeMilliseconds
             guard timeoutRange.contains(millis) else {
                 throw .timeout("timeout must be \(timeoutRange.lowerBound)–\(timeoutRange.upperBound) ms, got \(millis) ms")
             }

@@ -78,9 +78,8 @@ public struct RetrySchedule: Sendable, Equatable, CustomStringConvertible {
     public var description: String { delays.map(Self.format).joined(separator: ",") }
 
     static func format(_ d: Duration) -> String {
-        let (seconds, attoseconds) = d.components
-        guard attoseconds % 1_000_000_000_000_000 == 0 else { return "\(d)" }
-        let ms = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        guard d.components.attoseconds % 1_000_000_000_000_000 == 0 else { return "\(d)" }
+        let ms = d.wholeMilliseconds
         for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] where ms != 0 && ms % size == 0 {
             return "\(ms / size)\(unit)"
         }
