@@ -28,9 +28,14 @@ struct AttemptLogPipelineOnMotoTests {
                     Set(sink.delivered(to: "/flaky")) == Set(events.filter { $0.clientID == "client-1" })
                         && Set(sink.delivered(to: "/steady")) == Set(events.filter { $0.clientID == "client-2" })
                 }
-                await pipeline.wiring.drainAttemptLog()
-
+                // The sink counts a delivery when it answers; the engine records the attempt just after.
+                // Wait for the log to hold every recovery (closing it at once could drop the last one).
                 let history = DynamoDBAttemptHistory(dynamo: pipeline.aws.dynamo, table: pipeline.settings.attemptsTable)
+                let deadline = ContinuousClock.now + .seconds(30)
+                while ContinuousClock.now < deadline, try await !Self.everyFailureRecovered(history, clientID: "client-1") {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                await pipeline.wiring.drainAttemptLog()
                 let flaky = try await history.attempts(.init(clientID: "client-1"))
                 let failed = flaky.filter { !$0.delivered }
                 #expect(failed.count == failures)
@@ -49,5 +54,14 @@ struct AttemptLogPipelineOnMotoTests {
                 #expect(shown.output.contains("Service Unavailable: deploying") && shown.output.contains("200 delivered"), "\(shown.output)")
             }
         }
+    }
+
+    /// Whether the log holds, for every event with a failed attempt, an attempt that delivered it.
+    static func everyFailureRecovered(_ history: DynamoDBAttemptHistory, clientID: String) async throws -> Bool {
+        var failedEvents = Set<String>(), deliveredEvents = Set<String>()
+        for row in try await history.attempts(.init(clientID: clientID)) {
+            if row.delivered { deliveredEvents.insert(row.eventID) } else { failedEvents.insert(row.eventID) }
+        }
+        return !failedEvents.isEmpty && failedEvents.isSubset(of: deliveredEvents)
     }
 }
