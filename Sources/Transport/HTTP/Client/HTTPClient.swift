@@ -112,10 +112,28 @@ public final class HTTPClient: HTTPExecuting {
             let key = PoolKey(origin: origin, loop: loop)
             if let pool = state.byKey[key] { return pool }
             let pool = ConnectionPool(target: origin, loop: group.loops[loop], config: configuration, resolver: resolver, tls: tls)
+            pool.onEmpty = { [weak self] pool in self?.forget(pool, key: key) }
             state.byKey[key] = pool
             return pool
         }
     }
+
+    /// Drops a pool that has gone empty (its last connection idled out or failed), so the map holds
+    /// only origins in use: a stream of distinct hosts costs no memory once they are quiet. A request
+    /// that picked the pool just before still runs on it (a forgotten pool works; it is only no
+    /// longer handed out).
+    private func forget(_ pool: ConnectionPool, key: PoolKey) {
+        pools.withLock { state in
+            guard state.byKey[key] === pool else { return }
+            state.byKey[key] = nil
+            if state.home[key.origin] == key.loop, !state.byKey.keys.contains(where: { $0.origin == key.origin }) {
+                state.home[key.origin] = nil
+            }
+        }
+    }
+
+    /// Origins with a pool (tests and diagnostics).
+    public var poolCount: Int { pools.withLock { $0.byKey.count } }
 
     private func sharedTLSContext() throws(HTTPClientError) -> TLSContext {
         let result = tlsContext.withLock { slot -> Result<TLSContext, HTTPClientError> in
