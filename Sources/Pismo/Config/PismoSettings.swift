@@ -49,9 +49,13 @@ public struct PismoSettings: Sendable, Equatable {
         func string(_ name: String, _ target: inout String) {
             if let v = env[name], !v.isEmpty { target = v }
         }
-        func int(_ name: String, _ target: inout Int, min: Int) throws(InvalidValue) {
+        // Every number has a ceiling: values derived from them (timeouts doubled, milliseconds summed
+        // over a schedule) must stay far from Int64 overflow whatever the environment says.
+        func int(_ name: String, _ target: inout Int, min: Int, max: Int) throws(InvalidValue) {
             guard let v = env[name], !v.isEmpty else { return }
-            guard let n = Int(v), n >= min else { throw InvalidValue(variable: name, value: v, expected: "an integer >= \(min)") }
+            guard let n = Int(v), n >= min, n <= max else {
+                throw InvalidValue(variable: name, value: v, expected: "an integer from \(min) to \(max)")
+            }
             target = n
         }
         func bool(_ name: String, _ target: inout Bool) throws(InvalidValue) {
@@ -75,10 +79,11 @@ public struct PismoSettings: Sendable, Equatable {
         if let v = env["PISMO_SINK_ADDR"], !v.isEmpty { s.sinkAddress = v }
         try bool("PISMO_STRICT_EVENT_TYPES", &s.strictEventTypes)
         try bool("DIRECT_DISPATCH", &s.directDispatch)
-        try int("PISMO_MAX_ATTEMPTS", &s.maxAttempts, min: 1)
-        try int("PISMO_RETRY_BASE_MS", &s.retryBaseMilliseconds, min: 0)
-        try int("PISMO_RETRY_MAX_MS", &s.retryMaxMilliseconds, min: 0)
-        try int("PISMO_DELIVERY_TIMEOUT_MS", &s.deliveryTimeoutMilliseconds, min: 1)
+        let tenYearsMilliseconds = Int(RetrySchedule.maxDurationMilliseconds)
+        try int("PISMO_MAX_ATTEMPTS", &s.maxAttempts, min: 1, max: 1_000_000)
+        try int("PISMO_RETRY_BASE_MS", &s.retryBaseMilliseconds, min: 0, max: tenYearsMilliseconds)
+        try int("PISMO_RETRY_MAX_MS", &s.retryMaxMilliseconds, min: 0, max: tenYearsMilliseconds)
+        try int("PISMO_DELIVERY_TIMEOUT_MS", &s.deliveryTimeoutMilliseconds, min: 1, max: 3_600_000)
         string("PISMO_RETRY_QUEUE", &s.retryQueue)
         try s.readRetryTiming(env)
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
