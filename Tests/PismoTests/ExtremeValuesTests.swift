@@ -99,3 +99,13 @@ import Transport
         #expect(source.calls.withLock { $0 } == 2)
     }
 }
+
+@Suite struct BoundsSettingsTests {
+    @Test func routeCacheBoundsAreRead() throws {
+        let s = try PismoSettings.fromEnvironment(["PISMO_ROUTE_CACHE_SIZE": "1000", "PISMO_ROUTE_LOOKUPS_PER_SECOND": "20"])
+        #expect(s.routeCacheSize == 1000)
+        #expect(s.unknownRouteLookupsPerSecond == 20)
+        #expect(PismoSettings().routeCacheSize == 50_000)
+        #expect(throws: PismoSettings.InvalidValue.self) { try PismoSettings.fromEnvironment(["PISMO_ROUTE_CACHE_SIZE": "0"]) }
+    }
+}

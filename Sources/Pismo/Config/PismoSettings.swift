@@ -32,6 +32,12 @@ public struct PismoSettings: Sendable, Equatable {
     public var retrySchedule = RetrySchedule.standard
     /// An endpoint failing without a single success for this long is disabled. `PISMO_DISABLE_AFTER`.
     public var disableAfter: Duration = .seconds(5 * 86_400)
+    /// Routes deliver keeps cached at most (least recently used forgotten). `PISMO_ROUTE_CACHE_SIZE`.
+    public var routeCacheSize = 50_000
+    /// Reads of the routes table for clients not known to have a route, per second (bursts of ten
+    /// times that): random `client_id`s wait their turn instead of costing a read each at any rate.
+    /// `PISMO_ROUTE_LOOKUPS_PER_SECOND`.
+    public var unknownRouteLookupsPerSecond = 100
 
     public init() {}
 
@@ -84,6 +90,8 @@ public struct PismoSettings: Sendable, Equatable {
         try int("PISMO_RETRY_BASE_MS", &s.retryBaseMilliseconds, min: 0, max: tenYearsMilliseconds)
         try int("PISMO_RETRY_MAX_MS", &s.retryMaxMilliseconds, min: 0, max: tenYearsMilliseconds)
         try int("PISMO_DELIVERY_TIMEOUT_MS", &s.deliveryTimeoutMilliseconds, min: 1, max: 3_600_000)
+        try int("PISMO_ROUTE_CACHE_SIZE", &s.routeCacheSize, min: 1, max: 10_000_000)
+        try int("PISMO_ROUTE_LOOKUPS_PER_SECOND", &s.unknownRouteLookupsPerSecond, min: 1, max: 1_000_000)
         string("PISMO_RETRY_QUEUE", &s.retryQueue)
         try s.readRetryTiming(env)
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
