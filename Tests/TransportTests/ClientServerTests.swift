@@ -203,7 +203,7 @@ struct Fixture {
     @Test func emptyPoolsAreForgotten() async throws {
         let group = try EventLoopGroup(threads: 1)
         var configuration = HTTPClient.Configuration()
-        configuration.idleTimeout = .milliseconds(20)
+        configuration.idleTimeout = .milliseconds(300)
         let client = HTTPClient(group: group, configuration: configuration)
         for _ in 0..<50 {
             let (listener, port) = ScriptedSocket.listen()

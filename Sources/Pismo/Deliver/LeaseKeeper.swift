@@ -30,6 +30,7 @@ final class LeaseKeeper: Sendable {
     private let wallClock: @Sendable () -> Date
     private let sleep: @Sendable (Duration) async throws -> Void
     private let logger: Logger
+    private let metrics: StreamMetrics?
 
     /// Renew this often: two renewals may fail before the lease is in danger.
     var renewInterval: Duration { duration / 3 }
@@ -41,7 +42,8 @@ final class LeaseKeeper: Sendable {
     /// `heldSince`: when the request that took the lease started (by `clock`).
     init(shardID: String, owner: String, leases: any LeaseStore, duration: Duration, heldSince: ContinuousClock.Instant,
          clock: @escaping @Sendable () -> ContinuousClock.Instant, wallClock: @escaping @Sendable () -> Date,
-         sleep: @escaping @Sendable (Duration) async throws -> Void, logger: Logger) {
+         sleep: @escaping @Sendable (Duration) async throws -> Void, logger: Logger, metrics: StreamMetrics? = nil) {
+        self.metrics = metrics
         self.shardID = shardID
         self.owner = owner
         self.leases = leases
@@ -62,7 +64,10 @@ final class LeaseKeeper: Sendable {
     /// The store refused a write as not ours: the lease was taken.
     var wasTaken: Bool { state.withLock { $0.taken } }
 
-    func markTaken() { state.withLock { $0.taken = true } }
+    func markTaken() {
+        let first = state.withLock { s in defer { s.taken = true }; return !s.taken }
+        if first { metrics?.leasesTaken.increment() }
+    }
 
     /// Renews every `renewInterval` until the lease is lost (taken, or lapsed through failed renewals)
     /// or the task is cancelled (the worker stopped). Returns at once when either happens.
@@ -75,6 +80,7 @@ final class LeaseKeeper: Sendable {
             if Task.isCancelled { return }
             guard isHeld else {
                 if !wasTaken {
+                    metrics?.leasesLapsed.increment()
                     logger.error("lease lapsed: renewals failed until another instance could take the shard; stopping it",
                                  metadata: ["shard": "\(shardID)", "failed_renewals": "\(failures)"])
                 }
@@ -101,6 +107,7 @@ final class LeaseKeeper: Sendable {
             }
         } catch {
             failures += 1
+            metrics?.leaseRenewalsFailed.increment()
             if failures == 1 || failures.isMultiple(of: 10) {
                 logger.warning("lease renewal failed; retrying until the lease would lapse",
                                metadata: ["shard": "\(shardID)", "error": "\(error)", "failures": "\(failures)"])

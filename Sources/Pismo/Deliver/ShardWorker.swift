@@ -87,7 +87,8 @@ public actor ShardWorker {
         // The lease keeper waits on its own `leaseSleep` (tests that make the worker's pauses free
         // still want renewals paced by the clock, not spinning).
         self.lease = LeaseKeeper(shardID: shardID, owner: owner, leases: leases, duration: options.leaseDuration,
-                                 heldSince: leaseHeldSince ?? clock(), clock: clock, wallClock: now, sleep: leaseSleep, logger: logger)
+                                 heldSince: leaseHeldSince ?? clock(), clock: clock, wallClock: now, sleep: leaseSleep, logger: logger,
+                                 metrics: trimRecovery?.metrics)
         self.sleep = sleep
         self.now = now
         self.shardID = shardID
