@@ -38,6 +38,9 @@ public struct PismoSettings: Sendable, Equatable {
     /// times that): random `client_id`s wait their turn instead of costing a read each at any rate.
     /// `PISMO_ROUTE_LOOKUPS_PER_SECOND`.
     public var unknownRouteLookupsPerSecond = 100
+    /// Webhook requests in flight per process at most (and so sockets busy with them); one receiver
+    /// host gets at most half. `PISMO_MAX_WEBHOOKS_IN_FLIGHT`.
+    public var maxWebhooksInFlight = 512
 
     public init() {}
 
@@ -92,6 +95,7 @@ public struct PismoSettings: Sendable, Equatable {
         try int("PISMO_DELIVERY_TIMEOUT_MS", &s.deliveryTimeoutMilliseconds, min: 1, max: 3_600_000)
         try int("PISMO_ROUTE_CACHE_SIZE", &s.routeCacheSize, min: 1, max: 10_000_000)
         try int("PISMO_ROUTE_LOOKUPS_PER_SECOND", &s.unknownRouteLookupsPerSecond, min: 1, max: 1_000_000)
+        try int("PISMO_MAX_WEBHOOKS_IN_FLIGHT", &s.maxWebhooksInFlight, min: 1, max: 1_000_000)
         string("PISMO_RETRY_QUEUE", &s.retryQueue)
         try s.readRetryTiming(env)
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

@@ -46,7 +46,8 @@ public struct Wiring: Sendable {
             : table
         return DeliveryEngine(
             routes: routes,
-            sender: WebhookSender(http: webhookHTTP, timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
+            sender: WebhookSender(http: SlotLimitedHTTP(webhookHTTP, capacity: settings.maxWebhooksInFlight),
+                                  timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
             deadLetters: try await deadLetters(), retries: retryQueue, health: routes, disableAfter: settings.disableAfter,
             policy: settings.deliveryPolicy,
             perClientConcurrency: perClientConcurrency, metrics: DeliveryMetrics(registry: registry))
