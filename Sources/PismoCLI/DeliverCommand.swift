@@ -24,7 +24,7 @@ struct DeliverCommand: AsyncParsableCommand {
     @Option(help: "Concurrent deliveries per client.") var perClientConcurrency: Int = 8
 
     func validate() throws {
-        guard leaseSeconds >= 3 else { throw ValidationError("--lease-seconds must be at least 3") }
+        guard (3...3600).contains(leaseSeconds) else { throw ValidationError("--lease-seconds must be from 3 to 3600") }
         guard perClientConcurrency >= 1 else { throw ValidationError("--per-client-concurrency must be at least 1") }
     }
 

@@ -23,7 +23,10 @@ struct SendCommand: AsyncParsableCommand {
         if let generate, generate < 1 { throw ValidationError("--generate must be at least 1") }
         if clients < 1 { throw ValidationError("--clients must be at least 1") }
         if generate != nil && !files.isEmpty { throw ValidationError("give either FILEs or --generate, not both") }
-        if let rate, rate <= 0 || generate == nil { throw ValidationError("--rate needs --generate and a positive rate") }
+        // At least one event in 1000 s: a smaller rate made the first pause infinite, and Duration traps on that.
+        if let rate, !(rate >= 0.001 && rate.isFinite) || generate == nil {
+            throw ValidationError("--rate needs --generate and a rate of at least 0.001 events/s")
+        }
     }
 
     func run() async throws {

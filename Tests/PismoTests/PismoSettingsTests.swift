@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func invalidValuesNameTheVariable() {
-        #expect(throws: PismoSettings.InvalidValue(variable: "PISMO_MAX_ATTEMPTS", value: "0", expected: "an integer >= 1")) {
+        #expect(throws: PismoSettings.InvalidValue(variable: "PISMO_MAX_ATTEMPTS", value: "0", expected: "an integer from 1 to 1000000")) {
             try PismoSettings.fromEnvironment(["PISMO_MAX_ATTEMPTS": "0"])
         }
         #expect(throws: PismoSettings.InvalidValue.self) { try PismoSettings.fromEnvironment(["DIRECT_DISPATCH": "maybe"]) }

@@ -198,6 +198,34 @@ struct Fixture {
         group.syncShutdown()
     }
 
+    /// Pools per origin are forgotten once empty (issue 15): fifty origins that refuse, and one
+    /// whose idle connection ages out, leave no pool behind. Before, every origin ever asked kept one.
+    @Test func emptyPoolsAreForgotten() async throws {
+        let group = try EventLoopGroup(threads: 1)
+        var configuration = HTTPClient.Configuration()
+        configuration.idleTimeout = .milliseconds(300)
+        let client = HTTPClient(group: group, configuration: configuration)
+        for _ in 0..<50 {
+            let (listener, port) = ScriptedSocket.listen()
+            listener.close()
+            _ = try? await client.execute(HTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/"), timeout: .seconds(2))
+        }
+        try await waitUntil { client.poolCount == 0 }
+        let f = try await Fixture.start()
+        let response = try await client.execute(HTTPRequest(method: "GET", url: f.base + "/"), timeout: .seconds(5))
+        #expect(response.status == 200)
+        #expect(client.poolCount == 1)
+        try await waitUntil { client.poolCount == 0 }
+        await f.stop()
+        client.shutdown()
+        group.syncShutdown()
+    }
+
+    private func waitUntil(_ condition: () -> Bool) async throws {
+        for _ in 0..<500 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(condition())
+    }
+
     @Test func connectionRefusedNamesTheHost() async throws {
         let (listener, port) = ScriptedSocket.listen()
         listener.close()

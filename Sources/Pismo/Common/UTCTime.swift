@@ -8,7 +8,12 @@ public enum UTCTime {
         iso8601(millisecondsSince1970: millisecondsSince1970(date))
     }
 
-    public static func iso8601(millisecondsSince1970 ms: Int64) -> String {
+    /// Unix ms of 0001-01-01T00:00:00.000Z … 9999-12-31T23:59:59.999Z, what the spelling can say:
+    /// values from outside (a retry message, a lease row) are clamped to it, never trap.
+    public static let millisecondsRange: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
+
+    public static func iso8601(millisecondsSince1970 unclamped: Int64) -> String {
+        let ms = min(max(unclamped, millisecondsRange.lowerBound), millisecondsRange.upperBound)
         let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000   // floor, so the millisecond part is never negative
         let millis = Int(ms - seconds * 1000)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
@@ -33,8 +38,11 @@ public enum UTCTime {
 
 extension UTCTime {
     /// `date` in whole unix milliseconds (rounded down): the unit of due times, leases and `resolved_through`.
+    /// Clamped to `millisecondsRange` (a Date from a parsed header can be anything a Double holds).
     public static func millisecondsSince1970(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let ms = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        guard !ms.isNaN else { return 0 }
+        return Int64(min(max(ms, Double(millisecondsRange.lowerBound)), Double(millisecondsRange.upperBound)))
     }
 
     /// Reads back exactly what `iso8601` writes (`2026-11-27T02:38:49.123Z`); nil for anything else.

@@ -47,6 +47,15 @@ public struct PismoSettings: Sendable, Equatable {
     public var attemptsTable = "pismo-attempts"
     public var attemptLog = AttemptLogMode.failures
     public var attemptLogDays = 30
+    /// Routes deliver keeps cached at most (least recently used forgotten). `PISMO_ROUTE_CACHE_SIZE`.
+    public var routeCacheSize = 50_000
+    /// Reads of the routes table for clients not known to have a route, per second (bursts of ten
+    /// times that): random `client_id`s wait their turn instead of costing a read each at any rate.
+    /// `PISMO_ROUTE_LOOKUPS_PER_SECOND`.
+    public var unknownRouteLookupsPerSecond = 100
+    /// Webhook requests in flight per process at most (and so sockets busy with them); one receiver
+    /// host gets at most half. `PISMO_MAX_WEBHOOKS_IN_FLIGHT`.
+    public var maxWebhooksInFlight = 512
 
     public init() {}
 
@@ -64,9 +73,13 @@ public struct PismoSettings: Sendable, Equatable {
         func string(_ name: String, _ target: inout String) {
             if let v = env[name], !v.isEmpty { target = v }
         }
-        func int(_ name: String, _ target: inout Int, min: Int) throws(InvalidValue) {
+        // Every number has a ceiling: values derived from them (timeouts doubled, milliseconds summed
+        // over a schedule) must stay far from Int64 overflow whatever the environment says.
+        func int(_ name: String, _ target: inout Int, min: Int, max: Int) throws(InvalidValue) {
             guard let v = env[name], !v.isEmpty else { return }
-            guard let n = Int(v), n >= min else { throw InvalidValue(variable: name, value: v, expected: "an integer >= \(min)") }
+            guard let n = Int(v), n >= min, n <= max else {
+                throw InvalidValue(variable: name, value: v, expected: "an integer from \(min) to \(max)")
+            }
             target = n
         }
         func bool(_ name: String, _ target: inout Bool) throws(InvalidValue) {
@@ -92,16 +105,20 @@ public struct PismoSettings: Sendable, Equatable {
         try bool("DIRECT_DISPATCH", &s.directDispatch)
         try bool("PISMO_METRICS_EMF", &s.metricsEMF)
         string("PISMO_METRICS_EMF_NAMESPACE", &s.metricsEMFNamespace)
-        try int("PISMO_MAX_ATTEMPTS", &s.maxAttempts, min: 1)
-        try int("PISMO_RETRY_BASE_MS", &s.retryBaseMilliseconds, min: 0)
-        try int("PISMO_RETRY_MAX_MS", &s.retryMaxMilliseconds, min: 0)
-        try int("PISMO_DELIVERY_TIMEOUT_MS", &s.deliveryTimeoutMilliseconds, min: 1)
+        let tenYearsMilliseconds = Int(RetrySchedule.maxDurationMilliseconds)
+        try int("PISMO_MAX_ATTEMPTS", &s.maxAttempts, min: 1, max: 1_000_000)
+        try int("PISMO_RETRY_BASE_MS", &s.retryBaseMilliseconds, min: 0, max: tenYearsMilliseconds)
+        try int("PISMO_RETRY_MAX_MS", &s.retryMaxMilliseconds, min: 0, max: tenYearsMilliseconds)
+        try int("PISMO_DELIVERY_TIMEOUT_MS", &s.deliveryTimeoutMilliseconds, min: 1, max: 3_600_000)
+        try int("PISMO_ROUTE_CACHE_SIZE", &s.routeCacheSize, min: 1, max: 10_000_000)
+        try int("PISMO_ROUTE_LOOKUPS_PER_SECOND", &s.unknownRouteLookupsPerSecond, min: 1, max: 1_000_000)
+        try int("PISMO_MAX_WEBHOOKS_IN_FLIGHT", &s.maxWebhooksInFlight, min: 1, max: 1_000_000)
         string("PISMO_RETRY_QUEUE", &s.retryQueue)
         try s.readRetryTiming(env)
         try bool("PISMO_WEBHOOK_HTTPS_ONLY", &s.webhookHTTPSOnly)
         if let v = env["PISMO_WEBHOOK_ALLOW_NETS"], !v.isEmpty { s.webhookAllowNets = try parseAllowNets(v) }
         string("PISMO_ATTEMPTS_TABLE", &s.attemptsTable)
-        try int("PISMO_ATTEMPT_LOG_DAYS", &s.attemptLogDays, min: 1)
+        try int("PISMO_ATTEMPT_LOG_DAYS", &s.attemptLogDays, min: 1, max: 36_500)
         if let v = env["PISMO_ATTEMPT_LOG"], !v.isEmpty {
             guard let mode = AttemptLogMode(rawValue: v.lowercased()) else {
                 throw InvalidValue(variable: "PISMO_ATTEMPT_LOG", value: v,

@@ -19,15 +19,22 @@ public struct ShardLease: Sendable, Equatable {
 
     public var shardID: String
     public var owner: String?
-    /// Unix milliseconds after which another instance may take the lease.
+    /// Unix ms: the holder's own estimate of its lease's end (its wall clock plus the lease duration).
+    /// Informational (and what instances older than `counter` judged by); nobody compares it with
+    /// their own clock. 0 means released: a clean stop hands the shard over at once.
     public var expiresAtMillis: Int64
+    /// Incremented by each take-over and renewal (`lease_counter`); nil on a row written before it
+    /// existed. Liveness is "has this moved within the lease duration, by my clock" (`LeaseObserver`).
+    public var counter: Int64?
     /// Highest sequence number below which every record is resolved, or `shardEnd`.
     public var checkpoint: String?
     /// Unix ms: every record this shard received up to then is resolved. A trim replays from here.
     public var resolvedThroughMillis: Int64?
 
-    public init(shardID: String, owner: String?, expiresAtMillis: Int64, checkpoint: String?, resolvedThroughMillis: Int64? = nil) {
+    public init(shardID: String, owner: String?, expiresAtMillis: Int64, checkpoint: String?, resolvedThroughMillis: Int64? = nil,
+                counter: Int64? = nil) {
         self.resolvedThroughMillis = resolvedThroughMillis
+        self.counter = counter
         self.shardID = shardID
         self.owner = owner
         self.expiresAtMillis = expiresAtMillis
@@ -35,6 +42,8 @@ public struct ShardLease: Sendable, Equatable {
     }
 
     public var isFinished: Bool { checkpoint == Self.shardEnd }
+    /// Its holder handed it over (a clean stop): free at once, whatever the counter says.
+    public var isReleased: Bool { owner?.isEmpty ?? true || expiresAtMillis == 0 }
 }
 
 /// Decides which shards this instance should try to lease. Pure, so the rules are testable:
@@ -42,10 +51,11 @@ public struct ShardLease: Sendable, Equatable {
 /// - lineage: a child becomes eligible only when its parent is finished, or when the parent is no
 ///   longer listed by the stream (trimmed after 24 h) — "process a parent before its child";
 /// - fairness: each instance aims for ceil(eligible / live instances) shards, where live instances
-///   are the distinct owners of unexpired leases plus this one; free or expired leases are taken first,
+///   are the distinct owners of live leases plus this one; free or expired leases are taken first,
 ///   nothing is stolen from a live owner.
+/// Which leases are live is the caller's observation (`LeaseObserver`): no clock is read here.
 public enum LeasePlanner {
-    public static func shardsToAcquire(shards: [ShardInfo], leases: [ShardLease], me: String, nowMillis: Int64) -> [String] {
+    public static func shardsToAcquire(shards: [ShardInfo], leases: [ShardLease], me: String, live liveShards: Set<String>) -> [String] {
         let byShard = Dictionary(leases.map { ($0.shardID, $0) }, uniquingKeysWith: { a, _ in a })
         let listed = Set(shards.map(\.shardID))
         let eligible = shards.filter { shard in
@@ -54,8 +64,8 @@ public enum LeasePlanner {
             return byShard[parent]?.isFinished == true
         }
         let live = { (lease: ShardLease?) -> Bool in
-            guard let lease, let owner = lease.owner else { return false }
-            return !owner.isEmpty && lease.expiresAtMillis > nowMillis
+            guard let lease else { return false }
+            return liveShards.contains(lease.shardID)
         }
         var owners = Set(leases.filter { live($0) && !$0.isFinished }.compactMap(\.owner))
         owners.insert(me)

@@ -118,6 +118,7 @@ public final class RetryWorker: Sendable {
                                      DeadLetterReason(.retryUnreadable, "the retry queue held a message Pismo did not write"))
                 return
             }
+            // Both sides are within UTCTime's range (the message was range-checked): no overflow.
             let remaining = Duration.milliseconds(retry.dueAtMillis - nowMillis())
             if remaining >= .seconds(1) {
                 try await queue.hide(message.receiptHandle, seconds: RetrySchedule.visibilityToHide(remaining: remaining))

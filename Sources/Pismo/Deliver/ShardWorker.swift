@@ -17,6 +17,9 @@ import Logging
 ///   past the gap only once that resend is durable, so a crash mid-replay replays the gap again.
 /// - Shutdown: stop reading, let in-flight deliveries finish for `drainTimeout`, cancel the rest
 ///   (they stay unresolved and are replayed by the next owner), persist the checkpoint.
+/// - The lease is renewed by its own task (`LeaseKeeper`), whatever reads and deliveries are doing;
+///   no delivery starts once the lease may have passed to another instance, and losing it (taken, or
+///   lapsed through failed renewals) cancels reading and the deliveries in flight at once.
 public actor ShardWorker {
     public struct Options: Sendable {
         public var maxOutstanding = 10_000
@@ -67,8 +70,7 @@ public actor ShardWorker {
     private var lastRead: String?
     private var parked: [String: Parked] = [:]
     private var lastPersist = ContinuousClock.now
-    private var lastRenew = ContinuousClock.now
-    private var leaseLost = false
+    private let lease: LeaseKeeper
     private var deliveriesInFlight = 0
     private let sleep: @Sendable (Duration) async throws -> Void
     private let now: @Sendable () -> Date
@@ -80,7 +82,15 @@ public actor ShardWorker {
                 resolvedThroughMillis: Int64? = nil, trimRecovery: TrimRecovery? = nil, metrics: StreamMetrics? = nil,
                 logger: Logger = Logger(label: "pismo.deliver.shard"),
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) },
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() },
+                leaseHeldSince: ContinuousClock.Instant? = nil,
+                clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+                leaseSleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) }) {
+        // The lease keeper waits on its own `leaseSleep` (tests that make the worker's pauses free
+        // still want renewals paced by the clock, not spinning).
+        self.lease = LeaseKeeper(shardID: shardID, owner: owner, leases: leases, duration: options.leaseDuration,
+                                 heldSince: leaseHeldSince ?? clock(), clock: clock, wallClock: now, sleep: leaseSleep, logger: logger,
+                                 metrics: metrics)
         self.sleep = sleep
         self.now = now
         self.shardID = shardID
@@ -104,22 +114,39 @@ public actor ShardWorker {
     public var checkpoint: String? { tracker.checkpoint }
 
     public func run(until shutdown: ShutdownSignal) async -> Exit {
-        let exit = await withDiscardingTaskGroup(returning: Exit.self) { group in
-            let exit = await readLoop(&group, shutdown: shutdown)
-            if exit != .shardEnd { await drain(&group) }
-            return exit
+        // Two tasks: the lease keeper and the reader. Whichever ends first ends the other: a lost
+        // lease cancels reading and its deliveries; a reader that is done stops the renewals.
+        let exit = await withTaskGroup(of: Exit.self, returning: Exit.self) { group in
+            group.addTask { [lease] in
+                await lease.keep()
+                return Task.isCancelled ? .stopped : .leaseLost
+            }
+            group.addTask { await self.readAndDeliver(until: shutdown) }
+            let first = await group.next() ?? .stopped
+            group.cancelAll()
+            return first
         }
-        await persistCheckpoint(force: true)
+        // The lease may have lapsed without being taken: these writes are conditional on still being
+        // the owner, and what they record (resolved records, a finished shard) is true either way.
+        if !lease.wasTaken { await persistCheckpoint(force: true) }
         iteratorAge?.remove()  // another instance (or none, at shard end) reads it from now on
-        if exit == .stopped, !leaseLost {
+        if exit == .stopped, !lease.wasTaken {
             // Hand the shard over at once on a clean shutdown instead of making the next owner
             // wait out the lease.
-            _ = try? await leases.renew(shardID: shardID, owner: owner, expiresAtMillis: 0)
+            await lease.release()
         }
-        if exit == .shardEnd, !leaseLost {
+        if exit == .shardEnd, !lease.wasTaken {
             _ = try? await leases.checkpoint(shardID: shardID, owner: owner, sequenceNumber: ShardLease.shardEnd)
         }
-        return leaseLost ? .leaseLost : exit
+        return lease.wasTaken || exit == .leaseLost ? .leaseLost : exit
+    }
+
+    private func readAndDeliver(until shutdown: ShutdownSignal) async -> Exit {
+        await withDiscardingTaskGroup(returning: Exit.self) { group in
+            let exit = await readLoop(&group, shutdown: shutdown)
+            if exit == .stopped { await drain(&group) } else { group.cancelAll() }
+            return exit
+        }
     }
 
     private func readLoop(_ group: inout DiscardingTaskGroup, shutdown: ShutdownSignal) async -> Exit {
@@ -128,7 +155,7 @@ public actor ShardWorker {
         var pause = options.emptyPollInterval
         while !shutdown.isTriggered, !Task.isCancelled {
             await housekeeping(&group)
-            if leaseLost { return .leaseLost }
+            if !lease.isHeld { return .leaseLost }
             if tracker.outstanding >= options.maxOutstanding {
                 try? await sleep(.milliseconds(10))
                 continue
@@ -188,7 +215,9 @@ public actor ShardWorker {
         }
     }
 
+    /// Only while the lease is held: a record not started stays unresolved, for the next owner.
     private func startDelivery(_ sequence: String, _ job: DeliveryJob, _ group: inout DiscardingTaskGroup) {
+        guard lease.isHeld else { return }
         deliveriesInFlight += 1
         group.addTask { [engine] in
             // Cancelled (shutdown, lease lost) means unresolved: the record is replayed later.
@@ -202,7 +231,7 @@ public actor ShardWorker {
         if resolved { tracker.resolve(sequence) }
     }
 
-    /// Periodic duties between reads: release overdue parked records, persist the checkpoint, renew.
+    /// Periodic duties between reads: release overdue parked records, persist the checkpoint.
     private func housekeeping(_ group: inout DiscardingTaskGroup) async {
         let now = ContinuousClock.now
         for (key, waiting) in parked where waiting.deadline <= now {
@@ -210,16 +239,6 @@ public actor ShardWorker {
             startDelivery(waiting.sequence, waiting.job, &group)
         }
         if now - lastPersist >= options.checkpointInterval { await persistCheckpoint(force: false) }
-        await renewIfDue()
-    }
-
-    private func renewIfDue() async {
-        let now = ContinuousClock.now
-        if now - lastRenew >= options.leaseDuration / 3 {
-            lastRenew = now
-            let expires = Int64(self.now().timeIntervalSince1970 * 1000) + Int64(options.leaseDuration.components.seconds * 1000)
-            if (try? await leases.renew(shardID: shardID, owner: owner, expiresAtMillis: expires)) == false { leaseLost = true }
-        }
     }
 
     /// The stream no longer holds the records after our position. Logs and counts the trim, takes an
@@ -244,9 +263,8 @@ public actor ShardWorker {
             // The stream holds what is stored from here on: the gap ends here, so the replay is bounded.
             let horizonAt = max(metAt, nowMillis())
             if let trimRecovery, let from = resolvedThrough {
-                _ = try await trimRecovery.replay(fromMillis: from, untilMillis: horizonAt, shardID: shardID, logger: logger) { _ in
-                    await self.renewIfDue()
-                }
+                // The lease keeper renews meanwhile; a replay cut short by a lost lease is redone by the next owner.
+                _ = try await trimRecovery.replay(fromMillis: from, untilMillis: horizonAt, shardID: shardID, logger: logger) { _ in }
             }
             trimPending = false
             lastRead = nil
@@ -270,13 +288,13 @@ public actor ShardWorker {
         if let covered = tracker.resolvedThroughMillis { resolvedThrough = max(resolvedThrough ?? covered, covered) }
         let checkpoint = tracker.checkpoint.flatMap { $0 == persisted ? nil : $0 }
         let through = resolvedThrough == persistedResolvedThrough ? nil : resolvedThrough
-        guard checkpoint != nil || through != nil, !leaseLost else { return }
+        guard checkpoint != nil || through != nil, !lease.wasTaken else { return }
         do {
             if try await leases.checkpoint(shardID: shardID, owner: owner, sequenceNumber: checkpoint, resolvedThroughMillis: through) {
                 if let checkpoint { persisted = checkpoint }
                 if let through { persistedResolvedThrough = through }
             } else {
-                leaseLost = true
+                lease.markTaken()
             }
         } catch {
             logger.warning("checkpoint write failed", metadata: ["shard": "\(shardID)", "error": "\(error)"])
@@ -285,7 +303,7 @@ public actor ShardWorker {
 
     /// A closed shard read to its end: wait until every record is resolved, then mark it finished.
     private func finishShard(_ group: inout DiscardingTaskGroup) async -> Exit {
-        while tracker.outstanding > 0, !leaseLost {
+        while tracker.outstanding > 0, lease.isHeld, !Task.isCancelled {
             await housekeeping(&group)
             try? await sleep(.milliseconds(20))
         }
@@ -294,7 +312,8 @@ public actor ShardWorker {
 
     private func drain(_ group: inout DiscardingTaskGroup) async {
         let deadline = ContinuousClock.now.advanced(by: options.drainTimeout)
-        while deliveriesInFlight > 0, ContinuousClock.now < deadline {
+        // A cancelled sleep returns at once: stop waiting then instead of spinning to the deadline.
+        while deliveriesInFlight > 0, ContinuousClock.now < deadline, !Task.isCancelled {
             try? await sleep(.milliseconds(10))
         }
         group.cancelAll()

@@ -57,10 +57,15 @@ public struct Wiring: Sendable {
     /// dead letters to deliver-dlq. `cachedRoutes` false reads every route afresh (redrive).
     public func deliveryEngine(perClientConcurrency: Int = 8, cachedRoutes: Bool = true) async throws -> DeliveryEngine {
         let table = DynamoDBRouteStore(dynamo: aws.dynamo, table: settings.routesTable)
-        let routes: any RouteStore & RouteHealth = cachedRoutes ? RouteCache(store: table) : table
+        let routes: any RouteStore & RouteHealth = cachedRoutes
+            ? RouteCache(store: table, maxEntries: settings.routeCacheSize,
+                         unknownLookupsPerSecond: Double(settings.unknownRouteLookupsPerSecond),
+                         unknownLookupBurst: 10 * settings.unknownRouteLookupsPerSecond)
+            : table
         return DeliveryEngine(
             routes: routes,
-            sender: WebhookSender(http: webhookHTTP, timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
+            sender: WebhookSender(http: SlotLimitedHTTP(webhookHTTP, capacity: settings.maxWebhooksInFlight),
+                                  timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
             deadLetters: try await deadLetters(), retries: retryQueue, health: routes, disableAfter: settings.disableAfter,
             policy: settings.deliveryPolicy,
             perClientConcurrency: perClientConcurrency, metrics: DeliveryMetrics(registry: registry), attemptLog: attemptLog)

@@ -1,5 +1,6 @@
 /// `pismo-leases` on DynamoDB: `shard_id` (S, HASH), `owner` (S), `lease_expires` (N, unix ms),
-/// `checkpoint` (S), `resolved_through` (N, unix ms). Every write is conditional, which is what makes leases exclusive.
+/// `lease_counter` (N), `checkpoint` (S), `resolved_through` (N, unix ms). Every write is
+/// conditional, which is what makes leases exclusive; take-overs and renewals increment the counter.
 public struct DynamoDBLeaseStore: LeaseStore {
     let dynamo: DynamoDBClient
     let table: String
@@ -14,32 +15,47 @@ public struct DynamoDBLeaseStore: LeaseStore {
             guard let shard = item[LeasesTable.shardID]?.string else { return nil }
             return ShardLease(shardID: shard, owner: item[LeasesTable.owner]?.string,
                               expiresAtMillis: item[LeasesTable.leaseExpires]?.int64 ?? 0, checkpoint: item[LeasesTable.checkpoint]?.string,
-                              resolvedThroughMillis: item[LeasesTable.resolvedThrough]?.int64)
+                              resolvedThroughMillis: item[LeasesTable.resolvedThrough]?.int64,
+                              counter: item[LeasesTable.leaseCounter]?.int64)
         }
     }
 
+    /// Succeeds only if the row is exactly as observed: same owner, same `lease_expires`, same counter
+    /// (or still none, for a row from before the counter).
     public func acquire(shardID: String, owner: String, expiresAtMillis: Int64, observed: ShardLease?) async throws -> Bool {
-        var values: [String: DynamoDBValue] = [":me": .s(owner), ":exp": .number(expiresAtMillis)]
-        let condition: String
+        var values: [String: DynamoDBValue] = [":me": .s(owner), ":exp": .number(expiresAtMillis), ":one": .number(1), ":zero": .number(0)]
+        var names = ["#o": LeasesTable.owner, "#c": LeasesTable.leaseCounter]
+        var conditions: [String] = []
         if let observed {
+            names["#e"] = LeasesTable.leaseExpires
             values[":seenExp"] = .number(observed.expiresAtMillis)
+            conditions.append("#e = :seenExp")
             if let previous = observed.owner {
                 values[":seenOwner"] = .s(previous)
-                condition = "#o = :seenOwner AND lease_expires = :seenExp"
+                conditions.append("#o = :seenOwner")
             } else {
-                condition = "attribute_not_exists(#o) AND lease_expires = :seenExp"
+                conditions.append("attribute_not_exists(#o)")
+            }
+            if let counter = observed.counter {
+                values[":seenCounter"] = .number(counter)
+                conditions.append("#c = :seenCounter")
+            } else {
+                conditions.append("attribute_not_exists(#c)")
             }
         } else {
-            condition = "attribute_not_exists(shard_id)"
+            conditions.append("attribute_not_exists(\(LeasesTable.shardID))")
         }
         return try await conditional(shardID, DynamoDBExpressions(
-            condition: condition, update: "SET #o = :me, lease_expires = :exp", names: ["#o": "owner"], values: values))
+            condition: conditions.joined(separator: " AND "),
+            update: "SET #o = :me, \(LeasesTable.leaseExpires) = :exp, #c = if_not_exists(#c, :zero) + :one", names: names, values: values))
     }
 
+    /// Moves the counter (what other instances watch) and the informational expiry.
     public func renew(shardID: String, owner: String, expiresAtMillis: Int64) async throws -> Bool {
         try await conditional(shardID, DynamoDBExpressions(
-            condition: "#o = :me", update: "SET lease_expires = :exp", names: ["#o": "owner"],
-            values: [":me": .s(owner), ":exp": .number(expiresAtMillis)]))
+            condition: "#o = :me", update: "SET \(LeasesTable.leaseExpires) = :exp, #c = if_not_exists(#c, :zero) + :one",
+            names: ["#o": LeasesTable.owner, "#c": LeasesTable.leaseCounter],
+            values: [":me": .s(owner), ":exp": .number(expiresAtMillis), ":one": .number(1), ":zero": .number(0)]))
     }
 
     public func checkpoint(shardID: String, owner: String, sequenceNumber: String?, resolvedThroughMillis: Int64?) async throws -> Bool {

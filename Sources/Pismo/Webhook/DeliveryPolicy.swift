@@ -64,16 +64,26 @@ public struct DeliveryPolicy: Sendable, Equatable {
         return .retry(after: delay)
     }
 
-    /// Retry-After is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
+    /// Longer than any schedule could honour (they cap it at their longest delay anyway): keeps the
+    /// arithmetic on an endpoint's answer far from overflow.
+    static let longestRetryAfter = Duration.seconds(366 * 86_400)
+
+    /// Retry-After is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3); clamped to a year.
     public static func parseRetryAfter(_ value: String, now: Date = Date()) -> Duration? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Int(trimmed), seconds >= 0 { return .seconds(seconds) }
+        if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            // Any run of digits, however long, is a (long) delay: no Int overflow to reject it on.
+            guard let seconds = Int(trimmed) else { return longestRetryAfter }
+            return min(.seconds(seconds), longestRetryAfter)
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         guard let date = formatter.date(from: trimmed) else { return nil }
-        return .milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000))
+        let seconds = date.timeIntervalSince(now)
+        guard seconds.isFinite else { return nil }
+        return .milliseconds(Int64(min(max(0, seconds), longestRetryAfter.seconds) * 1000))
     }
 }
 

@@ -4,6 +4,9 @@ import PismoJSON
 /// "attempt":2,"first_attempt_at":…,"due_at":…,"last_status":503}` (times in unix milliseconds).
 extension PendingRetry {
     public static let formatVersion = 1
+    /// Ceilings for numbers read back (far beyond any schedule: at most 101 attempts).
+    static let maxAttempt = 10_000
+    static let maxDeferrals = 1_000_000
 
     public var json: String {
         var w = JSONWriter(capacity: 256)
@@ -27,11 +30,16 @@ extension PendingRetry {
         guard let document = try? JSONDocument(json), document.root["v"]?.int == Self.formatVersion,
               let client = document.root["client_id"]?.string, let key = document.root["event_key"]?.string,
               let id = document.root["event_id"]?.string, let endpoint = document.root["endpoint"]?.string,
-              let attempt = document.root["attempt"]?.int, attempt >= 1,
-              let first = document.root["first_attempt_at"]?.int64, let due = document.root["due_at"]?.int64
+              let attempt = document.root["attempt"]?.int, (1...Self.maxAttempt).contains(attempt),
+              let first = document.root["first_attempt_at"]?.int64, UTCTime.millisecondsRange.contains(first),
+              let due = document.root["due_at"]?.int64, UTCTime.millisecondsRange.contains(due)
         else { return nil }
+        let deferrals = document.root["deferrals"]?.int ?? 0
+        // Anyone allowed to send to the queue can write these numbers: out-of-range ones would
+        // overflow the attempt and time arithmetic, so the message is unreadable instead.
+        guard (0...Self.maxDeferrals).contains(deferrals) else { return nil }
         self.init(clientID: client, eventKey: key, eventID: id, endpointID: endpoint, attempt: attempt,
                   firstAttemptAtMillis: first, dueAtMillis: due, lastStatus: document.root["last_status"]?.int,
-                  deferrals: document.root["deferrals"]?.int ?? 0)
+                  deferrals: deferrals)
     }
 }

@@ -12,6 +12,8 @@ public struct RetrySchedule: Sendable, Equatable, CustomStringConvertible {
 
     /// More would be a typo, not a plan: 100 retries already outlast any SQS message retention.
     public static let maxDelays = 100
+    /// The longest duration `parseDuration` accepts: ten years.
+    public static let maxDurationMilliseconds: Int64 = 3_650 * 86_400_000
 
     /// Negative delays count as zero. At most `maxDelays` of them (a programming error otherwise:
     /// `parse` and `exponential` stay within it).
@@ -189,7 +191,9 @@ extension RetrySchedule {
         if negative || digits.allSatisfy({ $0 == "0" }) { throw fail(.notPositive) }
         guard let number = Int64(digits) else { throw fail(.tooLarge) }
         let (milliseconds, overflow) = number.multipliedReportingOverflow(by: unitMilliseconds)
-        if overflow { throw fail(.tooLarge) }
+        // Ten years is past any plan (SQS keeps messages 14 days); beyond it, sums and the ±20 %
+        // jitter over a hundred delays would come near Int64 milliseconds.
+        if overflow || milliseconds > maxDurationMilliseconds { throw fail(.tooLarge) }
         return .milliseconds(milliseconds)
     }
 }

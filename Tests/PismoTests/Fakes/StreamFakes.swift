@@ -75,7 +75,8 @@ final class MemoryLeases: LeaseStore {
         rows.withLock { rows in
             guard rows[shardID] == observed else { return false }
             rows[shardID] = ShardLease(shardID: shardID, owner: owner, expiresAtMillis: expiresAtMillis,
-                                       checkpoint: observed?.checkpoint)
+                                       checkpoint: observed?.checkpoint, resolvedThroughMillis: observed?.resolvedThroughMillis,
+                                       counter: (observed?.counter ?? 0) + 1)
             return true
         }
     }
@@ -84,6 +85,8 @@ final class MemoryLeases: LeaseStore {
         rows.withLock { rows in
             guard rows[shardID]?.owner == owner else { return false }
             rows[shardID]?.expiresAtMillis = expiresAtMillis
+            let counter = rows[shardID]?.counter ?? 0
+            rows[shardID]?.counter = counter + 1
             return true
         }
     }

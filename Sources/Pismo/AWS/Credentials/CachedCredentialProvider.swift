@@ -1,22 +1,37 @@
 /// Caches the credentials of an underlying provider and refreshes them `refreshAhead` seconds before
 /// they expire, so no request is ever signed with credentials about to lapse. An actor: concurrent
 /// callers during a refresh share one in-flight fetch instead of each hitting STS/IMDS.
+///
+/// A failed refresh is backed off (1 s doubling to 60 s, jittered): until the next try is due,
+/// callers get the still-valid cached credentials, or the last error at once — instead of every AWS
+/// call first waiting on another doomed fetch from a source that is down.
 public actor CachedCredentialProvider {
     private let source: any AWSCredentialProvider
     private let clock: AWSClock
     private let refreshAhead: Int64
     private var cached: AWSCredentials?
     private var inFlight: Task<AWSCredentials, Error>?
+    private var failures = 0
+    private var lastFailure: (any Error)?
+    private var retryAt: ContinuousClock.Instant?
+    private let monotonic: @Sendable () -> ContinuousClock.Instant
+    static let refreshBackoff = Backoff(base: .seconds(1), cap: .seconds(60))
 
-    public init(_ source: any AWSCredentialProvider, clock: AWSClock = AWSClock(), refreshAheadSeconds: Int64 = 300) {
+    public init(_ source: any AWSCredentialProvider, clock: AWSClock = AWSClock(), refreshAheadSeconds: Int64 = 300,
+                monotonic: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.source = source
         self.clock = clock
         self.refreshAhead = refreshAheadSeconds
+        self.monotonic = monotonic
     }
 
     public func credentials() async throws -> AWSCredentials {
         if let cached, !needsRefresh(cached) { return cached }
         if let inFlight { return try await inFlight.value }
+        if let retryAt, monotonic() < retryAt, let lastFailure {
+            if let valid = stillValid() { return valid }
+            throw lastFailure
+        }
         let source = self.source
         let task = Task<AWSCredentials, Error> {
             guard let fresh = try await source.resolve() else {
@@ -29,16 +44,29 @@ public actor CachedCredentialProvider {
         do {
             let fresh = try await task.value
             cached = fresh
+            (failures, lastFailure, retryAt) = (0, nil, nil)
             return fresh
         } catch {
+            failures += 1
+            lastFailure = error
+            retryAt = monotonic() + Self.refreshBackoff.delay(attempt: failures)
             // Still-valid old credentials beat failing every call while the source is down.
-            if let cached, let exp = cached.expiration, exp.secondsSince1970 > clock.now().secondsSince1970 { return cached }
+            if let valid = stillValid() { return valid }
             throw error
         }
     }
 
-    /// Drops the cache (e.g. after the service rejected the credentials).
-    public func invalidate() { cached = nil }
+    private func stillValid() -> AWSCredentials? {
+        guard let cached, let exp = cached.expiration, exp.secondsSince1970 > clock.now().secondsSince1970 else { return nil }
+        return cached
+    }
+
+    /// Drops the cache (e.g. after the service rejected the credentials), and any backoff: the next
+    /// call fetches at once.
+    public func invalidate() {
+        cached = nil
+        (failures, lastFailure, retryAt) = (0, nil, nil)
+    }
 
     private func needsRefresh(_ c: AWSCredentials) -> Bool {
         guard let exp = c.expiration else { return false }

@@ -41,13 +41,16 @@ public final class AWSClock: Sendable {
 
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
-    /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the only form servers send today.
+    /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the only form servers send today. Every field
+    /// is range-checked before any arithmetic: the header comes from whatever answered (a proxy, a
+    /// local endpoint), and a 16-digit hour once overflowed `hour * 3600`.
     public static func parseHTTPDate(_ text: String) -> Int64? {
         let parts = text.split(separator: " ")
-        guard parts.count == 6, let day = Int(parts[1]), let monthIndex = months.firstIndex(of: String(parts[2])),
-              let year = Int(parts[3]) else { return nil }
+        guard parts.count == 6, let day = Int(parts[1]), (1...31).contains(day),
+              let monthIndex = months.firstIndex(of: String(parts[2])),
+              let year = Int(parts[3]), (1...9999).contains(year) else { return nil }
         let hms = parts[4].split(separator: ":").compactMap { Int($0) }
-        guard hms.count == 3 else { return nil }
+        guard hms.count == 3, (0...23).contains(hms[0]), (0...59).contains(hms[1]), (0...60).contains(hms[2]) else { return nil }
         let days = CivilTime.daysFromCivil(year, monthIndex + 1, day)
         return Int64(days) * 86_400 + Int64(hms[0] * 3600 + hms[1] * 60 + hms[2])
     }

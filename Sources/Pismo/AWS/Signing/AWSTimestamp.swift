@@ -7,14 +7,20 @@ public struct AWSTimestamp: Sendable, Equatable {
 
     public init(secondsSince1970: Int64) { self.secondsSince1970 = secondsSince1970 }
 
-    public init(_ date: Date) { self.secondsSince1970 = Int64(date.timeIntervalSince1970.rounded(.down)) }
+    /// Years 1…9999 (what the four-digit spellings can say); a date outside is clamped, never a trap.
+    public static let range: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
+    public init(_ date: Date) {
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        self.secondsSince1970 = seconds.isNaN ? 0 : Int64(min(max(seconds, Double(Self.range.lowerBound)), Double(Self.range.upperBound)))
+    }
 
     public static func now() -> AWSTimestamp { AWSTimestamp(Date()) }
 
     /// `20150830T123600Z`
     public var amzDate: String {
         let (y, m, d) = civilDate
-        let secs = Int(((secondsSince1970 % 86_400) + 86_400) % 86_400)
+        let secs = Int(((spelled % 86_400) + 86_400) % 86_400)
         return CivilTime.spell(16) { out, i in
             CivilTime.digits(y, 4, &out, &i); CivilTime.digits(m, 2, &out, &i); CivilTime.digits(d, 2, &out, &i)
             out[i] = UInt8(ascii: "T"); i += 1
@@ -41,7 +47,11 @@ public struct AWSTimestamp: Sendable, Equatable {
         self.secondsSince1970 = Int64(days) * 86_400 + Int64(secs)
     }
 
+    /// Clamped to `range` for spelling.
+    private var spelled: Int64 { min(max(secondsSince1970, Self.range.lowerBound), Self.range.upperBound) }
+
     private var civilDate: (Int, Int, Int) {
+        let secondsSince1970 = spelled
         let days = secondsSince1970 >= 0 ? secondsSince1970 / 86_400 : (secondsSince1970 - 86_399) / 86_400
         return CivilTime.civilFromDays(Int(days))
     }

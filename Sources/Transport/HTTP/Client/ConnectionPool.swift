@@ -26,6 +26,9 @@ final class ConnectionPool: @unchecked Sendable {
     private var isShutDown = false
     /// Total TCP connections ever opened (tests use it to prove reuse).
     private(set) var connectionsOpened = 0
+    /// Called on the loop when the pool has nothing left (no connection, none being made, no waiter),
+    /// so the client can forget it: pools per origin must not grow without bound (random hosts).
+    var onEmpty: (@Sendable (ConnectionPool) -> Void)?
 
     init(target: RequestTarget, loop: EventLoop, config: HTTPClient.Configuration, resolver: any HostResolving, tls: TLSContext?) {
         self.tls = tls
@@ -166,6 +169,11 @@ final class ConnectionPool: @unchecked Sendable {
         establishing -= 1
         if !waiters.isEmpty { waiters.removeFirst().fail(mapConnectError(error)) }
         serviceWaiters()
+        reportIfEmpty()
+    }
+
+    private func reportIfEmpty() {
+        if connections.isEmpty, waiters.isEmpty, establishing == 0, resolving == 0 { onEmpty?(self) }
     }
 
     private func mapConnectError(_ error: Error) -> Error {
@@ -218,6 +226,7 @@ final class ConnectionPool: @unchecked Sendable {
             return connectFailed(error ?? HTTPClientError.connectionReset(host: target.host))
         }
         serviceWaiters()
+        reportIfEmpty()
     }
 
     // MARK: Idle sweep and shutdown

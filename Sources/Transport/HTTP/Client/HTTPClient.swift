@@ -34,6 +34,8 @@ public final class HTTPClient: HTTPExecuting {
         var byKey: [PoolKey: ConnectionPool] = [:]
         /// The loop whose pool serves callers that are not on a loop of this group.
         var home: [RequestTarget: Int] = [:]
+        /// Connections opened by pools since forgotten, per origin (diagnostics; bounded like the rest).
+        var retiredOpened = LRUCache<RequestTarget, Int>(capacity: 1_024)
     }
     private struct PoolKey: Hashable {
         let origin: RequestTarget
@@ -116,10 +118,29 @@ public final class HTTPClient: HTTPExecuting {
             let key = PoolKey(origin: origin, loop: loop)
             if let pool = state.byKey[key] { return pool }
             let pool = ConnectionPool(target: origin, loop: group.loops[loop], config: configuration, resolver: resolver, tls: tls)
+            pool.onEmpty = { [weak self] pool in self?.forget(pool, key: key, opened: pool.connectionsOpened) }
             state.byKey[key] = pool
             return pool
         }
     }
+
+    /// Drops a pool that has gone empty (its last connection idled out or failed), so the map holds
+    /// only origins in use: a stream of distinct hosts costs no memory once they are quiet. A request
+    /// that picked the pool just before still runs on it (a forgotten pool works; it is only no
+    /// longer handed out).
+    private func forget(_ pool: ConnectionPool, key: PoolKey, opened: Int) {
+        pools.withLock { state in
+            guard state.byKey[key] === pool else { return }
+            state.byKey[key] = nil
+            state.retiredOpened.setValue((state.retiredOpened.peek(key.origin) ?? 0) + opened, forKey: key.origin)
+            if state.home[key.origin] == key.loop, !state.byKey.keys.contains(where: { $0.origin == key.origin }) {
+                state.home[key.origin] = nil
+            }
+        }
+    }
+
+    /// Origins with a pool (tests and diagnostics).
+    public var poolCount: Int { pools.withLock { $0.byKey.count } }
 
     private func sharedTLSContext() throws(HTTPClientError) -> TLSContext {
         let result = tlsContext.withLock { slot -> Result<TLSContext, HTTPClientError> in
@@ -138,8 +159,10 @@ public final class HTTPClient: HTTPExecuting {
     /// Number of TCP connections opened so far to `url`'s origin (diagnostics and tests).
     public func connectionsOpened(to url: String) async throws -> Int {
         let origin = try RequestTarget(url: url).origin
-        let matching = pools.withLock { state in state.byKey.filter { $0.key.origin == origin }.map(\.value) }
-        var total = 0
+        let (matching, retired) = pools.withLock { state in
+            (state.byKey.filter { $0.key.origin == origin }.map(\.value), state.retiredOpened.peek(origin) ?? 0)
+        }
+        var total = retired
         for pool in matching { total += try await pool.loop.submit { pool.connectionsOpened } }
         return total
     }
