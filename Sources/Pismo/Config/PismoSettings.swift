@@ -21,6 +21,8 @@ public struct PismoSettings: Sendable, Equatable {
     public var retryBaseMilliseconds = 500
     public var retryMaxMilliseconds = 60_000
     public var deliveryTimeoutMilliseconds = 10_000
+    /// One name lookup, queue included, whatever the name servers do. `PISMO_DNS_TIMEOUT_MS`.
+    public var dnsTimeoutMilliseconds = 5_000
     public var logLevel = "info"
     /// `pismo sink`'s listen address (`PISMO_SINK_ADDR`); nil means its default, 0.0.0.0:8080.
     public var sinkAddress: String?
@@ -79,6 +81,7 @@ public struct PismoSettings: Sendable, Equatable {
         try int("PISMO_RETRY_BASE_MS", &s.retryBaseMilliseconds, min: 0)
         try int("PISMO_RETRY_MAX_MS", &s.retryMaxMilliseconds, min: 0)
         try int("PISMO_DELIVERY_TIMEOUT_MS", &s.deliveryTimeoutMilliseconds, min: 1)
+        try int("PISMO_DNS_TIMEOUT_MS", &s.dnsTimeoutMilliseconds, min: 1)
         string("PISMO_RETRY_QUEUE", &s.retryQueue)
         try s.readRetryTiming(env)
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

@@ -21,14 +21,16 @@ public struct Wiring: Sendable {
         self.registry = registry
     }
 
-    /// One HTTP client for AWS and webhooks (shared keep-alive pools), AWS requests counted in
-    /// `registry`, and `readiness` marked ready by the first AWS call that gets an answer.
+    /// An HTTP client for AWS and one for webhooks, each with its own resolver (a tenant's name
+    /// servers that never answer fill only the webhooks' lookups, never AWS's), AWS requests
+    /// counted in `registry`, and `readiness` marked ready by the first AWS call that gets an answer.
     public static func production(_ settings: PismoSettings, registry: MetricsRegistry = MetricsRegistry(),
                                   readiness: Readiness? = nil) -> Wiring {
-        let http = HTTPClient.forServices()
+        let http = HTTPClient.forServices(resolver: .forServices(settings))
         var awsHTTP: any HTTPExecuting = AWSRequestCounter(http, registry: registry)
         if let readiness { awsHTTP = ReadinessProbe(awsHTTP, readiness: readiness) }
-        return Wiring(settings: settings, aws: PismoAWS(http: awsHTTP), webhookHTTP: http, registry: registry)
+        let webhookHTTP = HTTPClient.forServices(resolver: .forServices(settings))
+        return Wiring(settings: settings, aws: PismoAWS(http: awsHTTP), webhookHTTP: webhookHTTP, registry: registry)
     }
 
     public func eventValidator() throws(SchemaError) -> EventValidator {
@@ -107,9 +109,18 @@ extension HTTPClient {
     /// The client the services use. Tenant isolation holds on a shared webhook host only while
     /// hanging clients × their per-client concurrency (8) stay under the per-host connection cap:
     /// 256 keeps 31 hung clients behind one host from starving the rest (the client default, 64, kept 7).
-    public static func forServices() -> HTTPClient {
+    public static func forServices(resolver: Resolver = .shared) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.maxConnectionsPerHost = 256
-        return HTTPClient(configuration: configuration)
+        return HTTPClient(configuration: configuration, resolver: resolver)
+    }
+}
+
+extension Resolver {
+    /// A resolver of the machine's resolv.conf and hosts with `PISMO_DNS_TIMEOUT_MS`.
+    public static func forServices(_ settings: PismoSettings) -> Resolver {
+        var configuration = Resolver.Configuration.system()
+        configuration.timeout = .milliseconds(settings.dnsTimeoutMilliseconds)
+        return Resolver(configuration: configuration)
     }
 }
