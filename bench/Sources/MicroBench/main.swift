@@ -11,6 +11,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "loop-hop": loopHopBenchmark,
     "http-loopback": httpLoopbackBenchmark,
     "metrics": runMetricsBenchmark,
+    "dns-isolation": dnsIsolationBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())
