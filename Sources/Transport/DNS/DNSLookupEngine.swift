@@ -20,7 +20,7 @@ final class DNSLookupEngine: @unchecked Sendable {
     /// Loop thread only. `completion` gets port-less addresses or the error, on this loop.
     func lookUp(_ name: String, completion: @escaping @Sendable (Result<[SocketAddress], HTTPClientError>) -> Void) {
         // A lookup that finished after the caller missed the cache has stored its answer by now.
-        if let cached = cache.fresh(name, now: monotonicNanos()) { return completion(cached) }
+        if let cached = cache.fresh(name, now: configuration.cacheClock()) { return completion(cached) }
         if let lookup = active[name] ?? queued.first(where: { $0.name == name }) {
             guard lookup.waiters.count < configuration.maxWaitersPerLookup else { return completion(.failure(.dnsOverloaded(host: name))) }
             lookup.waiters.append(completion)
@@ -57,7 +57,7 @@ final class DNSLookupEngine: @unchecked Sendable {
 
     /// The callers' result, cached for as long as the outcome deserves.
     private func settle(_ lookup: DNSLookup, _ outcome: DNSLookup.Outcome) -> Result<[SocketAddress], HTTPClientError> {
-        let now = monotonicNanos()
+        let now = configuration.cacheClock()
         let c = configuration
         switch outcome {
         case .addresses(let addresses, let ttl):
@@ -84,7 +84,4 @@ final class DNSLookupEngine: @unchecked Sendable {
     static func clamp(_ value: Duration, _ low: Duration, _ high: Duration) -> Duration {
         min(max(value, low), max(low, high))
     }
-
-    /// Lookups running and waiting (tests and diagnostics; loop thread only).
-    var load: (active: Int, queued: Int) { (active.count, queued.count) }
 }

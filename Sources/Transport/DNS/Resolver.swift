@@ -47,7 +47,7 @@ public final class Resolver: Sendable {
         let name = Self.normalise(host)
         if let listed = configuration.hosts.addresses(for: name) { return completion(.success(listed.map { $0.withPort(port) })) }
         let withPort: Completion = { result in completion(result.map { $0.map { $0.withPort(port) } }) }
-        if let cached = cache.fresh(name, now: monotonicNanos()) { return withPort(cached) }
+        if let cached = cache.fresh(name, now: configuration.cacheClock()) { return withPort(cached) }
         var probe: [UInt8] = []
         guard (try? DNSMessage.appendName(name, to: &probe)) != nil else { return completion(.failure(.dnsFailure(host: host))) }
         engine.loop.execute { [engine] in engine.lookUp(name, completion: withPort) }
@@ -62,11 +62,6 @@ public final class Resolver: Sendable {
 
     /// Names cached, answers and failures (tests and diagnostics).
     public var cachedNames: Int { cache.count }
-
-    /// Lookups being asked and waiting (tests and diagnostics).
-    public func load() async throws -> (active: Int, queued: Int) {
-        try await engine.loop.submit { [engine] in engine.load }
-    }
 }
 
 extension SocketAddress {

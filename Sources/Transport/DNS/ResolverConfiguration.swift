@@ -37,6 +37,9 @@ extension Resolver {
         /// up to this long past its expiry (RFC 8767 "serve stale"): a DNS outage does not become
         /// an AWS outage.
         public var maximumStaleness: Duration = .seconds(3600)
+        /// The clock cache lifetimes are measured on (monotonic nanoseconds); tests move it by hand
+        /// so that TTL rules are checked without sleeping. Lookup deadlines always use real time.
+        var cacheClock: @Sendable () -> UInt64 = { monotonicNanos() }
 
         public init(nameservers: [SocketAddress], hosts: HostsTable = HostsTable()) {
             self.nameservers = nameservers

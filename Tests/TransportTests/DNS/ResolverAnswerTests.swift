@@ -9,30 +9,34 @@ import Testing
 @Suite struct ResolverAnswerTests {
     @Test func answersAreKeptForTheirTTLWithinTheBounds() async throws {
         let server = ScriptedDNSServer { query in
-            let ttl: UInt32 = query.name.hasPrefix("zero") ? 0 : query.name.hasPrefix("day") ? 86400 : 1
+            let ttl: UInt32 = query.name.hasPrefix("zero") ? 0 : query.name.hasPrefix("day") ? 86400 : 60
             return [DNSReply.answer(query, [.a(query.name, "127.0.0.9", ttl: ttl), .aaaa(query.name, 9, ttl: ttl)])]
         }
         defer { server.stop() }
-        let resolver = Resolver.testing([server.address]) {
-            $0.minimumTTL = .milliseconds(300)
-            $0.maximumTTL = .seconds(2)
-        }
+        let clock = TestClock()
+        let resolver = Resolver.testing([server.address], clock: clock)   // the default bounds: 5 s … 300 s
         // IPv4 first, then IPv6; the port is the caller's.
-        let answer = try #require(await resolver.answer("one.ttl.test")).get()
+        let answer = try #require(await resolver.answer("minute.ttl.test")).get()
         #expect(answer.map(\.description) == ["127.0.0.9:443", "[::9]:443"])
 
-        for name in ["one.ttl.test", "zero.ttl.test", "day.ttl.test"] {
-            _ = await resolver.answer(name)
-            #expect(server.queries(for: name) == 2)   // A and AAAA once; the second call was a hit
-        }
-        try await Task.sleep(for: .milliseconds(1300))
-        for name in ["one.ttl.test", "zero.ttl.test", "day.ttl.test"] { _ = await resolver.answer(name) }
-        #expect(server.queries(for: "one.ttl.test") == 4)    // its 1 s TTL ran out
-        #expect(server.queries(for: "zero.ttl.test") == 4)   // 0 became the 300 ms minimum, not "ask every time"
-        #expect(server.queries(for: "day.ttl.test") == 2)    // a day, clamped to 2 s: not yet
-        try await Task.sleep(for: .milliseconds(1000))
-        _ = await resolver.answer("day.ttl.test")
-        #expect(server.queries(for: "day.ttl.test") == 4)
+        let names = ["zero.ttl.test", "minute.ttl.test", "day.ttl.test"]
+        func askAll() async { for name in names { _ = await resolver.answer(name) } }
+        func queries() -> [Int] { names.map { server.queries(for: $0) / 2 } }   // lookups: A and AAAA each
+        await askAll()
+        await askAll()
+        #expect(queries() == [1, 1, 1])
+        clock.advance(.seconds(4))
+        await askAll()
+        #expect(queries() == [1, 1, 1])   // TTL 0 became the 5 s minimum, not "ask every time"
+        clock.advance(.seconds(2))
+        await askAll()
+        #expect(queries() == [2, 1, 1])
+        clock.advance(.seconds(55))
+        await askAll()
+        #expect(queries() == [3, 2, 1])   // 61 s: the minute's record is asked again
+        clock.advance(.seconds(240))
+        await askAll()
+        #expect(queries() == [4, 3, 2])   // 301 s: a day, clamped to the 300 s maximum
     }
 
     @Test func aNameThatDoesNotExistIsNotAskedAgainUntilItsNegativeTTL() async throws {
@@ -40,11 +44,18 @@ import Testing
             [DNSReply.answer(query, [], code: DNSResponseCode.nameError, authority: [.soa("test", ttl: 3600, minimum: 30)])]
         }
         defer { server.stop() }
-        let resolver = Resolver.testing([server.address])
+        let clock = TestClock()
+        let resolver = Resolver.testing([server.address], clock: clock)
         for _ in 0..<5 {
             #expect(await resolver.answer("gone.test")?.failure == .dnsFailure(host: "gone.test"))
         }
         #expect(server.queries(for: "gone.test") == 2)
+        clock.advance(.seconds(29))
+        _ = await resolver.answer("gone.test")
+        #expect(server.queries(for: "gone.test") == 2)
+        clock.advance(.seconds(2))   // the SOA's minimum, 30 s, has passed
+        _ = await resolver.answer("gone.test")
+        #expect(server.queries(for: "gone.test") == 4)
     }
 
     @Test func aFailingServerIsRememberedAndTheNextServerAsked() async throws {
@@ -54,11 +65,16 @@ import Testing
         let resolver = Resolver.testing([failing.address, working.address])
         #expect(try await resolver.answer("svc.test")?.get().map(\.host) == ["127.0.0.3"])
 
-        let alone = Resolver.testing([failing.address])
+        let clock = TestClock()
+        let alone = Resolver.testing([failing.address], clock: clock)
         #expect(await alone.answer("broken.test")?.failure == .dnsFailure(host: "broken.test"))
         let asked = failing.queries(for: "broken.test")
+        #expect(asked == 2)   // every server (the one) failed: no asking it again until the deadline
         #expect(await alone.answer("broken.test")?.failure == .dnsFailure(host: "broken.test"))
         #expect(failing.queries(for: "broken.test") == asked)
+        clock.advance(.seconds(11))   // the failure is remembered 10 s
+        _ = await alone.answer("broken.test")
+        #expect(failing.queries(for: "broken.test") == 2 * asked)
     }
 
     @Test func cnameChainsAreFollowedWithTheShortestTTL() async throws {
@@ -113,15 +129,18 @@ import Testing
     @Test func anExpiredAnswerIsServedWhenAskingAgainFails() async throws {
         let silent = Locked(false)
         let server = ScriptedDNSServer { query in
-            silent.withLock { $0 } ? [] : [DNSReply.answer(query, [.a(query.name, "127.0.0.2", ttl: 0)])]
+            silent.withLock { $0 } ? [] : [DNSReply.answer(query, [.a(query.name, "127.0.0.2", ttl: 60)])]
         }
         defer { server.stop() }
-        let resolver = Resolver.testing([server.address], timeout: .milliseconds(400)) { $0.minimumTTL = .milliseconds(100) }
+        let clock = TestClock()
+        let resolver = Resolver.testing([server.address], timeout: .milliseconds(400), clock: clock)
         #expect(try await resolver.answer("sqs.aws.test")?.get().map(\.host) == ["127.0.0.2"])
         silent.withLock { $0 = true }
-        try await Task.sleep(for: .milliseconds(200))
+        clock.advance(.seconds(120))   // expired a minute ago
         #expect(try await resolver.answer("sqs.aws.test")?.get().map(\.host) == ["127.0.0.2"])
         #expect(server.queries(for: "sqs.aws.test") > 2)   // it did ask again
+        clock.advance(.seconds(3600))  // over an hour past its expiry: no longer served
+        #expect(await resolver.answer("sqs.aws.test")?.failure == .dnsTimeout(host: "sqs.aws.test"))
     }
 
     @Test func literalsHostsAndLocalhostNeverReachTheServer() async throws {

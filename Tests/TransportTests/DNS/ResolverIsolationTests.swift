@@ -16,35 +16,39 @@ import Testing
     @Test func aTenantWhoseDNSHangsDelaysNeitherOtherTenantsNorAWS() async throws {
         let server = Self.hangingTenantServer()
         defer { server.stop() }
-        let webhooks = Resolver.testing([server.address], timeout: .seconds(2))
+        let clock = TestClock()
+        let webhooks = Resolver.testing([server.address], timeout: .seconds(2), clock: clock)
         let aws = Resolver.testing([server.address], timeout: .seconds(2))
 
         let hanging = (0..<3).map { _ in PendingResolution(webhooks, "tenant.hang.test") }
-        let otherTenant = await webhooks.answer("tenant.ok.test")
-        let awsEndpoint = await aws.answer("dynamodb.eu-west-1.aws.test")
-        // Both answered while the hanging tenant's lookup was still waiting for its servers.
-        #expect(hanging.allSatisfy { !$0.isAnswered })
-        #expect(try otherTenant?.get().map(\.host) == ["127.0.0.5"])
-        #expect(try awsEndpoint?.get().map(\.host) == ["127.0.0.5"])
-
-        for pending in hanging {
-            _ = await pending.wait()
-            #expect(pending.error == .dnsTimeout(host: "tenant.hang.test"))
-        }
-        // Three callers, one lookup: each try asks A and AAAA once.
+        let otherTenant = PendingResolution(webhooks, "tenant.ok.test")
+        let awsEndpoint = PendingResolution(aws, "dynamodb.eu-west-1.aws.test")
+        for pending in hanging + [otherTenant, awsEndpoint] { _ = await pending.wait() }
+        #expect(otherTenant.hosts == ["127.0.0.5"])
+        #expect(awsEndpoint.hosts == ["127.0.0.5"])
+        for pending in hanging { #expect(pending.error == .dnsTimeout(host: "tenant.hang.test")) }
+        // Both were answered while the hanging tenant's lookup still waited for its servers.
+        let hangingEnded = try #require(hanging.compactMap(\.answeredAt).min())
+        #expect(try #require(otherTenant.answeredAt) < hangingEnded)
+        #expect(try #require(awsEndpoint.answeredAt) < hangingEnded)
+        // Three callers, one lookup: each try (at most 10 in 2 s) asks A and AAAA once.
         let asked = server.queries(for: "tenant.hang.test")
         #expect(asked > 0 && asked <= 2 * 10)
 
-        // The next event for that tenant fails at once from the cache, without asking again.
+        // The next event for that tenant fails at once from the cache, without asking again...
         let again = PendingResolution(webhooks, "tenant.hang.test")
         #expect(again.error == .dnsTimeout(host: "tenant.hang.test"))
         #expect(server.queries(for: "tenant.hang.test") == asked)
+        // ...until the failure's 10 s have passed.
+        clock.advance(.seconds(11))
+        _ = await PendingResolution(webhooks, "tenant.hang.test").wait()
+        #expect(server.queries(for: "tenant.hang.test") > asked)
     }
 
     @Test func aFullResolverRefusesAtOnceWhileTheOtherResolverCarriesOn() async throws {
         let server = Self.hangingTenantServer()
         defer { server.stop() }
-        let webhooks = Resolver.testing([server.address], timeout: .seconds(3)) {
+        let webhooks = Resolver.testing([server.address], timeout: .seconds(2)) {
             $0.maxConcurrentLookups = 2
             $0.maxQueuedLookups = 2
         }
@@ -52,15 +56,17 @@ import Testing
 
         let filling = (0..<4).map { PendingResolution(webhooks, "tenant\($0).hang.test") }
         let refused = PendingResolution(webhooks, "tenant4.hang.test")
-        _ = await refused.wait()
+        let awsEndpoint = PendingResolution(aws, "sqs.eu-west-1.aws.test")
+        for pending in filling + [refused, awsEndpoint] { _ = await pending.wait() }
         #expect(refused.error == .dnsOverloaded(host: "tenant4.hang.test"))
-        #expect(filling.allSatisfy { !$0.isAnswered })
-        let load = try await webhooks.load()
-        #expect(load.active == 2 && load.queued == 2)
-        // The queue is the webhooks' alone: AWS names resolve as if nothing happened.
-        #expect(try await aws.answer("sqs.eu-west-1.aws.test")?.get().map(\.host) == ["127.0.0.5"])
         #expect(server.queries(for: "tenant4.hang.test") == 0)
-        for pending in filling { _ = await pending.wait() }
+        for (i, pending) in filling.enumerated() { #expect(pending.error == .dnsTimeout(host: "tenant\(i).hang.test")) }
+        // Refused at once, not after waiting for a turn; and the queue is the webhooks' alone:
+        // the AWS name resolved while it was full.
+        let firstSlotFreed = try #require(filling.compactMap(\.answeredAt).min())
+        #expect(try #require(refused.answeredAt) < firstSlotFreed)
+        #expect(awsEndpoint.hosts == ["127.0.0.5"])
+        #expect(try #require(awsEndpoint.answeredAt) < firstSlotFreed)
     }
 
     @Test func everyLookupEndsByItsTimeoutQueuedOnesIncluded() async throws {
