@@ -86,6 +86,7 @@ final class DNSLookup {
         // as is one for another question: a spoofer must guess both, and the port.
         guard let type = socket.awaiting[response.id], response.questions[0] == DNSQuestion(name: name, type: type) else { return }
         socket.claim(response.id)
+        guard answers[type] == nil else { return }   // an earlier try's answer came first: it stands
         let answer = DNSAnswer(response, name: name, type: type)
         if case .serverFailure(let why) = answer {
             lastFailure = "\(socket.server): \(why)"
