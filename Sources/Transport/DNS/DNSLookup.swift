@@ -1,5 +1,5 @@
-/// One name being resolved: its tries (a socket each, A and AAAA asked in parallel), its
-/// callers, and its deadline. Loop-confined; owned by `DNSLookupEngine`, which it tells once,
+/// One name being resolved: its tries (a socket each, A and AAAA asked in parallel; a truncated
+/// answer asked again over TCP), its callers, and its deadline. Loop-confined; owned by `DNSLookupEngine`, which it tells once,
 /// through `finished`, how it ended.
 final class DNSLookup {
     /// How a lookup ended, before the engine turns it into callers' results and a cache entry.
@@ -20,6 +20,8 @@ final class DNSLookup {
     private let finished: (DNSLookup, Outcome) -> Void
     private var answers: [UInt16: DNSAnswer] = [:]
     private var sockets: [DNSQuerySocket] = []
+    /// Truncated answers being asked again over TCP.
+    private var tcpQueries: [DNSTCPQuery] = []
     private var tries = 0
     private var lastFailure: String?
     private var deadlineTimer: LoopTimer?
@@ -87,15 +89,45 @@ final class DNSLookup {
         guard let type = socket.awaiting[response.id], response.questions[0] == DNSQuestion(name: name, type: type) else { return }
         socket.claim(response.id)
         guard answers[type] == nil else { return }   // an earlier try's answer came first: it stands
-        let answer = DNSAnswer(response, name: name, type: type)
+        if response.truncated { return askOverTCP(type, server: socket.server) }
+        accept(DNSAnswer(response, name: name, type: type), for: type, from: socket.server)
+    }
+
+    private func accept(_ answer: DNSAnswer, for type: UInt16, from server: SocketAddress) {
+        guard !isFinished, answers[type] == nil else { return }
         if case .serverFailure(let why) = answer {
-            lastFailure = "\(socket.server): \(why)"
+            lastFailure = "\(server): \(why)"
             // Nothing else outstanding: ask the next server now rather than at the tick.
             if nothingOutstanding { nextTryOrFinish() }
             return
         }
         answers[type] = answer
         if answers.count == Self.types.count { finish(outcome()) }
+    }
+
+    /// The answer did not fit in UDP: the same server is asked over TCP, within the same deadline.
+    private func askOverTCP(_ type: UInt16, server: SocketAddress) {
+        do {
+            tcpQueries.append(try DNSTCPQuery(server: server, name: name, type: type, loop: loop,
+                                              onResponse: { [unowned self] in receivedOverTCP($1, on: $0) },
+                                              onError: { [unowned self] in tcpFailed($0, $1) }))
+        } catch {
+            accept(.serverFailure("truncated answer, and TCP failed: \(error)"), for: type, from: server)
+        }
+    }
+
+    private func receivedOverTCP(_ bytes: [UInt8], on query: DNSTCPQuery) {
+        tcpQueries.removeAll { $0 === query }
+        guard let response = try? DNSMessage.decode(bytes), response.isResponse, response.id == query.id,
+              response.questions == [DNSQuestion(name: name, type: query.type)] else {
+            return accept(.serverFailure("unusable answer over TCP"), for: query.type, from: query.server)
+        }
+        accept(DNSAnswer(response, name: name, type: query.type), for: query.type, from: query.server)
+    }
+
+    private func tcpFailed(_ query: DNSTCPQuery, _ why: String) {
+        tcpQueries.removeAll { $0 === query }
+        accept(.serverFailure("truncated answer, and TCP failed: \(why)"), for: query.type, from: query.server)
     }
 
     private func socketFailed(_ socket: DNSQuerySocket, _ why: String) {
@@ -105,7 +137,7 @@ final class DNSLookup {
         if nothingOutstanding { nextTryOrFinish() }
     }
 
-    private var nothingOutstanding: Bool { sockets.allSatisfy { $0.awaiting.isEmpty } }
+    private var nothingOutstanding: Bool { tcpQueries.isEmpty && sockets.allSatisfy { $0.awaiting.isEmpty } }
 
     /// A server that failed or refused has answered, in its way: once every server has, the
     /// lookup ends instead of asking the same failing servers until the deadline.
@@ -141,6 +173,8 @@ final class DNSLookup {
         retryTimer?.cancel()
         for socket in sockets { socket.close() }
         sockets = []
+        for query in tcpQueries { query.close() }
+        tcpQueries = []
         finished(self, outcome)
     }
 }

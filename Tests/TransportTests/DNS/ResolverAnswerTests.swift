@@ -105,9 +105,23 @@ import Testing
         #expect(try await resolver.answer("bank.test")?.get().map(\.host) == ["127.0.0.8"])
     }
 
-    @Test func aTruncatedAnswerIsAClearFailure() async throws {
+    @Test func aTruncatedAnswerIsAskedAgainOverTCP() async throws {
+        // Over UDP only the first of 100 addresses fits (and TC is set); TCP carries them all.
         let server = ScriptedDNSServer { query in
-            [DNSReply.response(id: query.id, name: query.name, type: query.type, truncated: true)]
+            let all: [DNSReply.Record] = (1...100).map { .a(query.name, "127.0.1.\($0)", ttl: 60) }
+            return query.overTCP ? [DNSReply.answer(query, all)]
+                : [DNSReply.response(id: query.id, name: query.name, type: query.type, truncated: true,
+                                     answers: query.type == DNSType.a ? [all[0]] : [])]
+        }
+        defer { server.stop() }
+        let resolver = Resolver.testing([server.address])
+        let hosts = try #require(try await resolver.answer("big.test")?.get().map(\.host))
+        #expect(hosts == (1...100).map { "127.0.1.\($0)" })
+    }
+
+    @Test func aTruncatedAnswerWithoutTCPIsAClearFailure() async throws {
+        let server = ScriptedDNSServer { query in
+            query.overTCP ? [] : [DNSReply.response(id: query.id, name: query.name, type: query.type, truncated: true)]
         }
         defer { server.stop() }
         let resolver = Resolver.testing([server.address])

@@ -4,19 +4,22 @@ import Glibc
 import Foundation
 @testable import Transport
 
-/// A DNS server on 127.0.0.1 (kernel-chosen port) that answers each query as its script says:
-/// zero datagrams (it swallows the query, like a tenant's dead name servers), one, or several
-/// (a spoofed one before the real one). Counts the queries it got per name. Loopback only.
+/// A DNS server on 127.0.0.1 (kernel-chosen port, UDP and TCP) that answers each query as its
+/// script says: zero datagrams (it swallows the query, like a tenant's dead name servers), one, or
+/// several (a spoofed one before the real one); over TCP the first reply is sent. Counts the
+/// queries it got per name. Loopback only.
 final class ScriptedDNSServer: @unchecked Sendable {
     struct Query: Sendable {
         let id: UInt16
         let name: String
         let type: UInt16
+        var overTCP = false
     }
 
     let port: Int
     var address: SocketAddress { SocketAddress(numericHost: "127.0.0.1", port: port)! }
     private let fd: Int32
+    private let tcpListener: Int32
     private let script: @Sendable (Query) -> [[UInt8]]
     private let counts = Locked<[String: Int]>([:])
     private let stopped = Locked(false)
@@ -24,11 +27,20 @@ final class ScriptedDNSServer: @unchecked Sendable {
 
     private init(script: @escaping @Sendable (Query) -> [[UInt8]]) {
         self.script = script
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        let any = SocketAddress(numericHost: "127.0.0.1", port: 0)!
-        _ = any.withSockaddr { Glibc.bind(fd, $0, $1) }
-        self.fd = fd
-        port = try! Socket.localAddress(fd).port
+        // One port for both: the TCP listener's kernel-chosen port, then UDP on the same number
+        // (tried again with a new port in the rare case that number is taken for UDP).
+        for _ in 0..<50 {
+            let listener = try! Socket.listener(SocketAddress(numericHost: "127.0.0.1", port: 0)!, backlog: 8)
+            let chosen = try! Socket.localAddress(listener).port
+            let udp = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            if SocketAddress(numericHost: "127.0.0.1", port: chosen)!.withSockaddr({ Glibc.bind(udp, $0, $1) }) == 0 {
+                (fd, tcpListener, port) = (udp, listener, chosen)
+                return
+            }
+            close(udp)
+            close(listener)
+        }
+        fatalError("no port free for both UDP and TCP on 127.0.0.1")
     }
 
     /// A server already serving.
@@ -44,13 +56,16 @@ final class ScriptedDNSServer: @unchecked Sendable {
         stopped.withLock { $0 = true }
         done.wait()
         close(fd)
+        close(tcpListener)
     }
 
     private func serve() {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while !stopped.withLock({ $0 }) {
-            var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            guard poll(&ready, 1, 50) == 1 else { continue }
+            var ready = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: tcpListener, events: Int16(POLLIN), revents: 0)]
+            guard poll(&ready, 2, 50) > 0 else { continue }
+            if ready[1].revents != 0, let connection = try? Socket.accept(tcpListener) { serveTCP(connection) }
+            guard ready[0].revents != 0 else { continue }
             var peer = sockaddr_storage()
             var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let n = buffer.withUnsafeMutableBytes { raw in
@@ -70,6 +85,27 @@ final class ScriptedDNSServer: @unchecked Sendable {
             }
         }
         done.signal()
+    }
+
+    /// One length-prefixed query in, the script's first reply out (blocking, 2 s at most).
+    private func serveTCP(_ connection: Int32) {
+        defer { close(connection) }
+        _ = fcntl(connection, F_SETFL, fcntl(connection, F_GETFL) & ~O_NONBLOCK)
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1024)
+        while bytes.count < 2 || bytes.count < 2 + (Int(bytes[0]) << 8 | Int(bytes[1])) {
+            let n = chunk.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return }
+            bytes += chunk[0..<n]
+        }
+        guard let message = try? DNSMessage.decode(Array(bytes[2...])), let question = message.questions.first else { return }
+        let query = Query(id: message.id, name: question.name, type: question.type, overTCP: true)
+        counts.withLock { $0[query.name, default: 0] += 1 }
+        guard let reply = script(query).first else { return }
+        let framed = [UInt8(reply.count >> 8), UInt8(reply.count & 0xFF)] + reply
+        _ = framed.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
     }
 }
 
