@@ -1,6 +1,6 @@
 /// One name being resolved: its tries (a socket each, A and AAAA asked in parallel; a truncated
-/// answer asked again over TCP), its callers, and its deadline. Loop-confined; owned by `DNSLookupEngine`, which it tells once,
-/// through `finished`, how it ended.
+/// answer asked again over TCP), its callers, and its deadline. Loop-confined; owned by
+/// `DNSLookupEngine`, which it tells once, through `finished`, how it ended.
 final class DNSLookup {
     /// How a lookup ended, before the engine turns it into callers' results and a cache entry.
     enum Outcome {
