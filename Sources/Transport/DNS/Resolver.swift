@@ -36,7 +36,11 @@ public final class Resolver: Sendable {
         }
     }
 
-    deinit { engine.loop.requestStop() }
+    /// Stops the resolver's loop and joins its thread, unless the last reference went on that very
+    /// thread (inside a lookup's completion), where it can only be asked to stop.
+    deinit {
+        if engine.loop.inEventLoop { engine.loop.requestStop() } else { engine.loop.syncShutdown() }
+    }
 
     /// Calls `completion` once with the addresses of `host` (IPv4 first), or why there are none:
     /// `dnsFailure` (no such name, no address, or every server failed), `dnsTimeout` (no answer
