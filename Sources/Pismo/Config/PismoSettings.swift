@@ -23,6 +23,8 @@ public struct PismoSettings: Sendable, Equatable {
     public var retryBaseMilliseconds = 500
     public var retryMaxMilliseconds = 60_000
     public var deliveryTimeoutMilliseconds = 10_000
+    /// One name lookup, queue included, whatever the name servers do. `PISMO_DNS_TIMEOUT_MS`.
+    public var dnsTimeoutMilliseconds = 5_000
     public var logLevel = "info"
     /// `PISMO_METRICS_EMF`: also write the alarm figures as CloudWatch EMF lines on stdout, every
     /// `PISMO_METRICS_EMF_INTERVAL` (60s), in namespace `PISMO_METRICS_EMF_NAMESPACE` (Pismo).
@@ -113,6 +115,7 @@ public struct PismoSettings: Sendable, Equatable {
         try int("PISMO_ROUTE_CACHE_SIZE", &s.routeCacheSize, min: 1, max: 10_000_000)
         try int("PISMO_ROUTE_LOOKUPS_PER_SECOND", &s.unknownRouteLookupsPerSecond, min: 1, max: 1_000_000)
         try int("PISMO_MAX_WEBHOOKS_IN_FLIGHT", &s.maxWebhooksInFlight, min: 1, max: 1_000_000)
+        try int("PISMO_DNS_TIMEOUT_MS", &s.dnsTimeoutMilliseconds, min: 1, max: 600_000)
         string("PISMO_RETRY_QUEUE", &s.retryQueue)
         try s.readRetryTiming(env)
         try bool("PISMO_WEBHOOK_HTTPS_ONLY", &s.webhookHTTPSOnly)

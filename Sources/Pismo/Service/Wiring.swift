@@ -38,15 +38,17 @@ public struct Wiring: Sendable {
         await attemptLogBuffer?.close()
     }
 
-    /// One HTTP client for AWS, its requests counted in `registry`, and `readiness` marked ready by
-    /// the first AWS call that gets an answer; another for webhooks, with the settings' SSRF guard
-    /// (which must never apply to AWS: moto and LocalStack answer on loopback).
+    /// An HTTP client for AWS and one for webhooks, each with its own resolver (a tenant's name
+    /// servers that never answer fill only the webhooks' lookups, never AWS's). AWS requests are
+    /// counted in `registry`, and `readiness` is marked ready by the first AWS call that gets an answer.
+    /// Only the webhook client has the settings' SSRF guard (moto and LocalStack answer on loopback).
     public static func production(_ settings: PismoSettings, registry: MetricsRegistry = MetricsRegistry(),
                                   readiness: Readiness? = nil) -> Wiring {
-        let http = HTTPClient.forServices()
+        let http = HTTPClient.forServices(resolver: Resolver.forServices(settings))
         var awsHTTP: any HTTPExecuting = AWSRequestCounter(http, registry: registry)
         if let readiness { awsHTTP = ReadinessProbe(awsHTTP, readiness: readiness) }
-        return Wiring(settings: settings, aws: PismoAWS(http: awsHTTP), webhookHTTP: HTTPClient.forWebhooks(settings), registry: registry)
+        let webhookHTTP = HTTPClient.forWebhooks(settings, resolver: Resolver.forServices(settings))
+        return Wiring(settings: settings, aws: PismoAWS(http: awsHTTP), webhookHTTP: webhookHTTP, registry: registry)
     }
 
     public func eventValidator() throws(SchemaError) -> EventValidator {
@@ -142,5 +144,14 @@ extension HTTPClient {
     /// `resolver` is for tests that need a name to resolve to an address of their choosing.
     public static func forWebhooks(_ settings: PismoSettings, resolver: any HostResolving = Resolver.shared) -> HTTPClient {
         forServices(destinationPolicy: settings.webhookDestinationPolicy, resolver: resolver)
+    }
+}
+
+extension Resolver {
+    /// A resolver of the machine's resolv.conf and hosts with `PISMO_DNS_TIMEOUT_MS`.
+    public static func forServices(_ settings: PismoSettings) -> Resolver {
+        var configuration = Resolver.Configuration.system()
+        configuration.timeout = .milliseconds(settings.dnsTimeoutMilliseconds)
+        return Resolver(configuration: configuration)
     }
 }

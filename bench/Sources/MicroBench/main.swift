@@ -13,6 +13,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "metrics": runMetricsBenchmark,
     "delivery": runDeliveryBenchmark,
     "destination-guard": destinationGuardBenchmark,
+    "dns-isolation": dnsIsolationBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

@@ -176,7 +176,7 @@ public struct AWSJSONClient: Sendable {
     private func transportError(_ error: any Error, operation: AWSOperation) -> AWSError {
         if let aws = error as? AWSError { return aws }
         let isTimeout: Bool = switch error as? HTTPClientError {
-        case .connectTimeout?, .requestTimeout?: true
+        case .connectTimeout?, .requestTimeout?, .dnsTimeout?: true
         default: false
         }
         return AWSError(service: service.id, operation: operation.name, status: nil,

@@ -4,6 +4,10 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
     case invalidURL(String)
     case unsupportedScheme(String)
     case dnsFailure(host: String)
+    /// No nameserver answered within the resolver's timeout.
+    case dnsTimeout(host: String)
+    /// The resolver had too many lookups waiting to take this one (it was refused at once).
+    case dnsOverloaded(host: String)
     case connectTimeout(host: String, port: Int)
     case connectionRefused(host: String, port: Int)
     case connectFailed(host: String, port: Int, reason: String)
@@ -26,6 +30,8 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .invalidURL(let url): return "invalid URL '\(url)'"
         case .unsupportedScheme(let s): return "unsupported URL scheme '\(s)' (only http and https)"
         case .dnsFailure(let host): return "could not resolve host '\(host)'"
+        case .dnsTimeout(let host): return "timed out resolving host '\(host)'"
+        case .dnsOverloaded(let host): return "could not resolve host '\(host)': too many lookups waiting"
         case .connectTimeout(let host, let port): return "timed out connecting to \(host):\(port)"
         case .connectionRefused(let host, let port): return "connection refused by \(host):\(port)"
         case .connectFailed(let host, let port, let reason): return "could not connect to \(host):\(port): \(reason)"
