@@ -6,6 +6,12 @@ final class ServerCounters: Sendable {
     let accepted = Atomic<Int>(0)
     let open = Atomic<Int>(0)
     let requests = Atomic<Int>(0)
+    /// Connections closed to make room for a new one (`maxConnections`).
+    let evicted = Atomic<Int>(0)
+    /// Connections accepted and closed at once: at the cap with nothing to evict, or out of descriptors.
+    let refused = Atomic<Int>(0)
+    /// `accept` calls that failed (EMFILE, ENFILE, ...), each followed by a pause.
+    let acceptFailures = Atomic<Int>(0)
 
     func countRequest() { requests.wrappingAdd(1, ordering: .relaxed) }
 }
@@ -23,6 +29,10 @@ final class ServerLoopContext: Selectable, @unchecked Sendable {
     let counters: ServerCounters
     private var listenerFD: Int32
     private var connections: [ObjectIdentifier: ServerConnection] = [:]
+    /// This loop's share of `maxConnections`.
+    private let connectionCap: Int
+    private var spare = SpareDescriptor()
+    private var acceptPaused = false
     private var sweepTimer: TimerID?
     private(set) var draining = false
     /// Refreshed once a second by the sweep, so responses never format a date.
@@ -30,8 +40,10 @@ final class ServerLoopContext: Selectable, @unchecked Sendable {
     /// Monotonic time, refreshed per event batch (timeouts need no more precision).
     var now: UInt64 { MonotonicClock.now() }
 
-    init(loop: EventLoop, listenerFD: Int32, configuration: HTTPServerConfiguration, handler: HTTPServerHandler, tls: TLSContext?, counters: ServerCounters) {
+    init(loop: EventLoop, listenerFD: Int32, configuration: HTTPServerConfiguration, handler: HTTPServerHandler, tls: TLSContext?,
+         counters: ServerCounters, loopCount: Int) {
         self.loop = loop
+        connectionCap = max(1, configuration.maxConnections / max(1, loopCount))
         self.listenerFD = listenerFD
         self.configuration = configuration
         self.handler = handler
@@ -47,12 +59,58 @@ final class ServerLoopContext: Selectable, @unchecked Sendable {
     func handleEvents(_ events: UInt32) {
         // Bounded so one busy listener cannot starve the connections of this loop.
         for _ in 0..<64 {
-            guard listenerFD >= 0 else { return }
+            guard listenerFD >= 0, !acceptPaused else { return }
             let accepted: Int32?
-            do { accepted = try Socket.accept(listenerFD) } catch { return }  // EMFILE, ECONNABORTED: retry on the next event
+            do { accepted = try Socket.accept(listenerFD) } catch {
+                acceptFailed(error)
+                return
+            }
             guard let fd = accepted else { return }
+            guard makeRoom() else {
+                close(fd)
+                counters.refused.wrappingAdd(1, ordering: .relaxed)
+                continue
+            }
             adopt(fd)
         }
+    }
+
+    /// A connection that went away before we took it (ECONNABORTED, EPROTO) costs nothing; any
+    /// other failure (out of descriptors or memory) would fail again at once, so the listener
+    /// sheds the waiting connection through the spare descriptor and pauses for `acceptBackoff`.
+    private func acceptFailed(_ error: SystemError) {
+        if error.errno == ECONNABORTED || error.errno == EPROTO || error.errno == EPERM { return }
+        counters.acceptFailures.wrappingAdd(1, ordering: .relaxed)
+        if error.errno == EMFILE || error.errno == ENFILE {
+            spare.shedOne(listener: listenerFD)
+            counters.refused.wrappingAdd(1, ordering: .relaxed)
+        }
+        acceptPaused = true
+        try? loop.setInterest(listenerFD, [])
+        _ = loop.scheduleTimer(after: configuration.acceptBackoff) { [self] in
+            self.acceptPaused = false
+            if self.listenerFD >= 0 { try? self.loop.setInterest(self.listenerFD, .readable) }
+        }
+    }
+
+    /// At the cap, closes the connection that has gone longest without a byte either way and is
+    /// not waiting for its handler (idle ones first): whoever holds many idle connections loses
+    /// them to newcomers instead of locking everyone out. False when nothing can be evicted.
+    private func makeRoom() -> Bool {
+        guard connections.count >= connectionCap else { return true }
+        var victim: ServerConnection?
+        for connection in connections.values where !connection.awaitingHandler {
+            guard let current = victim else {
+                victim = connection
+                continue
+            }
+            let (a, b) = (connection.hasRequestInProgress, current.hasRequestInProgress)
+            if (!a && b) || (a == b && connection.lastActivity < current.lastActivity) { victim = connection }
+        }
+        guard let victim else { return false }
+        victim.close()
+        counters.evicted.wrappingAdd(1, ordering: .relaxed)
+        return true
     }
 
     private func adopt(_ fd: Int32) {
@@ -82,6 +140,7 @@ final class ServerLoopContext: Selectable, @unchecked Sendable {
     func loopStopped() { closeListener() }
 
     private func closeListener() {
+        spare.release()
         guard listenerFD >= 0 else { return }
         loop.deregister(listenerFD)
         close(listenerFD)
@@ -119,10 +178,13 @@ final class ServerLoopContext: Selectable, @unchecked Sendable {
     private func enforceTimeouts() {
         let now = self.now
         let headLimit = MonotonicClock.nanoseconds(configuration.headerReadTimeout)
+        let requestLimit = MonotonicClock.nanoseconds(configuration.requestReadTimeout)
         let idleLimit = MonotonicClock.nanoseconds(configuration.idleTimeout)
         for connection in Array(connections.values) {
             if connection.headStartedAt != 0 && now &- connection.headStartedAt > headLimit {
                 connection.close()  // slowloris: a head that never completes
+            } else if connection.requestStartedAt != 0 && now &- connection.requestStartedAt > requestLimit {
+                connection.close()  // a body trickled in too slowly to ever finish
             } else if !connection.awaitingHandler && now &- connection.lastActivity > idleLimit {
                 connection.close()
             }
