@@ -38,6 +38,9 @@ public struct WebhookSender: Sendable {
         if let signer {
             headers.add("webhook-signature", signer.signature(id: job.eventID, timestamp: timestamp, body: job.payload))
         }
-        return HTTPRequest(method: "POST", url: route.url, headers: headers, body: job.payload)
+        // The answer's status and Retry-After decide; of its body only the excerpt is read (no
+        // Accept-Encoding, nothing inflated), so a hostile endpoint's 64 MiB or gzip bomb costs nothing.
+        return HTTPRequest(method: "POST", url: route.url, headers: headers, body: job.payload,
+                           responseReading: .webhookExcerpt)
     }
 }
