@@ -101,6 +101,7 @@ import Testing
             idle.append(try RawSocket(port: server.port))
             #expect(try await holds(within: .seconds(5)) { server.openConnections == idle.count })
         }
+        try await Task.sleep(for: .milliseconds(400))  // past the eviction grace
         let newcomer = try RawSocket(port: server.port)
         newcomer.send("GET /fresh HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(newcomer.readToEnd().contains("X-Target: /fresh"))

@@ -39,11 +39,13 @@ public enum MetricsEndpoint {
     /// narrowest limits (docs/operations.md, "Listening ports"): no request body, small heads,
     /// short timeouts, few connections (a scraper and two probes need three), and at most 64 KiB
     /// of answers queued for a client that does not read them. None of it can take descriptors,
-    /// memory or CPU from the pipeline beside it.
+    /// memory or CPU from the pipeline beside it. The backlog is long (the kernel caps it at
+    /// somaxconn) because the cap works by accepting and evicting: a full accept queue would drop a
+    /// probe's SYN instead, and TCP retries it only after 1 s, 3 s, 7 s.
     public static func serverConfiguration(host: String, port: Int) -> HTTPServerConfiguration {
         HTTPServerConfiguration(
             host: host, port: port, maxHeaderBytes: 8 * 1024, maxBodyBytes: 0,
-            headerReadTimeout: .seconds(5), idleTimeout: .seconds(30), backlog: 128,
+            headerReadTimeout: .seconds(5), idleTimeout: .seconds(30), backlog: 4096,
             requestReadTimeout: .seconds(5), maxConnections: 64, maxPendingOutputBytes: 64 * 1024)
     }
 

@@ -1,3 +1,4 @@
+import CSystemShims
 import Glibc
 import Synchronization
 
@@ -67,7 +68,9 @@ final class ServerLoopContext: Selectable, @unchecked Sendable {
             }
             guard let fd = accepted else { return }
             guard makeRoom() else {
-                close(fd)
+                // Nothing evictable (every connection is busy or just arrived): answer a request
+                // that is already waiting, then close. A probe still gets its answer in a flood.
+                adopt(fd)?.close()
                 counters.refused.wrappingAdd(1, ordering: .relaxed)
                 continue
             }
@@ -93,13 +96,18 @@ final class ServerLoopContext: Selectable, @unchecked Sendable {
         }
     }
 
+    /// A connection younger than this (since its last byte) is never evicted: a probe accepted in
+    /// the middle of a flood must get the time to send its request and be answered.
+    static let evictionGrace: UInt64 = 250_000_000
+
     /// At the cap, closes the connection that has gone longest without a byte either way and is
     /// not waiting for its handler (idle ones first): whoever holds many idle connections loses
     /// them to newcomers instead of locking everyone out. False when nothing can be evicted.
     private func makeRoom() -> Bool {
         guard connections.count >= connectionCap else { return true }
+        let cutoff = now &- Self.evictionGrace
         var victim: ServerConnection?
-        for connection in connections.values where !connection.awaitingHandler {
+        for connection in connections.values where !connection.awaitingHandler && connection.lastActivity < cutoff {
             guard let current = victim else {
                 victim = connection
                 continue
@@ -113,22 +121,27 @@ final class ServerLoopContext: Selectable, @unchecked Sendable {
         return true
     }
 
-    private func adopt(_ fd: Int32) {
+    @discardableResult
+    private func adopt(_ fd: Int32) -> ServerConnection? {
         Socket.setNoDelay(fd)
         let engine: TLSConnection?
         do { engine = try tlsContext.map { try TLSConnection(server: $0) } } catch {
             close(fd)
-            return
+            return nil
         }
         let remote = (try? Socket.peerAddress(fd))?.description ?? ""
         let connection = ServerConnection(context: self, fd: fd, tls: engine, remoteAddress: remote)
         do { try loop.register(fd, .readable, connection) } catch {
             close(fd)
-            return
+            return nil
         }
         connections[ObjectIdentifier(connection)] = connection
         counters.accepted.wrappingAdd(1, ordering: .relaxed)
         counters.open.wrappingAdd(1, ordering: .relaxed)
+        // A request already waiting (a probe sends as soon as it is connected) is answered now,
+        // before the rest of a flood of accepts can crowd it out.
+        connection.handleEvents(EPOLLIN.rawValue)
+        return connection
     }
 
     func connectionClosed(_ connection: ServerConnection) {
