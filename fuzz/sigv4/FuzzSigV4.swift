@@ -34,7 +34,8 @@ public func fuzzSigV4(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let lines = block.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
     precondition(lines.count == names.count, "one canonical line per distinct name")
     for (line, name) in zip(lines, signedNames) {
-        precondition(line.hasPrefix(name + ":"), "lines follow the signed order")
+        // Bytes, not Characters: ":" followed by a combining mark is one Character.
+        precondition(line.utf8.starts(with: (name + ":").utf8), "lines follow the signed order")
         precondition(!line.contains("\r"), "no CR in a canonical header line")
     }
     return 0
