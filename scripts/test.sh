@@ -41,13 +41,35 @@ run_tests "in parallel" --parallel --skip OutageOnMotoTests
 run_tests "outages, alone" --filter OutageOnMotoTests
 
 # Layering, conformance suites and fuzzers: each script ends with its own "N passed, N failed" line.
-for script in scripts/check-*.sh scripts/conformance-*.sh scripts/fuzz*.sh; do
+for script in scripts/check-*.sh scripts/conformance-*.sh; do
     [ -e "$script" ] || continue
     echo "== $script"
     out=$(mktemp)
     bash "$script" 2>&1 | tee "$out"
     n=$(grep -oE '[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1 | cut -d' ' -f1)
     passed=$((passed + ${n:-0}))
+done
+# The fuzzers (60 s each, plus their builds) run two at a time, one per core; each one's output is
+# printed whole when its pair is done.
+fuzzers=(scripts/fuzz*.sh)
+for ((i = 0; i < ${#fuzzers[@]}; i += 2)); do
+    scripts=() outs=() pids=()
+    for script in "${fuzzers[@]:i:2}"; do
+        out=$(mktemp)
+        bash "$script" >"$out" 2>&1 &
+        scripts+=("$script") outs+=("$out") pids+=($!)
+    done
+    failed=0
+    for j in "${!pids[@]}"; do
+        status=0
+        wait "${pids[j]}" || status=$?
+        echo "== ${scripts[j]}"
+        cat "${outs[j]}"
+        n=$(grep -oE '[0-9]+ passed, [0-9]+ failed' "${outs[j]}" | tail -n 1 | cut -d' ' -f1)
+        passed=$((passed + ${n:-0}))
+        [ "$status" -eq 0 ] || failed=1
+    done
+    [ "$failed" -eq 0 ] || exit 1
 done
 echo "== all tests passed"
 echo "total: $passed passed, 0 failed"

@@ -47,7 +47,7 @@ struct DeliverCommand: AsyncParsableCommand {
         let table = settings.eventsTable
         try await ServiceHost.run(logger: logger, readiness: readiness, endpoint: endpoint) { shutdown in
             // Logged once SIGTERM is handled: "started" means a signal now drains instead of killing.
-            logger.info("deliver started", metadata: ["owner": "\(me)", "table": "\(table)"])
+            logger.info("deliver started", metadata: ["owner": "\(me)", "table": "\(table)", "metrics_port": "\(endpoint.port)"])
             await CommandRuntime.reportingEMF(settings, registry: wiring.registry, service: "deliver",
                                               figures: EMFReporter.deliverFigures) {
                 await service.run(until: shutdown)

@@ -48,7 +48,8 @@ struct ProcessorCommand: AsyncParsableCommand {
                                                        registry: wiring.registry, readiness: readiness)
         let service = try await wiring.processor(validator: validator, pollers: pollers)
         let started: Logger.Metadata = ["queue": "\(settings.eventsQueue)", "pollers": "\(pollers)",
-                                        "direct_dispatch": "\(settings.directDispatch)"]
+                                        "direct_dispatch": "\(settings.directDispatch)",
+                                        "metrics_port": "\(endpoint.port)"]
         let resolved = settings
         try await ServiceHost.run(logger: logger, readiness: readiness, endpoint: endpoint) { shutdown in
             // Logged once SIGTERM is handled: "started" means a signal now drains instead of killing.

@@ -11,6 +11,15 @@ import Testing
         for doc in invalid { #expect(!v.isValid(try JSONDocument(doc).root), "expected invalid: \(doc)") }
     }
 
+    /// Found by fuzz-schema (issue 15): a `$ref` cycle that never descends into the value used to
+    /// recurse until the stack overflowed. It now fails validation with a message instead.
+    @Test func aRefCycleFailsValidationInsteadOfOverflowingTheStack() throws {
+        let v = try validator(##"{"$defs":{"a":{"$ref":"#/$defs/b"},"b":{"$ref":"#/$defs/a"}},"$ref":"#/$defs/a"}"##)
+        let document = try JSONDocument("{}")
+        #expect(!v.isValid(document.root))
+        #expect(v.firstError(document.root)?.message.contains("recursion") == true)
+    }
+
     @Test func typesAndNumbersAreExact() throws {
         try check(try validator(#"{"type":"integer"}"#), valid: ["1", "1.0", "1e2", "-0"], invalid: ["1.5", "\"1\"", "null"])
         try check(try validator(#"{"multipleOf":0.01}"#), valid: ["19.99", "0.07", "5"], invalid: ["19.991", "0.075"])

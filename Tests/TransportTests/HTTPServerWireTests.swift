@@ -6,8 +6,9 @@ import Testing
 /// answers read back — keep-alive, pipelining, chunked request bodies, HEAD, the parser's error
 /// statuses, in-order answers from an async handler. Timeouts and shutdown: `HTTPServerLifecycleTests`.
 @Suite struct HTTPServerWireTests {
-    static func echoServer(_ configuration: HTTPServerConfiguration = HTTPServerConfiguration()) async throws -> HTTPServer {
-        try await HTTPServer.start(configuration: configuration, group: nil, handler: .sync { request in
+    static func echoServer(_ configuration: HTTPServerConfiguration = HTTPServerConfiguration(),
+                           group: EventLoopGroup? = nil) async throws -> HTTPServer {
+        try await HTTPServer.start(configuration: configuration, group: group, handler: .sync { request in
             HTTPResponse(status: 200, headers: HTTPHeaders([("X-Method", request.method), ("X-Target", request.target)]), body: request.body)
         })
     }

@@ -6,10 +6,14 @@ public enum MetricsEndpoint {
     /// `address` is "host:port" or "[v6]:port" (numeric host), as PISMO_METRICS_ADDR holds it.
     /// `/readyz` answers 200 while `readiness` is ready (always, when there is none) and 503 before
     /// that ("starting") and once it drains ("draining").
+    /// `configure` adjusts the limits of `serverConfiguration` (tests narrow them).
     public static func start(address: String, registry: MetricsRegistry, health: @escaping @Sendable () -> Bool = { true },
-                             readiness: Readiness? = nil) async throws -> HTTPServer {
+                             readiness: Readiness? = nil,
+                             configure: (inout HTTPServerConfiguration) -> Void = { _ in }) async throws -> HTTPServer {
         let (host, port) = try parseAddress(address)
-        return try await HTTPServer.start(configuration: HTTPServerConfiguration(host: host, port: port), handler: .sync { request in
+        var configuration = serverConfiguration(host: host, port: port)
+        configure(&configuration)
+        return try await HTTPServer.start(configuration: configuration, handler: .sync { request in
             switch (request.method, request.path) {
             case ("GET", "/metrics"):
                 return HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "text/plain; version=0.0.4")]),
@@ -29,6 +33,20 @@ public enum MetricsEndpoint {
                 return HTTPResponse(status: 404, headers: HTTPHeaders([("content-type", "text/plain")]), body: Array("not found\n".utf8))
             }
         })
+    }
+
+    /// The port is open to whoever can reach it and serves three small GETs, so it gets the
+    /// narrowest limits (docs/operations.md, "Listening ports"): no request body, small heads,
+    /// short timeouts, few connections (a scraper and two probes need three), and at most 64 KiB
+    /// of answers queued for a client that does not read them. None of it can take descriptors,
+    /// memory or CPU from the pipeline beside it. The backlog is long (the kernel caps it at
+    /// somaxconn) because the cap works by accepting and evicting: a full accept queue would drop a
+    /// probe's SYN instead, and TCP retries it only after 1 s, 3 s, 7 s.
+    public static func serverConfiguration(host: String, port: Int) -> HTTPServerConfiguration {
+        HTTPServerConfiguration(
+            host: host, port: port, maxHeaderBytes: 8 * 1024, maxBodyBytes: 0,
+            headerReadTimeout: .seconds(5), idleTimeout: .seconds(30), backlog: 4096,
+            requestReadTimeout: .seconds(5), maxConnections: 64, maxPendingOutputBytes: 64 * 1024)
     }
 
     public static func parseAddress(_ address: String) throws -> (host: String, port: Int) {

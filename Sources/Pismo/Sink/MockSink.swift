@@ -64,9 +64,17 @@ public final class MockSink: Sendable {
                 try? await Task.sleep(for: options.delay)
                 return respond(request)
             }
-        let server = try await HTTPServer.start(
-            configuration: HTTPServerConfiguration(host: options.host, port: options.port), handler: handler)
+        let server = try await HTTPServer.start(configuration: serverConfiguration(options), handler: handler)
         return MockSink(server: server, counters: counters, log: log)
+    }
+
+    /// Webhooks are POSTs of one event (SQS caps a message at 256 KiB): 1 MiB bodies for POST,
+    /// none for anything else, and the server's other limits (docs/operations.md, "Listening ports").
+    static func serverConfiguration(_ options: Options) -> HTTPServerConfiguration {
+        HTTPServerConfiguration(
+            host: options.host, port: options.port, maxHeaderBytes: 16 * 1024, maxBodyBytes: 1024 * 1024,
+            requestReadTimeout: .seconds(30), maxConnections: 1024,
+            bodyLimit: { method, _ in method == "POST" ? 1024 * 1024 : 0 })
     }
 
     /// (requests, posts, failures injected, body bytes) so far.

@@ -57,6 +57,9 @@ public struct WebhookSender: Sendable {
         if !endpoint.headers.isEmpty {
             entries.append(contentsOf: endpoint.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         }
-        return HTTPRequest(method: "POST", url: endpoint.url, headers: HTTPHeaders(entries), body: job.payload)
+        // The answer's status and Retry-After decide; of its body only the excerpt is read (no
+        // Accept-Encoding, nothing inflated), so a hostile endpoint's 64 MiB or gzip bomb costs nothing.
+        return HTTPRequest(method: "POST", url: endpoint.url, headers: HTTPHeaders(entries), body: job.payload,
+                           responseReading: .webhookExcerpt)
     }
 }

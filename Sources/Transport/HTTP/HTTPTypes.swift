@@ -72,12 +72,16 @@ public struct HTTPRequest: Sendable {
     public var url: String
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// How much of the response body to read (client only; AWS reads it whole).
+    public var responseReading: ResponseReading
 
-    public init(method: String, url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    public init(method: String, url: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],
+                responseReading: ResponseReading = .whole) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.responseReading = responseReading
     }
 }
 
@@ -87,11 +91,14 @@ public struct HTTPResponse: Sendable {
     /// The body as received on the wire after de-chunking (still gzip-compressed when
     /// Content-Encoding says so and the caller asked for raw bytes; see the client options).
     public var body: [UInt8]
+    /// True when `body` is only the start of what the peer sent (`ResponseReading.excerpt`).
+    public var bodyIsExcerpt: Bool
 
-    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
+    public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], bodyIsExcerpt: Bool = false) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.bodyIsExcerpt = bodyIsExcerpt
     }
 }
 

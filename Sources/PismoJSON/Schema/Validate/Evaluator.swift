@@ -11,6 +11,11 @@ struct Evaluator: ~Copyable {
     var errors: [ValidationError] = []
     var scope: [Int] = []
     var currentResource: Int
+    /// Nested `evaluate` calls in progress. A `$ref` cycle that never descends into the instance
+    /// (`{"$defs":{"a":{"$ref":"#/$defs/b"},"b":{"$ref":"#/$defs/a"}},"$ref":"#/$defs/a"}`, found by
+    /// fuzz-schema) would otherwise recurse until the stack overflows and the process dies.
+    private var depth = 0
+    static let maxDepth = 512
 
     init(schema: CompiledSchema, recording: Bool, collectAll: Bool) {
         self.schema = schema
@@ -22,6 +27,12 @@ struct Evaluator: ~Copyable {
     }
 
     mutating func evaluate(_ id: NodeID, _ instance: Instance, _ marks: inout EvaluationMarks) -> Bool {
+        guard depth < Self.maxDepth else {
+            report("schema recursion deeper than \(Self.maxDepth) levels (a $ref cycle that does not descend into the value?)")
+            return false
+        }
+        depth += 1
+        defer { depth -= 1 }
         let node = schema.nodes[id]
         if node.boolean >= 0 {
             if node.boolean == 0 { report("false schema does not allow this value") }

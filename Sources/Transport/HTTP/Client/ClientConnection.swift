@@ -10,6 +10,10 @@ final class ClientConnection: ChannelDelegate {
         case body(status: Int, headers: HTTPHeaders, keepAlive: Bool, gzip: Bool, decoder: ResponseBodyDecoder)
     }
 
+    /// Interim (1xx) responses accepted before the final one; more is a misbehaving peer.
+    static let maxInformationalResponses = 16
+    private var informationalSeen = 0
+
     let channel: Channel
     // Strong on purpose: a connection may report events (a peer close) after the client that made
     // the pool is gone; the cycle ends when the connection closes and the pool drops it.
@@ -37,6 +41,8 @@ final class ClientConnection: ChannelDelegate {
         current = request
         request.connection = self
         phase = .awaitingHead
+        informationalSeen = 0
+        parser.reset()
         sentBeforeRequest = channel.bytesSent
         let encoded = request.encoded
         encoded.head.withUnsafeBytes { channel.write(head: $0, body: encoded.body) }
@@ -63,7 +69,8 @@ final class ClientConnection: ChannelDelegate {
     }
 
     private func parseAvailable(_ request: PendingRequest) throws -> (HTTPResponse, Bool)? {
-        if case .awaitingHead = phase {
+        // 1xx heads are skipped in this loop (a peer sending thousands costs no stack), up to a limit.
+        while case .awaitingHead = phase {
             let buf = UnsafeRawBufferPointer(channel.inbound.readable)
             switch parser.parseResponse(buf, requestWasHead: request.method == "HEAD") {
             case .incomplete: return nil
@@ -73,27 +80,45 @@ final class ClientConnection: ChannelDelegate {
             case .complete(let consumed, let msg):
                 let headers = parser.headers(of: msg, in: buf)
                 channel.inbound.consume(consumed)
-                if msg.status < 200 { return try parseAvailable(request) } // 1xx: wait for the final response
+                if msg.status < 200 {
+                    informationalSeen += 1
+                    if informationalSeen > Self.maxInformationalResponses {
+                        throw HTTPClientError.protocolError("more than \(Self.maxInformationalResponses) interim responses from \(request.target.host)")
+                    }
+                    continue
+                }
                 phase = .body(status: Int(msg.status), headers: headers, keepAlive: msg.keep_alive != 0,
                               gzip: msg.content_encoding_gzip != 0,
-                              decoder: ResponseBodyDecoder(message: msg, limit: pool.config.maxResponseBytes))
+                              decoder: ResponseBodyDecoder(message: msg, limit: pool.config.maxResponseBytes,
+                                                           reading: request.encoded.reading))
             }
         }
         guard case .body(let status, let headers, let keepAlive, let gzip, var decoder) = phase else { return nil }
-        let done: Bool
-        do { done = try decoder.feed(channel.inbound) } catch {
+        let progress: ResponseBodyDecoder.Progress
+        do { progress = try decoder.feed(channel.inbound) } catch {
             if case .tooLarge = error { throw HTTPClientError.responseTooLarge(host: request.target.host, limit: pool.config.maxResponseBytes) }
             throw HTTPClientError.protocolError("bad response body framing from \(request.target.host)")
         }
         phase = .body(status: status, headers: headers, keepAlive: keepAlive, gzip: gzip, decoder: decoder)
-        guard done else { return nil }
-        let response = try makeResponse(status, headers, gzip, decoder.takeBody(), request)
-        return (response, keepAlive && channel.inbound.isEmpty)
+        switch progress {
+        case .more: return nil
+        case .done:
+            let response = try makeResponse(status, headers, gzip, &decoder, request)
+            return (response, keepAlive && channel.inbound.isEmpty)
+        case .cutOff:
+            // The rest of the body is not worth reading: answer with the excerpt, close the connection.
+            return (try makeResponse(status, headers, gzip, &decoder, request), false)
+        }
     }
 
-    private func makeResponse(_ status: Int, _ headers: HTTPHeaders, _ gzip: Bool, _ body: [UInt8],
+    private func makeResponse(_ status: Int, _ headers: HTTPHeaders, _ gzip: Bool, _ decoder: inout ResponseBodyDecoder,
                               _ request: PendingRequest) throws -> HTTPResponse {
-        guard gzip && pool.config.decompressResponses && !body.isEmpty else { return HTTPResponse(status: status, headers: headers, body: body) }
+        let truncated = decoder.isTruncated
+        let body = decoder.takeBody()
+        // An excerpt is never inflated: what was asked for is the first bytes as sent.
+        guard gzip && pool.config.decompressResponses && !body.isEmpty && request.encoded.reading == .whole else {
+            return HTTPResponse(status: status, headers: headers, body: body, bodyIsExcerpt: truncated)
+        }
         guard let plain = Gzip.decompress(body, limit: pool.config.maxResponseBytes) else {
             throw HTTPClientError.decompressionFailed(host: request.target.host)
         }
@@ -121,7 +146,7 @@ final class ClientConnection: ChannelDelegate {
         request?.connection = nil
         if let request, !request.isFinished {
             if case .body(let status, let headers, _, let gzip, var decoder) = phase, decoder.readsUntilClose, error == nil {
-                do { request.succeed(try makeResponse(status, headers, gzip, decoder.takeBody(), request)) } catch { request.fail(error) }
+                do { request.succeed(try makeResponse(status, headers, gzip, &decoder, request)) } catch { request.fail(error) }
             } else {
                 let nothingReceived: Bool
                 if case .awaitingHead = phase { nothingReceived = channel.inbound.isEmpty } else { nothingReceived = false }

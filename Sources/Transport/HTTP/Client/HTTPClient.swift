@@ -87,10 +87,12 @@ public final class HTTPClient: HTTPExecuting {
         let gzipBody = configuration.gzipRequestBodies && body.count >= configuration.gzipRequestMinimumBytes
         if gzipBody { body = Gzip.compress(body) }
         let head = RequestEncoder.head(method: request.method, target: target, headers: request.headers,
-                                       bodyCount: body.count, acceptGzip: configuration.decompressResponses,
+                                       bodyCount: body.count,
+                                       acceptGzip: configuration.decompressResponses && request.responseReading == .whole,
                                        gzippedBody: gzipBody)
         return PreparedRequest(pool: try pool(for: target),
-                               encoded: EncodedRequest(method: request.method, target: target, head: head, body: body))
+                               encoded: EncodedRequest(method: request.method, target: target, head: head, body: body,
+                                                        reading: request.responseReading))
     }
 
     private func submit(_ pending: PendingRequest, to pool: ConnectionPool) {

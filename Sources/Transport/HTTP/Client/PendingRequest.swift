@@ -67,8 +67,10 @@ final class EncodedRequest: Sendable {
     let head: [UInt8]
     let body: [UInt8]
     let isIdempotent: Bool
+    let reading: ResponseReading
 
-    init(method: String, target: RequestTarget, head: [UInt8], body: [UInt8]) {
+    init(method: String, target: RequestTarget, head: [UInt8], body: [UInt8], reading: ResponseReading = .whole) {
+        self.reading = reading
         self.method = method
         self.target = target
         self.head = head

@@ -2,6 +2,8 @@ import CHTTPParser
 
 /// Wraps the C response-head parser for one client connection: owns the header array the parser
 /// fills (reused for every response) and turns offsets into Swift values only once a head is complete.
+/// Like the server's, it re-parses a pending head only when `HeadParseGate` lets it (a new LF, or a
+/// line or head past its limit): an endpoint dripping a 64 KiB head byte by byte costs linear time.
 final class ResponseHeadParser {
     enum Outcome {
         case incomplete
@@ -13,20 +15,32 @@ final class ResponseHeadParser {
     static let headerCapacity = 128
     private let headers = UnsafeMutablePointer<chttp_header>.allocate(capacity: ResponseHeadParser.headerCapacity)
     var limits = chttp_limits()
+    private var gate: HeadParseGate
+    /// Calls into the C parser (tests check that a drip-fed head costs one per line, not per byte).
+    private(set) var parserRuns = 0
 
     init(maxHeaderBytes: Int = 64 * 1024, maxBodyBytes: Int = Int.max) {
         limits.max_header_bytes = UInt32(clamping: maxHeaderBytes)
+        limits.max_line_bytes = UInt32(clamping: min(maxHeaderBytes, 16 * 1024))
         limits.max_body_bytes = UInt64(maxBodyBytes)
+        gate = HeadParseGate(maxLineBytes: Int(limits.max_line_bytes), maxHeadBytes: maxHeaderBytes)
     }
 
     deinit { headers.deallocate() }
 
+    /// `buf` is the pending head from its first byte. After `.complete`, the caller consumes the head.
     func parseResponse(_ buf: UnsafeRawBufferPointer, requestWasHead: Bool) -> Outcome {
+        guard gate.shouldParse(buf) else { return .incomplete }
+        parserRuns += 1
         var msg = freshMessage()
         let rc = chttp_parse_response(buf.baseAddress?.assumingMemoryBound(to: CChar.self), buf.count, &limits,
                                       requestWasHead ? 1 : 0, &msg)
+        gate.parsed(buf, complete: rc != CHTTP_INCOMPLETE)
         return outcome(rc, msg)
     }
+
+    /// A new exchange: forget what was seen of the previous one.
+    func reset() { gate.reset() }
 
     private func freshMessage() -> chttp_message {
         var msg = chttp_message()

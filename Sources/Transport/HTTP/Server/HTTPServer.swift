@@ -47,7 +47,8 @@ public final class HTTPServer: Sendable {
             throw error
         }
         let contexts = zip(group.loops, fds).map { loop, fd in
-            ServerLoopContext(loop: loop, listenerFD: fd, configuration: configuration, handler: handler, tls: tls, counters: counters)
+            ServerLoopContext(loop: loop, listenerFD: fd, configuration: configuration, handler: handler, tls: tls, counters: counters,
+                              loopCount: group.loops.count)
         }
         for context in contexts {
             try await context.loop.submit { try context.start() }
@@ -63,6 +64,12 @@ public final class HTTPServer: Sendable {
     public var acceptedConnections: Int { counters.accepted.load(ordering: .relaxed) }
     public var openConnections: Int { counters.open.load(ordering: .relaxed) }
     public var requestsServed: Int { counters.requests.load(ordering: .relaxed) }
+    /// Connections closed to make room under `maxConnections`.
+    public var evictedConnections: Int { counters.evicted.load(ordering: .relaxed) }
+    /// Connections accepted and closed at once (cap reached with nothing to evict, out of descriptors).
+    public var refusedConnections: Int { counters.refused.load(ordering: .relaxed) }
+    /// Failed `accept` calls; each pauses the listener for `acceptBackoff`.
+    public var acceptFailures: Int { counters.acceptFailures.load(ordering: .relaxed) }
 
     /// Stops accepting, lets in-flight requests finish for up to `gracePeriod`, then closes
     /// everything (and stops the loops if the server created them).

@@ -40,20 +40,42 @@ public enum HTTPServerHandler: Sendable {
 }
 
 /// Limits and timeouts of an `HTTPServer`. Defaults suit a local service facing clients we do not
-/// fully trust (webhook sink, metrics).
+/// fully trust (webhook sink, metrics); each server narrows them where it is built (docs/operations.md,
+/// "Listening ports"). Together they bound what one client can cost: descriptors (`maxConnections`),
+/// memory (`maxHeaderBytes`, `maxBodyBytes`, `maxPendingOutputBytes`) and time (the timeouts).
 public struct HTTPServerConfiguration: Sendable {
+    /// The body limit of one request, from its method and path (`nil`: `maxBodyBytes` for all).
+    public typealias BodyLimit = @Sendable (_ method: String, _ path: Substring) -> Int
+
     /// "0.0.0.0", "127.0.0.1", "::1", "::" (numeric).
     public var host: String
     /// 0 picks a free port (see `HTTPServer.port`).
     public var port: Int
-    /// Whole request head; larger heads get 431.
+    /// Whole request head; larger heads get 431, a longer request line 414, both as soon as the
+    /// limit is passed (not when the head ends).
     public var maxHeaderBytes: Int
-    /// Request body cap; larger bodies get 413.
+    /// Request body cap; larger bodies get 413 (as soon as the head declares them). 0: no body at all.
     public var maxBodyBytes: Int
+    /// Per-route body caps, each at most `maxBodyBytes` (e.g. 0 for GET-only routes).
+    public var bodyLimit: BodyLimit?
     /// A started head must be complete within this time (slowloris), else the connection closes.
     public var headerReadTimeout: Duration
-    /// A connection with no request in progress is closed after this long.
+    /// A started request, body included, must be complete within this time: a body trickled one
+    /// byte at a time cannot hold the connection forever.
+    public var requestReadTimeout: Duration
+    /// A connection with nothing read or written for this long is closed (no request in progress,
+    /// or a peer that stopped reading our answers).
     public var idleTimeout: Duration
+    /// Open connections, over all loops. At the cap a new connection evicts the longest-idle one
+    /// that has no request in progress, else it is accepted and closed at once.
+    public var maxConnections: Int
+    /// Answers queued on one connection before the server stops reading (and parsing) its requests
+    /// until the peer has read them: a client that pipelines requests and never reads costs this
+    /// much memory, not unbounded.
+    public var maxPendingOutputBytes: Int
+    /// How long a listener pauses after an accept failure (EMFILE, ENFILE, ENOBUFS): the
+    /// level-triggered listener stays readable, so retrying at once would spin a core.
+    public var acceptBackoff: Duration
     public var backlog: Int32
     /// Serve https with this certificate.
     public var tls: TLSServerConfiguration?
@@ -61,7 +83,8 @@ public struct HTTPServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 0, maxHeaderBytes: Int = 64 * 1024, maxBodyBytes: Int = 16 * 1024 * 1024,
         headerReadTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60), backlog: Int32 = 1024,
-        tls: TLSServerConfiguration? = nil
+        tls: TLSServerConfiguration? = nil, requestReadTimeout: Duration = .seconds(60), maxConnections: Int = 1024,
+        maxPendingOutputBytes: Int = 64 * 1024, acceptBackoff: Duration = .milliseconds(100), bodyLimit: BodyLimit? = nil
     ) {
         self.host = host
         self.port = port
@@ -71,6 +94,17 @@ public struct HTTPServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.backlog = backlog
         self.tls = tls
+        self.requestReadTimeout = requestReadTimeout
+        self.maxConnections = maxConnections
+        self.maxPendingOutputBytes = maxPendingOutputBytes
+        self.acceptBackoff = acceptBackoff
+        self.bodyLimit = bodyLimit
+    }
+
+    /// The body limit for one request: the route's, never above the server's.
+    func bodyLimit(method: String, path: Substring) -> Int {
+        guard let bodyLimit else { return maxBodyBytes }
+        return max(0, min(bodyLimit(method, path), maxBodyBytes))
     }
 }
 

@@ -2,32 +2,33 @@ import CHTTPParser
 import Glibc
 
 /// Wraps the C request-head parser for one server connection: owns the header array (reused for
-/// every request) and applies docs/http-parser.md's rule that a head is only re-parsed when the
-/// newly received bytes contain a LF, so a byte-at-a-time sender costs linear, not quadratic, time.
-/// Loop-confined.
+/// every request) and re-parses a pending head only when `HeadParseGate` says it can be judged anew
+/// (a new LF, or a line or head past its limit), so a byte-at-a-time sender costs linear, not
+/// quadratic, time, and an endless line is answered 414 at once. Loop-confined.
 final class RequestHeadParser {
     static let headerCapacity = 128
     let headers: UnsafeMutablePointer<chttp_header>
     var limits: chttp_limits
     var message = chttp_message()
-    /// Bytes of the pending head already known to contain no complete head.
-    private var scanned = 0
+    private var gate: HeadParseGate
 
     init(maxHeaderBytes: Int, maxBodyBytes: Int) {
         headers = .allocate(capacity: Self.headerCapacity)
         limits = chttp_limits(
             max_header_bytes: UInt32(clamping: maxHeaderBytes), max_line_bytes: UInt32(clamping: min(maxHeaderBytes, 16384)),
             max_body_bytes: UInt64(maxBodyBytes))
+        gate = HeadParseGate(maxLineBytes: Int(limits.max_line_bytes), maxHeadBytes: maxHeaderBytes)
     }
 
     deinit { headers.deallocate() }
 
-    /// Parses a request head; CHTTP_INCOMPLETE without calling the parser when no new LF arrived.
+    /// Parses a request head; CHTTP_INCOMPLETE without calling the parser when the gate says
+    /// nothing new can be learnt.
     func parseRequest(_ bytes: UnsafeRawBufferPointer) -> Int {
-        guard hasNewLineFeed(bytes) else { return Int(CHTTP_INCOMPLETE) }
+        guard gate.shouldParse(bytes) else { return Int(CHTTP_INCOMPLETE) }
         reset()
         let result = Int(chttp_parse_request(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count, &limits, &message))
-        finish(result, bytes.count)
+        gate.parsed(bytes, complete: result != Int(CHTTP_INCOMPLETE))
         return result
     }
 
@@ -35,17 +36,6 @@ final class RequestHeadParser {
         message = chttp_message()
         message.headers = headers
         message.num_headers = Self.headerCapacity
-    }
-
-    private func finish(_ result: Int, _ length: Int) {
-        // Only an incomplete head is re-parsed later; remember how far it has been looked at.
-        scanned = result == Int(CHTTP_INCOMPLETE) ? length : 0
-    }
-
-    private func hasNewLineFeed(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        if scanned > bytes.count { scanned = 0 }
-        guard bytes.count > scanned, let base = bytes.baseAddress else { return false }
-        return memchr(base + scanned, 0x0A, bytes.count - scanned) != nil
     }
 
     static func string(_ bytes: UnsafeRawBufferPointer, _ offset: UInt32, _ length: UInt32) -> String {

@@ -29,6 +29,9 @@ final class ServerConnection: Selectable, @unchecked Sendable {
     private var interest: Interest = .readable
     /// Monotonic time the current unfinished head started arriving (0: none in progress).
     var headStartedAt: UInt64 = 0
+    /// Monotonic time the request whose body is being read started arriving (0: none).
+    var requestStartedAt: UInt64 = 0
+    /// Last time bytes were read from or written to the peer.
     var lastActivity: UInt64
 
     init(context: ServerLoopContext, fd: Int32, tls: TLSConnection?, remoteAddress: String) {
@@ -46,10 +49,10 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         }
         do {
             if try !advanceHandshake() { return }
-            if events & EPOLLOUT.rawValue != 0 { try flush() }
+            if events & EPOLLOUT.rawValue != 0 { try flushAndResume() }
             if !closed && events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 && readingAllowed {
                 try readAndProcess()
-                try flush()
+                try flushAndResume()
             }
             if !closed { updateInterest() }
         } catch {
@@ -59,7 +62,16 @@ final class ServerConnection: Selectable, @unchecked Sendable {
 
     func loopStopped() { close() }
 
-    private var readingAllowed: Bool { !awaitingHandler && !closeAfterFlush && !peerClosed }
+    private var readingAllowed: Bool { !awaitingHandler && !closeAfterFlush && !peerClosed && !outputFull }
+
+    /// Enough answers wait for the peer to read them: stop reading and answering its requests
+    /// until it does (a client that pipelines and never reads must not grow our memory).
+    private var outputFull: Bool { output.count >= context.configuration.maxPendingOutputBytes }
+
+    /// Reading a head, reading a body, running the handler or writing an answer.
+    var hasRequestInProgress: Bool {
+        headStartedAt != 0 || pending != nil || awaitingHandler || !output.isEmpty || buffer.readableCount > 0
+    }
 
     /// True once the TLS handshake (if any) is complete.
     private func advanceHandshake() throws -> Bool {
@@ -106,7 +118,7 @@ final class ServerConnection: Selectable, @unchecked Sendable {
 
     /// Parses and answers every complete request in the buffer (pipelining), in order.
     func processBuffer() {
-        while !awaitingHandler && !closeAfterFlush && !closed {
+        while !awaitingHandler && !closeAfterFlush && !closed && !outputFull {
             if pending == nil {
                 guard buffer.readableCount > 0 else {
                     headStartedAt = 0
@@ -129,9 +141,11 @@ final class ServerConnection: Selectable, @unchecked Sendable {
                 break
             }
             current.request.body = current.body.body
+            requestStartedAt = 0
             dispatch(current.request, keepAlive: current.keepAlive, isHead: current.isHead)
         }
-        if peerClosed && !awaitingHandler { closeAfterFlush = true }
+        // A peer that closed its side gets the answers to everything it sent, then the close.
+        if peerClosed && !awaitingHandler && !(outputFull && buffer.readableCount > 0) { closeAfterFlush = true }
     }
 
     /// Parses the next head into `pending`; false when incomplete or answered with an error.
@@ -150,6 +164,7 @@ final class ServerConnection: Selectable, @unchecked Sendable {
             headers: parser.headerList(bytes), versionMinor: Int(message.version_minor), remoteAddress: remoteAddress)
         let expectContinue = message.expect_continue != 0
         buffer.consume(result)
+        requestStartedAt = headStartedAt
         headStartedAt = 0
         if message.upgrade != 0 {
             respondWithError(501, "upgrade_not_supported")
@@ -161,8 +176,20 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         case CHTTP_BODY_CHUNKED: framing = .chunked
         default: framing = .length(0)
         }
+        // The route's limit is known before a byte of the body is read: refuse at once, no 100 Continue.
+        let bodyLimit = context.configuration.bodyLimit(method: method, path: request.path)
+        let tooLarge: Bool
+        switch framing {
+        case .length(let n): tooLarge = n > bodyLimit
+        case .chunked: tooLarge = bodyLimit == 0
+        case .untilClose: tooLarge = false
+        }
+        if tooLarge {
+            respondWithError(413, "body_too_large")
+            return false
+        }
         pending = PendingRequest(
-            request: request, body: RequestBodyReader(framing, limit: context.configuration.maxBodyBytes),
+            request: request, body: RequestBodyReader(framing, limit: bodyLimit),
             keepAlive: message.keep_alive != 0, isHead: method == "HEAD")
         if expectContinue && buffer.readableCount == 0, case .length(let n) = framing, n > 0 {
             output.append(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
@@ -198,7 +225,7 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         do {
             // Requests that arrived while the handler ran may sit decrypted in the TLS engine.
             if io.mustDrainReads && readingAllowed { try readAndProcess() } else { processBuffer() }
-            try flush()
+            try flushAndResume()
             if !closed { updateInterest() }
         } catch {
             self.close()
@@ -211,9 +238,26 @@ final class ServerConnection: Selectable, @unchecked Sendable {
         closeAfterFlush = true
     }
 
+    /// Writes what is queued; when that made room under `maxPendingOutputBytes`, answers the
+    /// requests that waited in the buffer meanwhile (they produce no epoll event of their own:
+    /// their bytes were read already) and writes again, until the buffer or the socket runs out.
+    private func flushAndResume() throws {
+        while true {
+            let wasFull = outputFull
+            try flush()
+            guard wasFull, !outputFull, !closed, buffer.readableCount > 0 else { return }
+            let before = buffer.readableCount
+            processBuffer()
+            if buffer.readableCount == before { return try flush() }
+        }
+    }
+
     func flush() throws {
         if !output.isEmpty || io.hasPendingOutput {
-            guard try output.flush(io) else { return }
+            let before = output.count
+            let done = try output.flush(io)
+            if output.count < before { lastActivity = context.now }
+            guard done else { return }
         }
         if closeAfterFlush && !awaitingHandler { close() }
     }
