@@ -63,6 +63,7 @@ final class Queue {
         promote(now: now)
         let redrive = self.redrive
         var out: [(UInt64, Message)] = []
+        var visibleAgain: [UInt64] = []  // visibility 0: visible again after this call, never twice in it
         while out.count < max, visibleHead < visible.count {
             let seq = visible[visibleHead]
             visibleHead += 1
@@ -75,12 +76,13 @@ final class Queue {
             if m.firstReceiveAtMillis == nil { m.firstReceiveAtMillis = wallMillis }
             m.generation &+= 1
             m.invisibleUntil = now + Int64(visibility) * 1000
-            if visibility == 0 { m.invisibleUntil = 0; visible.append(seq) } else {
+            if visibility == 0 { m.invisibleUntil = 0; visibleAgain.append(seq) } else {
                 timed.push(.init(at: m.invisibleUntil, sequence: seq, generation: m.generation))
             }
             messages[seq] = m
             out.append((seq, m))
         }
+        visible += visibleAgain
         compactVisible()
         return out
     }
