@@ -9,7 +9,7 @@
 # Each figure is the median of RUNS interleaved runs (variants alternate inside each round).
 # CPU is the process's own (all its threads' schedstat run time), so other load on the machine
 # shows up in events/s but much less in µs/event; the load average is printed with the figures.
-# Usage: bench/saturation.sh [N] [RUNS]   (default 20000 3; PIPELINE=0 skips the rate ladder)
+# Usage: bench/saturation.sh [N] [RUNS]   (default 20000 3; PIPELINE=0 skips the rate ladder, PIPELINE=only runs just it)
 # Last line: processor_eps=… processor_us=… deliver_eps=… deliver_us=… aws_requests_per_event=…
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,4 +20,4 @@ else
     for product in pismo fakeaws; do swift build -c release --product "$product" 2>&1 | tail -n 1; done
     bin="$(swift build -c release --show-bin-path)"
 fi
-exec python3 bench/saturation.py --bin "$bin" --events "$n" --runs "$runs" --pipeline "${PIPELINE:-1}"
+exec python3 bench/saturation.py --bin "$bin" --events "$n" --runs "$runs" --pipeline "$( [ "${PIPELINE:-1}" = only ] && echo 2 || echo "${PIPELINE:-1}")"
