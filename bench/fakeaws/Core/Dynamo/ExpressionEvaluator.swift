@@ -6,7 +6,7 @@ struct ExpressionContext {
     func attributeName(_ path: String) throws(FakeError) -> String {
         guard path.hasPrefix("#") else { return path }
         guard let name = names[path] else {
-            throw .validation("Value provided in ExpressionAttributeNames unused in expressions or undefined: An expression attribute name used in the document path is not defined; attribute name: \(path)")
+            throw .validation("Invalid expression: An expression attribute name used in the document path is not defined; attribute name: \(path)")
         }
         return name
     }
