@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "pismo-bench", targets: ["PismoBench"]),
         .executable(name: "pismo-microbench", targets: ["MicroBench"]),
         .executable(name: "pismo-conformance", targets: ["ConformanceRunner"]),
+        .executable(name: "fakeaws", targets: ["FakeAWS"]),
     ],
     dependencies: [
         // Floors are the first releases with every API we use (checked against each release's sources):
@@ -105,6 +106,20 @@ let package = Package(
             path: "bench/Sources/MicroBench",
             swiftSettings: strict
         ),
+        // bench/fakeaws: an in-memory SQS + DynamoDB + Streams endpoint for saturation benchmarks.
+        // A bench fixture, not part of `pismo`: nothing in Sources depends on it.
+        .target(
+            name: "FakeAWSCore",
+            dependencies: ["Transport", "PismoJSON", "CSystemShims"],
+            path: "bench/fakeaws/Core",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "FakeAWS",
+            dependencies: ["FakeAWSCore", "Transport"],
+            path: "bench/fakeaws/Main",
+            swiftSettings: strict
+        ),
         // Runs the official conformance suites in ../shared/conformance (kept out of the unit tests,
         // which stay self-contained). Called from scripts/test.sh.
         .executableTarget(
@@ -119,6 +134,7 @@ let package = Package(
             name: "TransportTests", dependencies: ["Transport", "TransportTesting", "CSystemShims"], path: "Tests/TransportTests",
             swiftSettings: strict),
         .testTarget(name: "PismoJSONTests", dependencies: ["PismoJSON"], path: "Tests/PismoJSONTests", swiftSettings: strict),
+        .testTarget(name: "FakeAWSTests", dependencies: ["FakeAWSCore", "Pismo", "Transport"], path: "Tests/FakeAWSTests", swiftSettings: strict),
         .testTarget(name: "PismoTests", dependencies: ["Pismo", "Transport", "PismoJSON", .product(name: "Logging", package: "swift-log")], path: "Tests/PismoTests", swiftSettings: strict),
     ]
 )

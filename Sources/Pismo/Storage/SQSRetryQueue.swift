@@ -7,7 +7,9 @@ public final class SQSRetryQueue: RetryScheduler, RetryQueue {
     private let sqs: SQSClient
     private let nameOrURL: String
     private let resolve: @Sendable (String) async throws -> String
-    private let resolved = Locked<String?>(nil)
+    /// One lookup shared by every caller: at saturation deliver parks hundreds of events at once, and
+    /// each used to run its own GetQueueUrl before the first answer was cached (0.33 per event).
+    private let resolved = Locked<Task<String, any Error>?>(nil)
 
     public init(sqs: SQSClient, queue nameOrURL: String, resolve: @escaping @Sendable (String) async throws -> String) {
         self.sqs = sqs
@@ -16,10 +18,19 @@ public final class SQSRetryQueue: RetryScheduler, RetryQueue {
     }
 
     private func url() async throws -> String {
-        if let known = resolved.withLock({ $0 }) { return known }
-        let url = try await resolve(nameOrURL)
-        resolved.withLock { $0 = url }
-        return url
+        let (resolve, name) = (self.resolve, nameOrURL)
+        let lookup = resolved.withLock { current -> Task<String, any Error> in
+            if let current { return current }
+            let started = Task { try await resolve(name) }
+            current = started
+            return started
+        }
+        do {
+            return try await lookup.value
+        } catch {
+            resolved.withLock { if $0 == lookup { $0 = nil } }  // a failed lookup is retried by the next caller
+            throw error
+        }
     }
 
     public func schedule(_ retry: PendingRetry, delay: Duration) async throws {
