@@ -27,7 +27,7 @@ import Testing
         #expect(throws: PismoSettings.InvalidValue(variable: "PISMO_ATTEMPT_LOG", value: "some", expected: "failures, all, off")) {
             try PismoSettings.fromEnvironment(["PISMO_ATTEMPT_LOG": "some"])
         }
-        #expect(throws: PismoSettings.InvalidValue(variable: "PISMO_ATTEMPT_LOG_DAYS", value: "0", expected: "an integer >= 1")) {
+        #expect(throws: PismoSettings.InvalidValue(variable: "PISMO_ATTEMPT_LOG_DAYS", value: "0", expected: "an integer from 1 to 36500")) {
             try PismoSettings.fromEnvironment(["PISMO_ATTEMPT_LOG_DAYS": "0"])
         }
     }

@@ -16,6 +16,10 @@ public struct Wiring: Sendable {
     /// direct dispatch's engines share its buffer. Starts no task until a first attempt is kept;
     /// `drainAttemptLog()` writes out what it holds.
     public let attemptLogBuffer: BufferedAttemptLog?
+    /// The budget of webhook requests in flight (`PISMO_MAX_WEBHOOKS_IN_FLIGHT`), shared by every
+    /// engine of this wiring (deliver's and direct dispatch's): a quarter of it per client at most,
+    /// half per receiver host, freed slots to whoever holds the fewest.
+    public let webhookSlots: DeliverySlots
 
     public init(settings: PismoSettings, aws: PismoAWS, webhookHTTP: any HTTPExecuting,
                 registry: MetricsRegistry = MetricsRegistry()) {
@@ -23,6 +27,7 @@ public struct Wiring: Sendable {
         self.aws = aws
         self.webhookHTTP = webhookHTTP
         self.registry = registry
+        webhookSlots = DeliverySlots(options: .init(capacity: settings.maxWebhooksInFlight))
         attemptLogBuffer = settings.attemptLog == .off ? nil : BufferedAttemptLog(
             mode: settings.attemptLog,
             writer: DynamoDBAttemptLogWriter(dynamo: aws.dynamo, table: settings.attemptsTable, retentionDays: settings.attemptLogDays),
@@ -66,8 +71,8 @@ public struct Wiring: Sendable {
             : table
         return DeliveryEngine(
             routes: routes,
-            sender: WebhookSender(http: SlotLimitedHTTP(webhookHTTP, capacity: settings.maxWebhooksInFlight),
-                                  timeout: .milliseconds(settings.deliveryTimeoutMilliseconds)),
+            sender: WebhookSender(http: webhookHTTP, timeout: .milliseconds(settings.deliveryTimeoutMilliseconds),
+                                  slots: webhookSlots),
             deadLetters: try await deadLetters(), retries: retryQueue, health: routes, disableAfter: settings.disableAfter,
             policy: settings.deliveryPolicy,
             perClientConcurrency: perClientConcurrency, metrics: DeliveryMetrics(registry: registry), attemptLog: attemptLog)

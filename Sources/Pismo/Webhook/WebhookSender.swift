@@ -8,6 +8,9 @@ public struct WebhookSender: Sendable {
     /// PISMO_WEBHOOK_TIMEOUT_MS: for endpoints without a `timeout_ms` of their own.
     private let timeout: Duration
     private let now: @Sendable () -> Int
+    /// The process-wide budget of webhook requests in flight, shared fairly across clients and hosts
+    /// (`PISMO_MAX_WEBHOOKS_IN_FLIGHT`); nil: unbounded (tests of other parts).
+    let slots: DeliverySlots?
 
     /// What one attempt brought back: its outcome, and the start of the answer's body (what the
     /// attempt log keeps).
@@ -19,9 +22,10 @@ public struct WebhookSender: Sendable {
     /// The most of a response body a report keeps.
     public static let excerptBytes = 1024
 
-    public init(http: any HTTPExecuting, timeout: Duration,
+    public init(http: any HTTPExecuting, timeout: Duration, slots: DeliverySlots? = nil,
                 now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) {
         self.http = http
+        self.slots = slots
         self.timeout = timeout
         self.now = now
     }
@@ -29,7 +33,7 @@ public struct WebhookSender: Sendable {
     public func attempt(_ job: DeliveryJob, endpoint: Endpoint, signer: WebhookSigner?) async -> Report {
         let request = makeRequest(job, endpoint: endpoint, signer: signer)
         do {
-            let response = try await http.execute(request, timeout: endpoint.timeout ?? timeout)
+            let response = try await execute(request, clientID: job.clientID, timeout: endpoint.timeout ?? timeout)
             return Report(outcome: .status(response.status, retryAfter: response.headers["retry-after"]),
                           responseExcerpt: Array(response.body.prefix(Self.excerptBytes)))
         } catch let error as HTTPClientError {
@@ -37,6 +41,17 @@ public struct WebhookSender: Sendable {
             return Report(outcome: .transportError(error.description), responseExcerpt: [])
         } catch {
             return Report(outcome: .transportError(String(describing: error)), responseExcerpt: [])
+        }
+    }
+
+    /// The request, inside a slot of the budget when there is one; the wait for the slot is part of
+    /// the attempt's timeout.
+    private func execute(_ request: HTTPRequest, clientID: String, timeout: Duration) async throws -> HTTPResponse {
+        guard let slots else { return try await http.execute(request, timeout: timeout) }
+        let deadline = ContinuousClock.now + timeout
+        let host = (try? RequestTarget(url: request.url))?.host ?? request.url
+        return try await slots.withSlot(client: clientID, host: host, deadline: deadline) {
+            try await http.execute(request, timeout: max(.zero, deadline - .now))
         }
     }
 
