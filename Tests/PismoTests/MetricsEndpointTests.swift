@@ -20,6 +20,20 @@ import Transport
         await server.shutdown()
     }
 
+    /// Pipelined scrapes are served from one rendering until it is 100 ms old (a flood of them
+    /// costs copies, not renderings); after that the next one renders afresh.
+    @Test func metricsAreRenderedAtMostOncePerMaxAge() async throws {
+        let registry = MetricsRegistry()
+        let counter = registry.counter("pismo_stored_total", help: "Events stored.")
+        counter.increment(by: 1)
+        let rendered = RenderedMetrics(registry: registry, maxAge: .seconds(1))
+        let first = rendered.body
+        counter.increment(by: 1)
+        #expect(rendered.body == first, "within maxAge the same rendering is served")
+        try await Task.sleep(for: .milliseconds(1_100))
+        #expect(String(decoding: rendered.body, as: UTF8.self).contains("pismo_stored_total 2\n"), "then a fresh one")
+    }
+
     @Test func readyzFollowsReadinessWhileHealthzStaysLive() async throws {
         let readiness = Readiness()
         let server = try await MetricsEndpoint.start(address: "127.0.0.1:0", registry: MetricsRegistry(), readiness: readiness)

@@ -13,11 +13,12 @@ public enum MetricsEndpoint {
         let (host, port) = try parseAddress(address)
         var configuration = serverConfiguration(host: host, port: port)
         configure(&configuration)
+        let rendered = RenderedMetrics(registry: registry)
         return try await HTTPServer.start(configuration: configuration, handler: .sync { request in
             switch (request.method, request.path) {
             case ("GET", "/metrics"):
                 return HTTPResponse(status: 200, headers: HTTPHeaders([("content-type", "text/plain; version=0.0.4")]),
-                                    body: Array(registry.render().utf8))
+                                    body: rendered.body)
             case ("GET", "/healthz"):
                 let healthy = health()
                 return HTTPResponse(status: healthy ? 200 : 503, headers: HTTPHeaders([("content-type", "text/plain")]),
@@ -38,7 +39,9 @@ public enum MetricsEndpoint {
     /// The port is open to whoever can reach it and serves three small GETs, so it gets the
     /// narrowest limits (docs/operations.md, "Listening ports"): no request body, small heads,
     /// short timeouts, few connections (a scraper and two probes need three), and at most 64 KiB
-    /// of answers queued for a client that does not read them. None of it can take descriptors,
+    /// of answers queued for a client that does not read them, with a 64 KiB kernel send buffer
+    /// behind it (autotuned, loopback takes 4 MiB: some 200 renderings of `/metrics` per client
+    /// that pipelines and never reads, enough to keep the loop from a health probe for seconds). None of it can take descriptors,
     /// memory or CPU from the pipeline beside it. The backlog is long (the kernel caps it at
     /// somaxconn) because the cap works by accepting and evicting: a full accept queue would drop a
     /// probe's SYN instead, and TCP retries it only after 1 s, 3 s, 7 s.
@@ -46,7 +49,8 @@ public enum MetricsEndpoint {
         HTTPServerConfiguration(
             host: host, port: port, maxHeaderBytes: 8 * 1024, maxBodyBytes: 0,
             headerReadTimeout: .seconds(5), idleTimeout: .seconds(30), backlog: 4096,
-            requestReadTimeout: .seconds(5), maxConnections: 64, maxPendingOutputBytes: 64 * 1024)
+            requestReadTimeout: .seconds(5), maxConnections: 64, maxPendingOutputBytes: 64 * 1024,
+            sendBufferBytes: 64 * 1024)
     }
 
     public static func parseAddress(_ address: String) throws -> (host: String, port: Int) {

@@ -25,6 +25,12 @@ enum Socket {
         try? setOption(fd, Int32(IPPROTO_TCP), TCP_NODELAY, 1)
     }
 
+    /// Fixes the kernel's send buffer (the kernel doubles the value for its bookkeeping and stops
+    /// autotuning it). Best effort, like the other per-connection options.
+    static func setSendBuffer(_ fd: Int32, bytes: Int) {
+        try? setOption(fd, SOL_SOCKET, SO_SNDBUF, Int32(clamping: bytes))
+    }
+
     static func bind(_ fd: Int32, _ address: SocketAddress) throws(SystemError) {
         _ = try syscallValue("bind") { address.withSockaddr { Glibc.bind(fd, $0, $1) } }
     }

@@ -58,7 +58,11 @@ struct EndpointsOnMotoTests {
                 for event in events {
                     let up = try #require(sink.requests(to: "/up").first { $0.bodyText == event })
                     let downAttempts = sink.requests(to: "/down").filter { $0.bodyText == event }
-                    #expect(downAttempts.count == 2, "two attempts (PISMO_MAX_ATTEMPTS) for the failing endpoint")
+                    let letter = letters.first { $0.messageAttributes["pismo-event-id"]?.stringValue == event.eventID }
+                    #expect(downAttempts.count == 2, """
+                        two attempts (PISMO_MAX_ATTEMPTS) for the failing endpoint; its letter: \
+                        \(letter?.messageAttributes.mapValues { $0.stringValue ?? "" } ?? [:])
+                        """)
                     if downAttempts.count == 2 { #expect(up.receivedAt <= downAttempts[1].receivedAt) }
                 }
             }

@@ -73,6 +73,10 @@ public struct HTTPServerConfiguration: Sendable {
     /// until the peer has read them: a client that pipelines requests and never reads costs this
     /// much memory, not unbounded.
     public var maxPendingOutputBytes: Int
+    /// The kernel's send buffer per connection (SO_SNDBUF; nil: the kernel's autotuning, up to
+    /// `net.ipv4.tcp_wmem`'s 4 MiB). `maxPendingOutputBytes` bounds our queue; this bounds what the
+    /// kernel takes on top of it from a peer that never reads — every byte of which we had to render.
+    public var sendBufferBytes: Int?
     /// How long a listener pauses after an accept failure (EMFILE, ENFILE, ENOBUFS): the
     /// level-triggered listener stays readable, so retrying at once would spin a core.
     public var acceptBackoff: Duration
@@ -84,8 +88,10 @@ public struct HTTPServerConfiguration: Sendable {
         host: String = "127.0.0.1", port: Int = 0, maxHeaderBytes: Int = 64 * 1024, maxBodyBytes: Int = 16 * 1024 * 1024,
         headerReadTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60), backlog: Int32 = 1024,
         tls: TLSServerConfiguration? = nil, requestReadTimeout: Duration = .seconds(60), maxConnections: Int = 1024,
-        maxPendingOutputBytes: Int = 64 * 1024, acceptBackoff: Duration = .milliseconds(100), bodyLimit: BodyLimit? = nil
+        maxPendingOutputBytes: Int = 64 * 1024, acceptBackoff: Duration = .milliseconds(100), bodyLimit: BodyLimit? = nil,
+        sendBufferBytes: Int? = nil
     ) {
+        self.sendBufferBytes = sendBufferBytes
         self.host = host
         self.port = port
         self.maxHeaderBytes = maxHeaderBytes

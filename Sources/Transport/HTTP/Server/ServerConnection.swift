@@ -24,6 +24,8 @@ final class ServerConnection: Selectable, @unchecked Sendable {
     var pending: PendingRequest?
     var awaitingHandler = false
     var closeAfterFlush = false
+    /// Requests wait in the buffer for this connection's next turn (`flushAndResume`'s bound).
+    private var resumeDeferred = false
     var peerClosed = false
     private(set) var closed = false
     private var interest: Interest = .readable
@@ -66,7 +68,7 @@ final class ServerConnection: Selectable, @unchecked Sendable {
 
     /// Enough answers wait for the peer to read them: stop reading and answering its requests
     /// until it does (a client that pipelines and never reads must not grow our memory).
-    private var outputFull: Bool { output.count >= context.configuration.maxPendingOutputBytes }
+    var outputFull: Bool { output.count >= context.configuration.maxPendingOutputBytes }
 
     /// Reading a head, reading a body, running the handler or writing an answer.
     var hasRequestInProgress: Bool {
@@ -240,17 +242,31 @@ final class ServerConnection: Selectable, @unchecked Sendable {
 
     /// Writes what is queued; when that made room under `maxPendingOutputBytes`, answers the
     /// requests that waited in the buffer meanwhile (they produce no epoll event of their own:
-    /// their bytes were read already) and writes again, until the buffer or the socket runs out.
+    /// their bytes were read already) and writes again — but at most `resumesPerEvent` times per
+    /// event. The kernel takes megabytes from a socket whose peer never reads (loopback buffers
+    /// autotune to 4 MiB), so without that bound one pipelining client had hundreds of answers
+    /// rendered in one go while every other connection of the loop, a health probe among them,
+    /// waited. Past the bound the connection asks for `.writable` and goes on at the next poll,
+    /// after the other connections had their turn.
     private func flushAndResume() throws {
+        var resumes = 0
         while true {
-            let wasFull = outputFull
+            let wasFull = outputFull || resumeDeferred
+            resumeDeferred = false
             try flush()
             guard wasFull, !outputFull, !closed, buffer.readableCount > 0 else { return }
+            if resumes == Self.resumesPerEvent {
+                resumeDeferred = true
+                return
+            }
+            resumes += 1
             let before = buffer.readableCount
             processBuffer()
             if buffer.readableCount == before { return try flush() }
         }
     }
+
+    static let resumesPerEvent = 1
 
     func flush() throws {
         if !output.isEmpty || io.hasPendingOutput {
@@ -273,7 +289,7 @@ final class ServerConnection: Selectable, @unchecked Sendable {
 
     private func updateInterest() {
         var wanted: Interest = readingAllowed ? .readable : []
-        if !output.isEmpty || io.hasPendingOutput { wanted.insert(.writable) }
+        if !output.isEmpty || io.hasPendingOutput || resumeDeferred { wanted.insert(.writable) }
         setInterest(wanted)
     }
 
