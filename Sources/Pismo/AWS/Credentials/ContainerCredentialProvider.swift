@@ -1,4 +1,3 @@
-import PismoJSON
 import Transport
 
 /// ECS task role / EKS Pod Identity: `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` (against
@@ -63,22 +62,5 @@ public struct ContainerCredentialProvider: AWSCredentialProvider {
         if parts.scheme == "https" { return true }
         if parts.host.hasPrefix("127.") || allowedHosts.contains(parts.host) { return true }
         return false
-    }
-}
-
-/// The JSON both the container agent and IMDS return:
-/// `{"AccessKeyId": …, "SecretAccessKey": …, "Token": …, "Expiration": "2026-11-26T22:00:00Z"}`.
-enum MetadataCredentialsJSON {
-    static func parse(_ body: [UInt8], source: String) throws -> AWSCredentials {
-        guard let doc = try? JSONDocument(bytes: body) else { throw CredentialError("\(source) returned invalid JSON") }
-        if let code = doc.root["Code"]?.string, code != "Success" {
-            throw CredentialError("\(source) reported \(code): \(doc.root["Message"]?.string ?? "")")
-        }
-        guard let akid = doc.root["AccessKeyId"]?.string, let secret = doc.root["SecretAccessKey"]?.string else {
-            throw CredentialError("\(source) returned no AccessKeyId/SecretAccessKey")
-        }
-        return AWSCredentials(accessKeyID: akid, secretAccessKey: secret, sessionToken: doc.root["Token"]?.string,
-                              expiration: doc.root["Expiration"]?.string.flatMap(AWSTimestamp.init(parsing:)),
-                              source: source)
     }
 }

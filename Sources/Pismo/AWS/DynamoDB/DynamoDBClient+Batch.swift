@@ -16,12 +16,12 @@ extension DynamoDBClient {
                 w.key("RequestItems"); w.beginObject()
                 for (table, writes) in batch {
                     w.key(table); w.beginArray()
-                    for write in writes { Self.writeWriteRequest(write, into: &w) }
+                    for write in writes { write.write(into: &w) }
                     w.endArray()
                 }
                 w.endObject()
             }
-            pending = Self.readWriteRequests(r["UnprocessedItems"])
+            pending = DynamoDBWriteRequest.readTables(r["UnprocessedItems"])
             round += 1
         }
         return pending
@@ -76,30 +76,6 @@ extension DynamoDBClient {
             w.endArray()
             if let clientRequestToken { w.key("ClientRequestToken"); w.string(clientRequestToken) }
         }
-    }
-
-    static func writeWriteRequest(_ write: DynamoDBWriteRequest, into w: inout JSONWriter) {
-        w.beginObject()
-        switch write {
-        case .put(let item):
-            w.key("PutRequest"); w.beginObject(); w.key("Item"); DynamoDBValue.writeItem(item, into: &w); w.endObject()
-        case .delete(let key):
-            w.key("DeleteRequest"); w.beginObject(); w.key("Key"); DynamoDBValue.writeItem(key, into: &w); w.endObject()
-        }
-        w.endObject()
-    }
-
-    static func readWriteRequests(_ node: JSONNode?) -> [String: [DynamoDBWriteRequest]] {
-        var out: [String: [DynamoDBWriteRequest]] = [:]
-        for (table, list) in node.fields {
-            let writes = list.elements.compactMap { e -> DynamoDBWriteRequest? in
-                if let item = DynamoDBValue.readItem(e["PutRequest"]?["Item"]) { return .put(item) }
-                if let key = DynamoDBValue.readItem(e["DeleteRequest"]?["Key"]) { return .delete(key: key) }
-                return nil
-            }
-            if !writes.isEmpty { out[table] = writes }
-        }
-        return out
     }
 
     static func writeTransactItem(_ item: DynamoDBTransactItem, into w: inout JSONWriter) {

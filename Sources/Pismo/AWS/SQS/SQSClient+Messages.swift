@@ -68,7 +68,7 @@ extension SQSClient {
             w.key("AttributeNames"); Self.writeStrings(systemAttributes, &w)
             w.key("MessageAttributeNames"); Self.writeStrings(messageAttributeNames, &w)
         }
-        return try Self.messages(in: r)
+        return try SQSCoding.readMessages(in: r)
     }
 
     /// Decodes a ReceiveMessage response body, checking every message's MD5s.
@@ -78,11 +78,7 @@ extension SQSClient {
             throw AWSError(service: "sqs", operation: "ReceiveMessage", status: 200, code: AWSError.invalidResponse,
                            message: "response is not JSON: \(error)")
         }
-        return try messages(in: doc.root)
-    }
-
-    static func messages(in root: JSONNode) throws -> [SQSMessage] {
-        try root["Messages"].items.map { try SQSCoding.readMessage($0, operation: "ReceiveMessage") }
+        return try SQSCoding.readMessages(in: doc.root)
     }
 
     /// Up to 10 (id, receipt handle) pairs; returns per-entry outcome.

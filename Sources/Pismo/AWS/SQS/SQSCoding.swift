@@ -47,6 +47,11 @@ enum SQSCoding {
         }
     }
 
+    /// A ReceiveMessage response's messages, each checked (see `readMessage`).
+    static func readMessages(in root: JSONNode) throws -> [SQSMessage] {
+        try root["Messages"].items.map { try readMessage($0, operation: "ReceiveMessage") }
+    }
+
     /// Decodes one message and checks its MD5s (body always; attributes when both sides have any).
     static func readMessage(_ m: JSONNode, operation: String) throws -> SQSMessage {
         let body = m["Body"]?.string ?? ""

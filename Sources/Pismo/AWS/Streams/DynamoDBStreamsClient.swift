@@ -101,17 +101,7 @@ public struct DynamoDBStreamsClient: Sendable {
         } catch let e as AWSError where e.code == "TrimmedDataAccessException" {
             throw DynamoDBStreamsError.trimmedData(e)
         }
-        let records = r["Records"].items.map(Self.record)
+        let records = r["Records"].items.map(StreamRecord.init(json:))
         return (records, r["NextShardIterator"]?.string)
-    }
-
-    static func record(_ node: JSONNode) -> StreamRecord {
-        let d = node["dynamodb"]
-        return StreamRecord(eventID: node["eventID"]?.string ?? "", eventName: node["eventName"]?.string ?? "",
-                            sequenceNumber: d?["SequenceNumber"]?.string ?? "",
-                            keys: DynamoDBValue.readItem(d?["Keys"]) ?? [:],
-                            newImage: DynamoDBValue.readItem(d?["NewImage"]), oldImage: DynamoDBValue.readItem(d?["OldImage"]),
-                            approximateCreationDateTime: d?["ApproximateCreationDateTime"]?.double,
-                            sizeBytes: d?["SizeBytes"]?.int, streamViewType: d?["StreamViewType"]?.string)
     }
 }
