@@ -16,6 +16,8 @@ P = argparse.ArgumentParser()
 P.add_argument("--events", type=int, default=10000)
 P.add_argument("--runs", type=int, default=5)
 P.add_argument("--fake-port", type=int, default=4611)
+P.add_argument("--rt", action="store_true", help="run the fake and the processor SCHED_FIFO (chrt -f 10): "
+               "other work on their cores (a shared machine) then no longer slices into the measured window")
 P.add_argument("--env", action="append", default=[], help="KEY=VALUE for the processor (every build)")
 P.add_argument("builds", nargs="+", help="NAME=BIN_DIR")
 A = P.parse_args()
@@ -28,7 +30,8 @@ children = []
 
 
 def start(cmd, cpu, env=ENV):
-    p = subprocess.Popen(["taskset", "-c", cpu] + cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rt = ["chrt", "-f", "10"] if A.rt else []
+    p = subprocess.Popen(rt + ["taskset", "-c", cpu] + cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     children.append(p)
     return p
 
@@ -106,7 +109,7 @@ try:
                   f"requests/ev {r['req']:.3f} (load {loads[-1]:.1f})", flush=True)
 finally:
     for p in list(children): p.kill()
-print(f"== N={A.events}, {A.runs} interleaved runs, medians; load {min(loads):.1f}-{max(loads):.1f} ==")
+print(f"== N={A.events}, {A.runs} interleaved runs, medians{', SCHED_FIFO' if A.rt else ''}; load {min(loads):.1f}-{max(loads):.1f} ==")
 for name, _ in BUILDS:
     rs = res[name]
     m = lambda k: statistics.median(r[k] for r in rs)
