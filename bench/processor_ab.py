@@ -82,10 +82,11 @@ def one(bin_dir):
         env = dict(ENV, DIRECT_DISPATCH="false", PISMO_METRICS_ADDR="127.0.0.1:9493", **dict(e.split("=", 1) for e in A.env))
         p = start([f"{bin_dir}/pismo", "processor"], "0", env)
         try:
-            items = lambda: stats()["tables"]["Events"]["items"]
-            snap = lambda: (time.monotonic(), cpu_ns(p.pid), items(), stats()["totals"]["requests"])
-            first = wait_until(lambda: items() > 0 and snap(), 60, 0.005)
-            last = wait_until(lambda: items() >= A.events and snap(), 600, 0.01)
+            def snap():  # one stats answer for both counts, so they describe the same instant
+                t, cpu, st = time.monotonic(), cpu_ns(p.pid), stats()
+                return (t, cpu, st["tables"]["Events"]["items"], st["totals"]["requests"])
+            first = wait_until(lambda: (s := snap())[2] > 0 and s, 60, 0.005)
+            last = wait_until(lambda: (s := snap())[2] >= A.events and s, 600, 0.01)
         finally:
             stop(p)
     finally:
