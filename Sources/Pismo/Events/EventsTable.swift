@@ -1,3 +1,5 @@
+import PismoJSON
+
 /// The Events table's layout — the one owner of its attribute names, its keys, the `dispatch` values
 /// and DynamoDB's size accounting for its rows. The names are part of the operator contract.
 public enum EventsTable {
@@ -28,13 +30,8 @@ public enum EventsTable {
 
     /// The row for `item`. `dispatch` nil leaves the attribute out.
     public static func row(_ item: EventItem, dispatch: Dispatch?) -> DynamoDBItem {
-        var row: DynamoDBItem = [
-            clientID: .s(item.clientID), eventKey: .s(item.eventKey), eventID: .s(item.eventID),
-            eventType: .s(item.eventType), eventTime: .s(item.eventTime),
-            payload: .s(String(decoding: item.payload, as: UTF8.self)), receivedAt: .s(item.receivedAt),
-            payloadSHA256: .s(item.payloadSHA256),
-        ]
-        if let dispatch { row[Self.dispatch] = .s(dispatch.rawValue) }
+        var row = DynamoDBItem(minimumCapacity: 9)
+        forEachColumn(item, dispatch: dispatch, payload: String(decoding: item.payload, as: UTF8.self)) { row[$0] = .s($1) }
         return row
     }
 
@@ -43,9 +40,44 @@ public enum EventsTable {
         row(item, dispatch: item.directDispatch ? .direct : nil)
     }
 
-    /// The size DynamoDB counts for the row the processor writes, computed from that very row so that
-    /// a new column can never slip past the 400 KB guard.
-    public static func itemSize(_ item: EventItem) -> Int { initialRow(item).dynamoDBSize }
+    /// `initialRow(item)` as the `Item` of a PutItem request, written straight from the item: no
+    /// dictionary of values to build, hash and free for every stored event (with the size check's
+    /// second copy, ~3 % of the processor's CPU at saturation; bench/RESULTS.md, issue 17).
+    public static func writeInitialRow(_ item: EventItem, into w: inout JSONWriter) {
+        w.beginObject()
+        forEachColumn(item, dispatch: item.directDispatch ? .direct : nil, payload: String(decoding: item.payload, as: UTF8.self)) { name, value in
+            w.key(name)
+            w.beginObject(); w.key("S"); w.string(value); w.endObject()  // DynamoDBValue.s's spelling
+        }
+        w.endObject()
+    }
+
+    /// Every attribute of a row, all strings — the one list `row`, `writeInitialRow` and `itemSize`
+    /// read, so that no column can be in one and missing from another. `payload` is the payload as
+    /// text (the caller decides whether it needs the repaired copy).
+    private static func forEachColumn(_ item: EventItem, dispatch: Dispatch?, payload payloadText: String,
+                                      _ body: (String, String) -> Void) {
+        body(clientID, item.clientID)
+        body(eventKey, item.eventKey)
+        body(eventID, item.eventID)
+        body(eventType, item.eventType)
+        body(eventTime, item.eventTime)
+        body(payload, payloadText)
+        body(receivedAt, item.receivedAt)
+        body(payloadSHA256, item.payloadSHA256)
+        if let dispatch { body(Self.dispatch, dispatch.rawValue) }
+    }
+
+    /// The size DynamoDB counts for the row the processor writes, from the same column list as the
+    /// row itself so that a new column can never slip past the 400 KB guard. (Names and string
+    /// values in UTF-8 bytes: `DynamoDBValue.dynamoDBSize` for `.s`.)
+    public static func itemSize(_ item: EventItem) -> Int {
+        var size = 0
+        forEachColumn(item, dispatch: item.directDispatch ? .direct : nil, payload: String(decoding: item.payload, as: UTF8.self)) {
+            size += $0.utf8.count + $1.utf8.count
+        }
+        return size
+    }
 
     /// Why DynamoDB would refuse the row the processor writes for `item` every time — a key or the
     /// item over its limits — or nil when it fits. Checked before PutItem so such an event is

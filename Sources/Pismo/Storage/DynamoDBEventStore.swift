@@ -12,15 +12,21 @@ public struct DynamoDBEventStore: EventStore, DispatchOutcomeStore {
     /// PutItem is safe for the same reason. A failed condition is not taken on trust: the stored row
     /// is read back (consistently) and compared by payload, so a different event reusing the key is
     /// a conflict, not a duplicate.
+    /// The put's condition, built once.
+    private static let absent = DynamoDBExpressions(condition: "attribute_not_exists(\(EventsTable.clientID))")
+
     public func putIfAbsent(_ item: EventItem) async throws -> StoreOutcome {
-        let key: DynamoDBItem = [EventsTable.clientID: .s(item.clientID), EventsTable.eventKey: .s(item.eventKey)]
         // Twice at most: a row deleted between the failed condition and the read is put again.
         for _ in 0..<2 {
             do {
-                _ = try await dynamo.putItem(table: table, item: EventsTable.initialRow(item),
-                                             expressions: DynamoDBExpressions(condition: "attribute_not_exists(\(EventsTable.clientID))"))
+                // Escaping the payload (JSON in a JSON string) grows it by a quarter at most in practice.
+                try await dynamo.putItem(table: table, expressions: Self.absent, capacity: item.payload.count * 5 / 4 + 512) {
+                    EventsTable.writeInitialRow(item, into: &$0)
+                }
                 return .stored
             } catch let error as AWSError where error.isConditionalCheckFailed {
+                // Built only here: a dictionary per stored event was a visible allocation at saturation.
+                let key: DynamoDBItem = [EventsTable.clientID: .s(item.clientID), EventsTable.eventKey: .s(item.eventKey)]
                 guard let stored = try await dynamo.getItem(table: table, key: key, consistentRead: true) else { continue }
                 if EventsTable.storedPayloadMatches(stored, item.payload, digest: item.payloadSHA256) { return .alreadyStored }
                 return .conflict(storedDigest: stored[EventsTable.payloadSHA256]?.string)

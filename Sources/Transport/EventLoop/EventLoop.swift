@@ -34,7 +34,14 @@ public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor 
     /// created on the loop thread and only ever run there.
     enum Work: @unchecked Sendable {
         case closure(() -> Void)
+        /// A job of a task that prefers this loop as its task executor: run without isolation,
+        /// which is what the nonisolated async code it resumes expects. Running it isolated to the
+        /// loop made every resumption hop (swift_task_switch found the serial executor "wrong" and
+        /// enqueued the task once more): an extra loop round per await, ~8 % of the processor's
+        /// CPU at saturation (bench/RESULTS.md, issue 17).
         case job(UnownedJob)
+        /// A job of an actor whose executor is this loop (`asUnownedSerialExecutor()`): run isolated.
+        case isolatedJob(UnownedJob)
     }
 
     private struct Submissions {
@@ -46,6 +53,8 @@ public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor 
     }
 
     private let selector: Selector
+    /// The loop as an actor's serial executor: its jobs are `isolatedJob`s.
+    private let isolation = LoopIsolation()
     private let submissions = Locked(Submissions())
     private let threadID = Atomic<UInt>(0)
     private var thread: pthread_t = 0
@@ -63,6 +72,7 @@ public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor 
     public init(index: Int = 0) throws {
         self.index = index
         selector = try Selector()
+        isolation.loop = self
         let box = Unmanaged.passRetained(self).toOpaque()
         var tid = pthread_t()
         let rc = pthread_create(&tid, nil, { raw in
@@ -102,12 +112,18 @@ public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor 
         }
     }
 
+    /// Jobs of tasks that prefer this loop (`withTaskExecutorPreference`, `Task(executorPreference:)`).
     public func enqueue(_ job: consuming ExecutorJob) {
         submit(.job(UnownedJob(job)))
     }
 
+    /// For an actor that should run on this loop's thread: its jobs run isolated to the loop.
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
-        UnownedSerialExecutor(ordinary: self)
+        UnownedSerialExecutor(ordinary: isolation)
+    }
+
+    fileprivate func enqueueIsolated(_ job: consuming ExecutorJob) {
+        submit(.isolatedJob(UnownedJob(job)))
     }
 
     public func checkIsolated() {
@@ -131,7 +147,11 @@ public final class EventLoop: @unchecked Sendable, SerialExecutor, TaskExecutor 
         if stopped {
             // The loop is gone. A Swift job must still run or its task would hang forever; a
             // closure is dropped (its resources belonged to the stopped loop).
-            if case .job(let job) = work { job.runSynchronously(on: asUnownedSerialExecutor()) }
+            switch work {
+            case .job(let job): job.runSynchronously(on: asUnownedTaskExecutor())
+            case .isolatedJob(let job): job.runSynchronously(on: asUnownedSerialExecutor())
+            case .closure: break
+            }
             return false
         }
         if wake && !inEventLoop { selector.wake() }
@@ -269,7 +289,8 @@ extension EventLoop {
     private func runWork(_ work: Work) {
         switch work {
         case .closure(let body): body()
-        case .job(let job): job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
+        case .job(let job): job.runSynchronously(on: asUnownedTaskExecutor())
+        case .isolatedJob(let job): job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor())
         }
     }
 
@@ -287,4 +308,18 @@ extension EventLoop {
         let now = MonotonicClock.now()
         while let body = timers.popExpired(now: now) { body() }
     }
+}
+
+/// The serial-executor face of an `EventLoop` (see `EventLoop.Work.isolatedJob`): a separate object
+/// so that the runtime can tell an actor's jobs (run isolated) from a preferring task's (run free).
+private final class LoopIsolation: SerialExecutor, @unchecked Sendable {
+    /// Set once in `EventLoop.init`, before the loop's thread starts; the loop outlives its users'
+    /// executor references as it always did (they were unowned references to the loop itself).
+    unowned(unsafe) var loop: EventLoop?
+
+    func enqueue(_ job: consuming ExecutorJob) { loop!.enqueueIsolated(job) }
+
+    func asUnownedSerialExecutor() -> UnownedSerialExecutor { UnownedSerialExecutor(ordinary: self) }
+
+    func checkIsolated() { loop!.preconditionInEventLoop() }
 }

@@ -5,7 +5,7 @@ import Synchronization
 import Transport
 
 /// Runs an async body to completion from synchronous benchmark code.
-private func blocking(_ body: @escaping @Sendable () async throws -> Void) throws {
+func blocking(_ body: @escaping @Sendable () async throws -> Void) throws {
     let done = DispatchSemaphore(value: 0)
     let failure = Mutex<Error?>(nil)
     Task {

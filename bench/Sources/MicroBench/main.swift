@@ -14,6 +14,7 @@ let benchmarks: [String: ([String]) throws -> Void] = [
     "delivery": runDeliveryBenchmark,
     "destination-guard": destinationGuardBenchmark,
     "dns-isolation": dnsIsolationBenchmark,
+    "hostile-endpoints": hostileEndpointsBenchmark,
 ]
 
 let args = Array(CommandLine.arguments.dropFirst())

@@ -1,3 +1,5 @@
+import Transport
+
 /// Caches the credentials of an underlying provider and refreshes them `refreshAhead` seconds before
 /// they expire, so no request is ever signed with credentials about to lapse. An actor: concurrent
 /// callers during a refresh share one in-flight fetch instead of each hitting STS/IMDS.
@@ -9,7 +11,13 @@ public actor CachedCredentialProvider {
     private let source: any AWSCredentialProvider
     private let clock: AWSClock
     private let refreshAhead: Int64
-    private var cached: AWSCredentials?
+    private var cached: AWSCredentials? {
+        didSet { published.withLock { $0 = cached } }
+    }
+    /// `cached`, readable without a hop onto the actor (`currentIfFresh`): every AWS request asks
+    /// for credentials, and two task switches each (onto the actor and back) were a visible share
+    /// of the processor's CPU at saturation (bench/RESULTS.md, issue 17).
+    private nonisolated let published = Locked<AWSCredentials?>(nil)
     private var inFlight: Task<AWSCredentials, Error>?
     private var failures = 0
     private var lastFailure: (any Error)?
@@ -23,6 +31,13 @@ public actor CachedCredentialProvider {
         self.clock = clock
         self.refreshAhead = refreshAheadSeconds
         self.monotonic = monotonic
+    }
+
+    /// The cached credentials when they need no refresh, without awaiting; nil means "call
+    /// `credentials()`" (nothing cached yet, a refresh due, or invalidated).
+    public nonisolated func currentIfFresh() -> AWSCredentials? {
+        guard let current = published.withLock({ $0 }), !needsRefresh(current) else { return nil }
+        return current
     }
 
     public func credentials() async throws -> AWSCredentials {
@@ -68,7 +83,7 @@ public actor CachedCredentialProvider {
         (failures, lastFailure, retryAt) = (0, nil, nil)
     }
 
-    private func needsRefresh(_ c: AWSCredentials) -> Bool {
+    private nonisolated func needsRefresh(_ c: AWSCredentials) -> Bool {
         guard let exp = c.expiration else { return false }
         return exp.secondsSince1970 - refreshAhead <= clock.now().secondsSince1970
     }

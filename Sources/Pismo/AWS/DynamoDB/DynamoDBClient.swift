@@ -89,6 +89,20 @@ public struct DynamoDBClient: Sendable {
         return DynamoDBValue.readItem(try response.document(service: "dynamodb", operation: "PutItem").root["Attributes"])
     }
 
+    /// PutItem whose `Item` object `writeItem` writes straight from the caller's own type (no
+    /// `DynamoDBItem` in between: the processor's hot path). Returns nothing (ReturnValues NONE).
+    public func putItem(table: String, expressions: DynamoDBExpressions, capacity: Int,
+                        writingItem writeItem: (inout JSONWriter) -> Void) async throws {
+        var w = JSONWriter(capacity: capacity)
+        w.beginObject()
+        w.key("TableName"); w.string(table)
+        w.key("Item"); writeItem(&w)
+        expressions.write(into: &w)
+        w.endObject()
+        let response = try await transport.send(Self.putItem, body: w.bytes)
+        _ = try response.document(service: "dynamodb", operation: "PutItem")  // a 2xx must still be JSON
+    }
+
     /// The PutItem request body, streamed straight from the item (exposed for benchmarks and batching).
     public static func putItemBody(table: String, item: DynamoDBItem, expressions: DynamoDBExpressions = DynamoDBExpressions(),
                                    returnValues: DynamoDBReturnValues = .none) -> [UInt8] {

@@ -121,7 +121,10 @@ public struct AWSJSONClient: Sendable {
     private func attempt(_ operation: AWSOperation, body: [UInt8], timeout: Duration) async throws -> AWSJSONResponse {
         let credentials: AWSCredentials
         do {
-            credentials = try await context.credentials.credentials()
+            // The common case reads the cache in place; only a refresh (or none yet) awaits the actor.
+            if let fresh = context.credentials.currentIfFresh() { credentials = fresh } else {
+                credentials = try await context.credentials.credentials()
+            }
         } catch {
             throw AWSError(service: service.id, operation: operation.name, status: nil,
                            code: AWSError.credentialsUnavailable, message: String(describing: error))

@@ -77,34 +77,46 @@ public enum CanonicalRequest {
     }
 
     /// Byte form of `canonicalHeaders`, built without intermediate Strings (signing hot path).
+    /// Every lower-cased name goes into one buffer (a range each) instead of an array per header:
+    /// this runs for every AWS request, and the per-name arrays were a visible share of the
+    /// processor's allocations at saturation (bench/RESULTS.md, issue 17).
     static func canonicalHeaderBytes(_ headers: [(name: String, value: String)]) -> (block: [UInt8], signed: [UInt8]) {
-        let names = headers.map { lowercasedBytes($0.name) }
-        // Stable order: by name, then by position, so repeated headers keep the order they were sent in.
-        let order = names.indices.sorted { a, b in
-            names[a] == names[b] ? a < b : names[a].lexicographicallyPrecedes(names[b])
+        var lower: [UInt8] = []
+        lower.reserveCapacity(headers.reduce(0) { $0 + $1.name.utf8.count })
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(headers.count)
+        for header in headers {
+            let start = lower.count
+            for b in header.name.utf8 { lower.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
+            ranges.append(start..<lower.count)
         }
-        var block: [UInt8] = []
-        block.reserveCapacity(headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 })
-        var signed: [UInt8] = []
-        var previous: Int?
-        for i in order {
-            if let p = previous, names[p] == names[i] {
-                block[block.count - 1] = UInt8(ascii: ",")  // replaces the previous line's "\n"
-            } else {
-                if previous != nil { signed.append(UInt8(ascii: ";")) }
-                signed += names[i]
-                block += names[i]
-                block.append(UInt8(ascii: ":"))
+        return lower.withUnsafeBufferPointer { names in
+            func name(_ i: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: names[ranges[i]]) }
+            // Stable order: by name, then by position, so repeated headers keep the order they were sent in.
+            let order = ranges.indices.sorted { a, b in
+                let x = name(a), y = name(b)
+                return x.elementsEqual(y) ? a < b : x.lexicographicallyPrecedes(y)
             }
-            appendCollapsed(headers[i].value, to: &block)
-            block.append(UInt8(ascii: "\n"))
-            previous = i
+            var block: [UInt8] = []
+            block.reserveCapacity(headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 })
+            var signed: [UInt8] = []
+            signed.reserveCapacity(names.count + headers.count)
+            var previous: Int?
+            for i in order {
+                if let p = previous, name(p).elementsEqual(name(i)) {
+                    block[block.count - 1] = UInt8(ascii: ",")  // replaces the previous line's "\n"
+                } else {
+                    if previous != nil { signed.append(UInt8(ascii: ";")) }
+                    signed.append(contentsOf: name(i))
+                    block.append(contentsOf: name(i))
+                    block.append(UInt8(ascii: ":"))
+                }
+                appendCollapsed(headers[i].value, to: &block)
+                block.append(UInt8(ascii: "\n"))
+                previous = i
+            }
+            return (block, signed)
         }
-        return (block, signed)
-    }
-
-    private static func lowercasedBytes(_ name: String) -> [UInt8] {
-        name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
     }
 
     static func collapseWhitespace(_ value: String) -> String {

@@ -34,6 +34,7 @@ public struct SigV4Signer: Sendable {
     public let region: String
     public var options: Options
     private let keys: SigningKeyCache
+    private let memo = SigningKeyMemo()
 
     public init(service: String, region: String, options: Options = Options(), keyCache: SigningKeyCache = SigningKeyCache()) {
         self.service = service
@@ -122,11 +123,44 @@ public struct SigV4Signer: Sendable {
 
     private func finish(canonicalRequest creq: [UInt8], signedHeaders: String, credentials: AWSCredentials,
                         time: AWSTimestamp, authorization: (String, String) -> String) -> SigV4Signature {
-        let scope = credentialScope(time)
-        let sts = "\(Self.algorithm)\n\(time.amzDate)\n\(scope)\n" + Hex.encode(Digests.sha256(creq))
-        let key = keys.signingKey(secret: credentials.secretAccessKey, date: time.scopeDate, region: region, service: service)
-        let sig = Hex.encode(Digests.hmacSHA256(key: key, message: Array(sts.utf8)))
-        return SigV4Signature(canonicalRequestBytes: creq, stringToSign: sts, signature: sig, signedHeaders: signedHeaders,
-                              credentialScope: scope, authorization: authorization(scope, sig))
+        let date = time.scopeDate
+        let scope = "\(date)/\(region)/\(service)/aws4_request"
+        // The string to sign as bytes (it is hashed, not read): no String to build and copy back.
+        let amzDate = time.amzDate
+        var sts: [UInt8] = []
+        sts.reserveCapacity(Self.algorithm.utf8.count + amzDate.utf8.count + scope.utf8.count + 67)
+        sts.append(contentsOf: Self.algorithm.utf8); sts.append(0x0A)
+        sts.append(contentsOf: amzDate.utf8); sts.append(0x0A)
+        sts.append(contentsOf: scope.utf8); sts.append(0x0A)
+        Hex.append(Digests.sha256(creq), to: &sts)
+        let key = memo.key(secret: credentials.secretAccessKey, date: date) {
+            keys.signingKey(secret: credentials.secretAccessKey, date: date, region: region, service: service)
+        }
+        let sig = Hex.encode(Digests.hmacSHA256(key: key, message: sts))
+        return SigV4Signature(canonicalRequestBytes: creq, stringToSign: String(decoding: sts, as: UTF8.self), signature: sig,
+                              signedHeaders: signedHeaders, credentialScope: scope, authorization: authorization(scope, sig))
+    }
+}
+
+/// The signer's last signing key, so the common request (same secret, same day) skips the shared
+/// cache's hashing of four strings: two string comparisons, which are pointer comparisons for the
+/// same credentials. Thread-safe.
+final class SigningKeyMemo: Sendable {
+    private struct Entry {
+        let secret: String
+        let date: String
+        let key: [UInt8]
+    }
+
+    private let last = Locked<Entry?>(nil)
+
+    func key(secret: String, date: String, derive: () -> [UInt8]) -> [UInt8] {
+        if let hit = last.withLock({ entry -> [UInt8]? in
+            guard let entry, entry.date == date, entry.secret == secret else { return nil }
+            return entry.key
+        }) { return hit }
+        let key = derive()
+        last.withLock { $0 = Entry(secret: secret, date: date, key: key) }
+        return key
     }
 }
