@@ -5,7 +5,8 @@ import Logging
 ///
 /// - Records are tracked in stream order; each INSERT is delivered concurrently (the engine isolates
 ///   tenants); the checkpoint advances over the contiguous resolved prefix (`CheckpointTracker`).
-/// - Back-pressure: reading pauses while `maxOutstanding` records are unresolved.
+/// - Back-pressure: reading pauses while `maxOutstanding` records are unresolved, and the next page
+///   waits while `maxDeliveriesInFlight` of this shard's deliveries run or wait for their lanes.
 /// - Direct dispatch: an INSERT the processor is delivering itself is parked until the processor's
 ///   outcome (a MODIFY) arrives — delivered: resolved without a second delivery; failed: delivered
 ///   here. If no outcome arrives within `directGrace` (the processor died) it is delivered here.
@@ -23,6 +24,12 @@ import Logging
 public actor ShardWorker {
     public struct Options: Sendable {
         public var maxOutstanding = 10_000
+        /// The next page is read only once fewer of this shard's deliveries than this are running or
+        /// waiting for their client's lane. A page (up to 1,000 records) then waits in the lanes'
+        /// backlogs for less than the engine's `backlogPatience` at saturation instead of being
+        /// parked; a hanging client cannot hold reading for longer than that patience, because by
+        /// then everything of it beyond its lane and queue is parked.
+        public var maxDeliveriesInFlight = 500
         /// Pause before the next GetRecords while the shard is active (the last page had records but
         /// fewer than `catchUpPageSize`): a busy shard is read within ~50 ms of a write. Doubles after
         /// each empty page, up to `emptyPollInterval × idleBackoffLimit`.
@@ -72,6 +79,8 @@ public actor ShardWorker {
     private var lastPersist = ContinuousClock.now
     private let lease: LeaseKeeper
     private var deliveriesInFlight = 0
+    /// The reader, waiting for `deliveriesInFlight` to drop below `maxDeliveriesInFlight`.
+    private var roomWaiter: CheckedContinuation<Void, Never>?
     private let sleep: @Sendable (Duration) async throws -> Void
     private let now: @Sendable () -> Date
     /// Pauses after failed reads: 100 ms after the first, doubling to 10 s.
@@ -160,6 +169,10 @@ public actor ShardWorker {
                 try? await sleep(.milliseconds(10))
                 continue
             }
+            if deliveriesInFlight >= options.maxDeliveriesInFlight {
+                await waitForRoom()
+                continue
+            }
             do {
                 if iterator == nil { iterator = try await source.iterator(shardID: shardID, after: lastRead ?? tracker.checkpoint) }
                 let batch = try await source.records(iterator: iterator!)
@@ -229,6 +242,24 @@ public actor ShardWorker {
     private func finished(_ sequence: String, resolved: Bool) {
         deliveriesInFlight -= 1
         if resolved { tracker.resolve(sequence) }
+        if deliveriesInFlight < options.maxDeliveriesInFlight { wakeReader() }
+    }
+
+    /// Until a delivery finishes below the bound, or the reader is cancelled (lease lost, stop).
+    private func waitForRoom() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled || deliveriesInFlight < options.maxDeliveriesInFlight { return continuation.resume() }
+                roomWaiter = continuation
+            }
+        } onCancel: {
+            Task { await self.wakeReader() }
+        }
+    }
+
+    private func wakeReader() {
+        roomWaiter?.resume()
+        roomWaiter = nil
     }
 
     /// Periodic duties between reads: release overdue parked records, persist the checkpoint.
