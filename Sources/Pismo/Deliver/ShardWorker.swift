@@ -54,7 +54,7 @@ public actor ShardWorker {
 
     public enum Exit: Sendable, Equatable { case shardEnd, leaseLost, stopped }
 
-    private struct Parked { let sequence: String; let job: DeliveryJob; let deadline: ContinuousClock.Instant }
+    private struct Parked { let sequence: String; let position: Int; let job: DeliveryJob; let deadline: ContinuousClock.Instant }
 
     let shardID: String
     private let owner: String
@@ -211,37 +211,37 @@ public actor ShardWorker {
 
     private func accept(_ record: ChangeRecord, _ group: inout DiscardingTaskGroup) {
         lastRead = record.sequenceNumber
-        tracker.track(record.sequenceNumber, receivedAtMillis: record.receivedAtMillis)
+        let position = tracker.track(record.sequenceNumber, receivedAtMillis: record.receivedAtMillis)
         switch record.kind {
         case let .inserted(job, direct: true):
-            parked[record.eventKey] = Parked(sequence: record.sequenceNumber, job: job,
+            parked[record.eventKey] = Parked(sequence: record.sequenceNumber, position: position, job: job,
                                              deadline: .now.advanced(by: options.directGrace))
         case let .inserted(job, direct: false):
-            startDelivery(record.sequenceNumber, job, &group)
+            startDelivery(record.sequenceNumber, position, job, &group)
         case let .directOutcome(eventKey, delivered):
-            tracker.resolve(record.sequenceNumber)
+            tracker.resolve(record.sequenceNumber, at: position)
             if let waiting = parked.removeValue(forKey: eventKey) {
-                if delivered { tracker.resolve(waiting.sequence) } else { startDelivery(waiting.sequence, waiting.job, &group) }
+                if delivered { tracker.resolve(waiting.sequence, at: waiting.position) } else { startDelivery(waiting.sequence, waiting.position, waiting.job, &group) }
             }
         case .ignored:
-            tracker.resolve(record.sequenceNumber)
+            tracker.resolve(record.sequenceNumber, at: position)
         }
     }
 
     /// Only while the lease is held: a record not started stays unresolved, for the next owner.
-    private func startDelivery(_ sequence: String, _ job: DeliveryJob, _ group: inout DiscardingTaskGroup) {
+    private func startDelivery(_ sequence: String, _ position: Int, _ job: DeliveryJob, _ group: inout DiscardingTaskGroup) {
         guard lease.isHeld else { return }
         deliveriesInFlight += 1
         group.addTask { [engine] in
             // Cancelled (shutdown, lease lost) means unresolved: the record is replayed later.
             let done = (try? await engine.deliver(job)) != nil
-            await self.finished(sequence, resolved: done)
+            await self.finished(sequence, at: position, resolved: done)
         }
     }
 
-    private func finished(_ sequence: String, resolved: Bool) {
+    private func finished(_ sequence: String, at position: Int, resolved: Bool) {
         deliveriesInFlight -= 1
-        if resolved { tracker.resolve(sequence) }
+        if resolved { tracker.resolve(sequence, at: position) }
         if deliveriesInFlight < options.maxDeliveriesInFlight { wakeReader() }
     }
 
@@ -267,7 +267,7 @@ public actor ShardWorker {
         let now = ContinuousClock.now
         for (key, waiting) in parked where waiting.deadline <= now {
             parked[key] = nil
-            startDelivery(waiting.sequence, waiting.job, &group)
+            startDelivery(waiting.sequence, waiting.position, waiting.job, &group)
         }
         if now - lastPersist >= options.checkpointInterval { await persistCheckpoint(force: false) }
     }
