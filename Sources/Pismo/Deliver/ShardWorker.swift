@@ -6,7 +6,7 @@ import Logging
 /// - Records are tracked in stream order; each INSERT is delivered concurrently (the engine isolates
 ///   tenants); the checkpoint advances over the contiguous resolved prefix (`CheckpointTracker`).
 /// - Back-pressure: reading pauses while `maxOutstanding` records are unresolved, and the next page
-///   waits while `maxDeliveriesInFlight` of this shard's deliveries run or wait for their lanes.
+///   record waits while `maxDeliveriesInFlight` of this shard's deliveries run or wait for their lanes.
 /// - Direct dispatch: an INSERT the processor is delivering itself is parked until the processor's
 ///   outcome (a MODIFY) arrives — delivered: resolved without a second delivery; failed: delivered
 ///   here. If no outcome arrives within `directGrace` (the processor died) it is delivered here.
@@ -24,12 +24,13 @@ import Logging
 public actor ShardWorker {
     public struct Options: Sendable {
         public var maxOutstanding = 10_000
-        /// The next page is read only once fewer of this shard's deliveries than this are running or
-        /// waiting for their client's lane. A page (up to 1,000 records) then waits in the lanes'
-        /// backlogs for less than the engine's `backlogPatience` at saturation instead of being
-        /// parked; a hanging client cannot hold reading for longer than that patience, because by
-        /// then everything of it beyond its lane and queue is parked.
-        public var maxDeliveriesInFlight = 500
+        /// The next record's delivery starts only once fewer of this shard's deliveries than this
+        /// are running or waiting for their client's lane: a page (up to 1,000 records) is fed to the
+        /// lanes as they drain, so what waits in their backlogs stays well within the engine's
+        /// `backlogPatience` at saturation instead of being parked. A hanging client cannot hold the
+        /// shard: it keeps at most its lane and queue (2 × per-client concurrency) past that
+        /// patience, everything else of it is parked by then.
+        public var maxDeliveriesInFlight = 128
         /// Pause before the next GetRecords while the shard is active (the last page had records but
         /// fewer than `catchUpPageSize`): a busy shard is read within ~50 ms of a write. Doubles after
         /// each empty page, up to `emptyPollInterval × idleBackoffLimit`.
@@ -169,15 +170,18 @@ public actor ShardWorker {
                 try? await sleep(.milliseconds(10))
                 continue
             }
-            if deliveriesInFlight >= options.maxDeliveriesInFlight {
-                await waitForRoom()
-                continue
-            }
             do {
                 if iterator == nil { iterator = try await source.iterator(shardID: shardID, after: lastRead ?? tracker.checkpoint) }
                 let batch = try await source.records(iterator: iterator!)
                 failures = 0
-                for record in batch.records { accept(record, &group) }
+                for record in batch.records {
+                    if deliveriesInFlight >= options.maxDeliveriesInFlight {
+                        await waitForRoom()
+                        // Stopping mid-page leaves the rest untracked, after the checkpoint: replayed.
+                        if shutdown.isTriggered || Task.isCancelled || !lease.isHeld { return lease.isHeld ? .stopped : .leaseLost }
+                    }
+                    accept(record, &group)
+                }
                 if let age = IteratorAge.seconds(afterReading: batch.records, nowMillis: nowMillis()) { iteratorAge?.set(age) }
                 guard let next = batch.next else { return await finishShard(&group) }
                 iterator = next

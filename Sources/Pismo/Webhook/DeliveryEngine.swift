@@ -38,9 +38,9 @@ public final class DeliveryEngine: Sendable {
     /// How long a job parked because its endpoint's lane is full waits before it is tried again.
     let parkDelay: Duration
     /// How long a job may wait behind a full lane (and its queue) that is delivering, before it is
-    /// parked; a lane that delivered nothing for this long parks such jobs at once (`KeyedLimiter`).
-    /// A fast client's burst — a whole stream page — stays in memory instead of costing four AWS
-    /// requests per event; a hanging client's is parked within this. Zero: park at once.
+    /// parked; a backlog larger than the lane delivered in such a span lately is parked at once
+    /// (`KeyedLimiter`). A fast client's burst — a stream page — stays in memory instead of costing
+    /// four AWS requests per event; a hanging client's is parked within this. Zero: park at once.
     let backlogPatience: Duration
     let metrics: DeliveryMetrics?
     /// Where each attempt is recorded (`pismo attempts`); it filters by mode and never waits.

@@ -3,10 +3,12 @@
 /// client keeps its full share.
 ///
 /// Beyond `maxWaiters` queued callers, a caller may still wait in the lane's *backlog* while the
-/// lane is moving — it was opened, or a slot was released after a delivery, within `patience` —
-/// and for at most `patience` itself; then it is let go (false) and the caller parks its job. A
-/// fast client with a burst (a 1,000-record stream page) is worked through in memory, while a
-/// hanging or crawling one still has everything beyond `limit + maxWaiters` parked within `patience`.
+/// lane is moving and the backlog is one the lane works through within `patience` at the pace it
+/// delivered at lately (any backlog during the first `patience` after the lane opened) — and for at
+/// most `patience` itself; then it is let go (false) and the caller parks its job. A fast client
+/// with a burst (a stream page) is worked through in memory, while a hanging one has everything
+/// beyond `limit + maxWaiters` parked within `patience` (at once after that), and a crawling one
+/// has parked what it could not deliver within `patience`.
 actor KeyedLimiter {
     private struct Waiter {
         let continuation: CheckedContinuation<Bool, Never>
@@ -21,9 +23,29 @@ actor KeyedLimiter {
         var head = 0
         var waiting = 0
         var backlog = 0
-        /// When the lane last showed it moves: opened, or a slot released after a delivery.
-        var movedAt: ContinuousClock.Instant
+        let openedAt: ContinuousClock.Instant
+        /// Deliveries (slots released after one) in the current window of `patience` and the one before.
+        var windowStart: ContinuousClock.Instant
+        var deliveredNow = 0
+        var deliveredBefore = 0
         var sweeping = false
+
+        init(now: ContinuousClock.Instant) {
+            openedAt = now
+            windowStart = now
+        }
+
+        /// How many may wait in the backlog: what the lane delivered in a recent window of `patience`.
+        mutating func backlogAllowance(now: ContinuousClock.Instant, patience: Duration) -> Int {
+            if now - openedAt < patience { return .max }
+            let elapsed = now - windowStart
+            if elapsed >= patience {
+                deliveredBefore = elapsed < patience * 2 ? deliveredNow : 0
+                deliveredNow = 0
+                windowStart = now
+            }
+            return max(deliveredBefore, deliveredNow)
+        }
     }
 
     private let limit: Int
@@ -41,15 +63,17 @@ actor KeyedLimiter {
     /// or, with a `patience`, in the backlog while the lane moves (see the type); false (nothing
     /// taken) otherwise. Bounds how much one slow key can pile up.
     func acquire(_ key: String, maxWaiters: Int, patience: Duration? = nil) async -> Bool {
-        guard let lane = lanes[key], lane.running >= limit, lane.waiting >= maxWaiters else { return await enqueue(key, deadline: nil) }
+        guard var lane = lanes[key], lane.running >= limit, lane.waiting >= maxWaiters else { return await enqueue(key, deadline: nil) }
         guard let patience, patience > .zero else { return false }
         let now = ContinuousClock.now
-        guard now - lane.movedAt < patience else { return false }
+        let allowance = lane.backlogAllowance(now: now, patience: patience)
+        lanes[key] = lane
+        guard lane.backlog < allowance else { return false }
         return await enqueue(key, deadline: now + patience)
     }
 
     private func enqueue(_ key: String, deadline: ContinuousClock.Instant?) async -> Bool {
-        var lane = lanes[key] ?? Lane(movedAt: .now)
+        var lane = lanes[key] ?? Lane(now: .now)
         if lane.running < limit {
             lane.running += 1
             lanes[key] = lane
@@ -70,7 +94,7 @@ actor KeyedLimiter {
     /// through, so the lane moves (a hang or a timeout is no sign of it).
     func release(_ key: String, delivered: Bool = false) {
         guard var lane = lanes[key] else { return }
-        if delivered { lane.movedAt = .now }
+        if delivered { lane.deliveredNow += 1 }
         while lane.head < lane.waiters.count {
             let next = lane.waiters[lane.head]
             lane.head += 1
