@@ -16,7 +16,9 @@ actor KeyedLimiter {
         let deadline: ContinuousClock.Instant?
     }
 
-    private struct Lane {
+    /// A class, so the waiters array is changed in place (as a dictionary's struct value every change
+    /// copied the whole queue: the top entry of deliver's profile once a page waited in it).
+    private final class Lane {
         var running = 0
         /// FIFO; nil where a backlog waiter gave up.
         var waiters: [Waiter?] = []
@@ -36,7 +38,7 @@ actor KeyedLimiter {
         }
 
         /// How many may wait in the backlog: what the lane delivered in a recent window of `patience`.
-        mutating func backlogAllowance(now: ContinuousClock.Instant, patience: Duration) -> Int {
+        func backlogAllowance(now: ContinuousClock.Instant, patience: Duration) -> Int {
             if now - openedAt < patience { return .max }
             let elapsed = now - windowStart
             if elapsed >= patience {
@@ -63,17 +65,16 @@ actor KeyedLimiter {
     /// or, with a `patience`, in the backlog while the lane moves (see the type); false (nothing
     /// taken) otherwise. Bounds how much one slow key can pile up.
     func acquire(_ key: String, maxWaiters: Int, patience: Duration? = nil) async -> Bool {
-        guard var lane = lanes[key], lane.running >= limit, lane.waiting >= maxWaiters else { return await enqueue(key, deadline: nil) }
+        guard let lane = lanes[key], lane.running >= limit, lane.waiting >= maxWaiters else { return await enqueue(key, deadline: nil) }
         guard let patience, patience > .zero else { return false }
         let now = ContinuousClock.now
         let allowance = lane.backlogAllowance(now: now, patience: patience)
-        lanes[key] = lane
         guard lane.backlog < allowance else { return false }
         return await enqueue(key, deadline: now + patience)
     }
 
     private func enqueue(_ key: String, deadline: ContinuousClock.Instant?) async -> Bool {
-        var lane = lanes[key] ?? Lane(now: .now)
+        let lane = lanes[key] ?? Lane(now: .now)
         if lane.running < limit {
             lane.running += 1
             lanes[key] = lane
@@ -85,7 +86,7 @@ actor KeyedLimiter {
             if deadline != nil { lane.backlog += 1 }
             let sweep = deadline != nil && !lane.sweeping
             if sweep { lane.sweeping = true }
-            lanes[key] = lane
+            lanes[key] = lane  // new lanes only; an existing one was changed in place
             if sweep { Task { await self.sweep(key) } }
         }
     }
@@ -93,7 +94,7 @@ actor KeyedLimiter {
     /// Hands the slot straight to the oldest waiter, or frees it. `delivered`: the slot's work went
     /// through, so the lane moves (a hang or a timeout is no sign of it).
     func release(_ key: String, delivered: Bool = false) {
-        guard var lane = lanes[key] else { return }
+        guard let lane = lanes[key] else { return }
         if delivered { lane.deliveredNow += 1 }
         while lane.head < lane.waiters.count {
             let next = lane.waiters[lane.head]
@@ -101,21 +102,20 @@ actor KeyedLimiter {
             guard let next else { continue }
             lane.waiting -= 1
             if next.deadline != nil { lane.backlog -= 1 }
-            compact(&lane)
-            lanes[key] = lane
+            compact(lane)
             next.continuation.resume(returning: true)
             return
         }
-        compact(&lane)
+        compact(lane)
         lane.running -= 1
-        if lane.running == 0 { lanes[key] = nil } else { lanes[key] = lane }
+        if lane.running == 0 { lanes[key] = nil }
     }
 
     /// Lets backlog waiters past their deadline go, until the lane has no backlog. One task per lane
     /// with a backlog; it sleeps until the oldest backlog waiter's deadline.
     private func sweep(_ key: String) async {
         while true {
-            guard var lane = lanes[key], lane.backlog > 0 else {
+            guard let lane = lanes[key], lane.backlog > 0 else {
                 lanes[key]?.sweeping = false
                 return
             }
@@ -132,7 +132,6 @@ actor KeyedLimiter {
                     next = next.map { min($0, deadline) } ?? deadline
                 }
             }
-            lanes[key] = lane
             guard let next else { continue }
             try? await Task.sleep(until: next, clock: .continuous)
         }
@@ -140,7 +139,7 @@ actor KeyedLimiter {
 
     /// Drops served entries: all of them when none is left, else once they are most of the array (a
     /// lane that stays busy never empties its queue).
-    private func compact(_ lane: inout Lane) {
+    private func compact(_ lane: Lane) {
         if lane.head == lane.waiters.count {
             lane.waiters.removeAll(keepingCapacity: true)
             lane.head = 0
