@@ -14,7 +14,8 @@ PISMO, FAKE = os.path.join(A.bin, "pismo"), os.path.join(A.bin, "fakeaws")
 WORK = tempfile.mkdtemp(prefix="pismo-saturation.")
 ENDPOINT = f"http://127.0.0.1:{A.fake_port}"
 ENV = dict(os.environ, AWS_ENDPOINT_URL=ENDPOINT, AWS_REGION="us-east-1", AWS_ACCESS_KEY_ID="test",
-           AWS_SECRET_ACCESS_KEY="test", PISMO_SCHEMA_DIR=os.path.abspath("schema"), PISMO_LOG_LEVEL="warning")
+           AWS_SECRET_ACCESS_KEY="test", PISMO_SCHEMA_DIR=os.path.abspath("schema"), PISMO_LOG_LEVEL="warning",
+           PISMO_WEBHOOK_ALLOW_NETS="127.0.0.1/32")  # the sink is on loopback, which the SSRF guard refuses otherwise
 CLIENT_CPU, FAKE_CPU = "0", "1"
 children = []
 

@@ -73,6 +73,12 @@ import Transport
         let item = try await f.dynamo.getItem(table: "leases", key: key)
         #expect(item?["lease_expires"] == .n("300"))
         #expect(item?["owner"] == .s("a"))
+        // The lease counter, as DynamoDBLeaseStore moves it: created at 1, then counted up.
+        let count = DynamoDBExpressions(condition: "#o = :me", update: "SET #c = if_not_exists(#c, :zero) + :one",
+                                        names: ["#o": "owner", "#c": "lease_counter"], values: [":me": .s("a"), ":zero": .number(0), ":one": .number(1)])
+        try await f.dynamo.updateItem(table: "leases", key: key, expressions: count)
+        try await f.dynamo.updateItem(table: "leases", key: key, expressions: count)
+        #expect(try await f.dynamo.getItem(table: "leases", key: key)?["lease_counter"] == .n("2"))
     }
 
     @Test func refusesWhatItDoesNotImplementAndUnusedPlaceholders() async throws {

@@ -54,4 +54,17 @@ import Testing
         #expect(sequenceNumberPrecedes("000000000000000000000000000000000000000099", "100"))
         #expect(sequenceNumberPrecedes("4900000000000000000000000001", "4900000000000000000000000002"))
     }
+
+    @Test func positionsResolveInPlaceAcrossCompactionsAndAWrongOneFallsBackToTheSearch() {
+        var tracker = CheckpointTracker()
+        let name = { (n: Int) in String(format: "%05d", n) }
+        let positions = (1...3000).map { tracker.track(name($0)) }
+        for n in 1...2000 { tracker.resolve(name(n), at: positions[n - 1]) }  // compacts past 1,500
+        #expect(tracker.checkpoint == name(2000) && tracker.outstanding == 1000)
+        // A position that holds another record (a replaced tracker's) is not trusted.
+        #expect(tracker.resolve(name(2001), at: positions[2500]) == true)
+        #expect(tracker.checkpoint == name(2001))
+        for n in 2002...3000 { tracker.resolve(name(n), at: positions[n - 1]) }
+        #expect(tracker.checkpoint == name(3000) && tracker.outstanding == 0)
+    }
 }

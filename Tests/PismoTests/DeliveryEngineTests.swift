@@ -11,10 +11,10 @@ import Transport
     func engine(_ http: FakeHTTP, routes: any RouteStore, dlq: RecordingDLQ = RecordingDLQ(),
                 retries: MemoryRetryQueue = MemoryRetryQueue(), maxAttempts: Int = 3, perClient: Int = 8,
                 registry: MetricsRegistry = MetricsRegistry(), timeout: Duration = .seconds(1),
-                breaker: CircuitBreaker.Options = CircuitBreaker.Options()) -> DeliveryEngine {
+                breaker: CircuitBreaker.Options = CircuitBreaker.Options(), patience: Duration = .seconds(2)) -> DeliveryEngine {
         DeliveryEngine(routes: routes, sender: WebhookSender(http: http, timeout: timeout, now: { 1_700_000_000 }),
                        deadLetters: dlq, retries: retries, policy: DeliveryPolicy(maxAttempts: maxAttempts),
-                       perClientConcurrency: perClient, breaker: breaker, metrics: DeliveryMetrics(registry: registry),
+                       perClientConcurrency: perClient, backlogPatience: patience, breaker: breaker, metrics: DeliveryMetrics(registry: registry),
                        sleep: { _ in }, now: { Date(timeIntervalSince1970: 1_700_000_000) })
     }
 
@@ -167,7 +167,7 @@ import Transport
         let http = FakeHTTP(byURL: ["http://sink/slow": [.hang]])
         let retries = MemoryRetryQueue()
         let engine = engine(http, routes: FixedRoutes(routes: ["slow": Route(url: "http://sink/slow")]), retries: retries,
-                            perClient: 2, timeout: .seconds(600))
+                            perClient: 2, timeout: .seconds(600), patience: .zero)  // no backlog: LaneBacklogTests
         let held = Task { try await withThrowingTaskGroup(of: DeliveryResult.self) { group in
             for i in 0..<4 {
                 group.addTask { try await engine.deliver(DeliveryJob(clientID: "slow", eventID: "s\(i)", eventType: "t", payload: [], eventKey: "k\(i)")) }

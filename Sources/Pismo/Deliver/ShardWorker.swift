@@ -5,7 +5,8 @@ import Logging
 ///
 /// - Records are tracked in stream order; each INSERT is delivered concurrently (the engine isolates
 ///   tenants); the checkpoint advances over the contiguous resolved prefix (`CheckpointTracker`).
-/// - Back-pressure: reading pauses while `maxOutstanding` records are unresolved.
+/// - Back-pressure: reading pauses while `maxOutstanding` records are unresolved, and the next page
+///   record waits while `maxDeliveriesInFlight` of this shard's deliveries run or wait for their lanes.
 /// - Direct dispatch: an INSERT the processor is delivering itself is parked until the processor's
 ///   outcome (a MODIFY) arrives — delivered: resolved without a second delivery; failed: delivered
 ///   here. If no outcome arrives within `directGrace` (the processor died) it is delivered here.
@@ -23,6 +24,13 @@ import Logging
 public actor ShardWorker {
     public struct Options: Sendable {
         public var maxOutstanding = 10_000
+        /// The next record's delivery starts only once fewer of this shard's deliveries than this
+        /// are running or waiting for their client's lane: a page (up to 1,000 records) is fed to the
+        /// lanes as they drain, so what waits in their backlogs stays well within the engine's
+        /// `backlogPatience` at saturation instead of being parked. A hanging client cannot hold the
+        /// shard: it keeps at most its lane and queue (2 × per-client concurrency) past that
+        /// patience, everything else of it is parked by then.
+        public var maxDeliveriesInFlight = 128
         /// Pause before the next GetRecords while the shard is active (the last page had records but
         /// fewer than `catchUpPageSize`): a busy shard is read within ~50 ms of a write. Doubles after
         /// each empty page, up to `emptyPollInterval × idleBackoffLimit`.
@@ -47,7 +55,7 @@ public actor ShardWorker {
 
     public enum Exit: Sendable, Equatable { case shardEnd, leaseLost, stopped }
 
-    private struct Parked { let sequence: String; let job: DeliveryJob; let deadline: ContinuousClock.Instant }
+    private struct Parked { let sequence: String; let position: Int; let job: DeliveryJob; let deadline: ContinuousClock.Instant }
 
     let shardID: String
     private let owner: String
@@ -72,6 +80,8 @@ public actor ShardWorker {
     private var lastPersist = ContinuousClock.now
     private let lease: LeaseKeeper
     private var deliveriesInFlight = 0
+    /// The reader, waiting for `deliveriesInFlight` to drop below `maxDeliveriesInFlight`.
+    private var roomWaiter: CheckedContinuation<Void, Never>?
     private let sleep: @Sendable (Duration) async throws -> Void
     private let now: @Sendable () -> Date
     /// Pauses after failed reads: 100 ms after the first, doubling to 10 s.
@@ -164,7 +174,14 @@ public actor ShardWorker {
                 if iterator == nil { iterator = try await source.iterator(shardID: shardID, after: lastRead ?? tracker.checkpoint) }
                 let batch = try await source.records(iterator: iterator!)
                 failures = 0
-                for record in batch.records { accept(record, &group) }
+                for record in batch.records {
+                    if deliveriesInFlight >= options.maxDeliveriesInFlight {
+                        await waitForRoom()
+                        // Stopping mid-page leaves the rest untracked, after the checkpoint: replayed.
+                        if shutdown.isTriggered || Task.isCancelled || !lease.isHeld { return lease.isHeld ? .stopped : .leaseLost }
+                    }
+                    accept(record, &group)
+                }
                 if let age = IteratorAge.seconds(afterReading: batch.records, nowMillis: nowMillis()) { iteratorAge?.set(age) }
                 guard let next = batch.next else { return await finishShard(&group) }
                 iterator = next
@@ -198,37 +215,55 @@ public actor ShardWorker {
 
     private func accept(_ record: ChangeRecord, _ group: inout DiscardingTaskGroup) {
         lastRead = record.sequenceNumber
-        tracker.track(record.sequenceNumber, receivedAtMillis: record.receivedAtMillis)
+        let position = tracker.track(record.sequenceNumber, receivedAtMillis: record.receivedAtMillis)
         switch record.kind {
         case let .inserted(job, direct: true):
-            parked[record.eventKey] = Parked(sequence: record.sequenceNumber, job: job,
+            parked[record.eventKey] = Parked(sequence: record.sequenceNumber, position: position, job: job,
                                              deadline: .now.advanced(by: options.directGrace))
         case let .inserted(job, direct: false):
-            startDelivery(record.sequenceNumber, job, &group)
+            startDelivery(record.sequenceNumber, position, job, &group)
         case let .directOutcome(eventKey, delivered):
-            tracker.resolve(record.sequenceNumber)
+            tracker.resolve(record.sequenceNumber, at: position)
             if let waiting = parked.removeValue(forKey: eventKey) {
-                if delivered { tracker.resolve(waiting.sequence) } else { startDelivery(waiting.sequence, waiting.job, &group) }
+                if delivered { tracker.resolve(waiting.sequence, at: waiting.position) } else { startDelivery(waiting.sequence, waiting.position, waiting.job, &group) }
             }
         case .ignored:
-            tracker.resolve(record.sequenceNumber)
+            tracker.resolve(record.sequenceNumber, at: position)
         }
     }
 
     /// Only while the lease is held: a record not started stays unresolved, for the next owner.
-    private func startDelivery(_ sequence: String, _ job: DeliveryJob, _ group: inout DiscardingTaskGroup) {
+    private func startDelivery(_ sequence: String, _ position: Int, _ job: DeliveryJob, _ group: inout DiscardingTaskGroup) {
         guard lease.isHeld else { return }
         deliveriesInFlight += 1
         group.addTask { [engine] in
             // Cancelled (shutdown, lease lost) means unresolved: the record is replayed later.
             let done = (try? await engine.deliver(job)) != nil
-            await self.finished(sequence, resolved: done)
+            await self.finished(sequence, at: position, resolved: done)
         }
     }
 
-    private func finished(_ sequence: String, resolved: Bool) {
+    private func finished(_ sequence: String, at position: Int, resolved: Bool) {
         deliveriesInFlight -= 1
-        if resolved { tracker.resolve(sequence) }
+        if resolved { tracker.resolve(sequence, at: position) }
+        if deliveriesInFlight < options.maxDeliveriesInFlight { wakeReader() }
+    }
+
+    /// Until a delivery finishes below the bound, or the reader is cancelled (lease lost, stop).
+    private func waitForRoom() async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled || deliveriesInFlight < options.maxDeliveriesInFlight { return continuation.resume() }
+                roomWaiter = continuation
+            }
+        } onCancel: {
+            Task { await self.wakeReader() }
+        }
+    }
+
+    private func wakeReader() {
+        roomWaiter?.resume()
+        roomWaiter = nil
     }
 
     /// Periodic duties between reads: release overdue parked records, persist the checkpoint.
@@ -236,7 +271,7 @@ public actor ShardWorker {
         let now = ContinuousClock.now
         for (key, waiting) in parked where waiting.deadline <= now {
             parked[key] = nil
-            startDelivery(waiting.sequence, waiting.job, &group)
+            startDelivery(waiting.sequence, waiting.position, waiting.job, &group)
         }
         if now - lastPersist >= options.checkpointInterval { await persistCheckpoint(force: false) }
     }

@@ -21,14 +21,15 @@ extension DeliveryEngine {
         let key = preparation.key
         if job.eventKey.isEmpty {
             await lanes.acquire(key)  // cannot be parked by reference: wait for the lane
-        } else if await !lanes.acquire(key, maxWaiters: perClientConcurrency) {
+        } else if await !lanes.acquire(key, maxWaiters: perClientConcurrency, patience: backlogPatience) {
             return try await park(job, history, delay: parkDelay)
         }
         metrics?.inFlight.add(1)
         defer { metrics?.inFlight.add(-1) }
         do {
             let result = try await deliverHoldingLane(job, endpoint, signer, key, history)
-            await lanes.release(key)
+            let delivered = if case .delivered = result { true } else { false }
+            await lanes.release(key, delivered: delivered)
             return result
         } catch {
             await lanes.release(key)

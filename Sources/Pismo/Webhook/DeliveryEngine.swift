@@ -15,8 +15,9 @@ import Logging
 ///   DLQ, retry queue unreachable) are retried, never turned into a loss; cancellation (shutdown)
 ///   throws, leaving the job unresolved.
 /// - Endpoints are independent: each has its own concurrency lane (`KeyedLimiter`: at most
-///   `perClientConcurrency` attempts run and as many wait; beyond that — a slow endpoint — jobs are
-///   parked in the retry queue instead of held in memory), its own circuit and its own rate limit.
+///   `perClientConcurrency` attempts run and as many wait; beyond that a job waits in the lane's
+///   backlog only while the lane delivers — for at most `backlogPatience` — and is otherwise parked in
+///   the retry queue instead of held in memory), its own circuit and its own rate limit.
 ///   One endpoint failing, slow or throttled never delays its siblings or another client.
 public final class DeliveryEngine: Sendable {
     let routes: any RouteStore
@@ -36,6 +37,11 @@ public final class DeliveryEngine: Sendable {
     let perClientConcurrency: Int
     /// How long a job parked because its endpoint's lane is full waits before it is tried again.
     let parkDelay: Duration
+    /// How long a job may wait behind a full lane (and its queue) that is delivering, before it is
+    /// parked; a backlog larger than the lane delivered in such a span lately is parked at once
+    /// (`KeyedLimiter`). A fast client's burst — a stream page — stays in memory instead of costing
+    /// four AWS requests per event; a hanging client's is parked within this. Zero: park at once.
+    let backlogPatience: Duration
     let metrics: DeliveryMetrics?
     /// Where each attempt is recorded (`pismo attempts`); it filters by mode and never waits.
     let attemptLog: (any AttemptLog)?
@@ -48,7 +54,7 @@ public final class DeliveryEngine: Sendable {
     public init(routes: any RouteStore, sender: WebhookSender, deadLetters: any DeadLetterPublisher,
                 retries: any RetryScheduler, health: (any RouteHealth)? = nil, disableAfter: Duration = .seconds(5 * 86_400),
                 policy: DeliveryPolicy, perClientConcurrency: Int = 8,
-                parkDelay: Duration = .seconds(5), maxRateWait: Duration = .seconds(1),
+                parkDelay: Duration = .seconds(5), backlogPatience: Duration = .seconds(2), maxRateWait: Duration = .seconds(1),
                 breaker: CircuitBreaker.Options = CircuitBreaker.Options(),
                 metrics: DeliveryMetrics? = nil, attemptLog: (any AttemptLog)? = nil, logger: Logger = Logger(label: "pismo.webhook"),
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await ServiceSleep.sleep(for: $0) },
@@ -63,6 +69,7 @@ public final class DeliveryEngine: Sendable {
         self.lanes = KeyedLimiter(limit: perClientConcurrency)
         self.perClientConcurrency = max(1, perClientConcurrency)
         self.parkDelay = parkDelay
+        self.backlogPatience = backlogPatience
         self.maxRateWait = maxRateWait
         self.metrics = metrics
         self.attemptLog = attemptLog
@@ -218,8 +225,8 @@ public final class DeliveryEngine: Sendable {
         guard await lanes.acquire(key, maxWaiters: perClientConcurrency) else { return false }
         let startedAtMillis = nowMillis(), started = ContinuousClock.now
         let report = await sender.attempt(job, endpoint: endpoint, signer: signer)
-        await lanes.release(key)
         let delivered = if case let .status(code, _) = report.outcome { (200..<300).contains(code) } else { false }
+        await lanes.release(key, delivered: delivered)
         await attemptLog?.record(AttemptRecord(job: job, endpointID: endpoint.id, attempt: 1, atMillis: startedAtMillis,
                                                outcome: report.outcome, delivered: delivered, latency: ContinuousClock.now - started,
                                                responseBody: report.responseExcerpt))

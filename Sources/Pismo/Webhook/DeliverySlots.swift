@@ -59,6 +59,14 @@ public actor DeliverySlots {
         }
     }
 
+    /// A slot at once if one is free and nobody of `client` waits; false (nothing held) otherwise —
+    /// the caller then waits with `acquire`. Saves the common path the waiting machinery.
+    public func tryAcquire(client: String, host: String) -> Bool {
+        guard queues[client] == nil, fits(client: client, host: host) else { return false }
+        take(client: client, host: host)
+        return true
+    }
+
     public func release(client: String, host: String) {
         running -= 1
         decrement(&byClient, client)

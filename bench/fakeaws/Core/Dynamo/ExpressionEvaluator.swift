@@ -67,13 +67,7 @@ struct ExpressionContext {
         for (path, value) in actions.sets {
             let name = try attributeName(path)
             if keyNames.contains(name) { throw .validation("One or more parameter values were invalid: Cannot update attribute \(name). This attribute is part of the key") }
-            let newValue: AttributeValue?
-            switch value {
-            case .operand(let o): newValue = try resolve(o, in: original)
-            case .ifNotExists(let p, let fallback):
-                if let existing = original[try attributeName(p)] { newValue = existing } else { newValue = try resolve(fallback, in: original) }
-            }
-            guard let newValue else {
+            guard let newValue = try resolve(value, in: original) else {
                 throw .validation("The provided expression refers to an attribute that does not exist in the item")
             }
             item.set(name, newValue)
@@ -84,6 +78,22 @@ struct ExpressionContext {
             item.remove(name)
         }
         return item
+    }
+
+    private func resolve(_ value: UpdateActions.SetValue, in original: Item) throws(FakeError) -> AttributeValue? {
+        switch value {
+        case .operand(let o): return try resolve(o, in: original)
+        case .ifNotExists(let p, let fallback):
+            if let existing = original[try attributeName(p)] { return existing }
+            return try resolve(fallback, in: original)
+        case .arithmetic(let lhs, let minus, let rhs):
+            guard let a = try resolve(lhs, in: original), let b = try resolve(rhs, in: original) else { return nil }
+            guard a.kind == .n, b.kind == .n else { throw .validation("Invalid UpdateExpression: Incorrect operand type for operator or function") }
+            guard let x = a.text.flatMap({ Int64($0) }), let y = b.text.flatMap({ Int64($0) }),
+                  case let (sum, overflow) = minus ? x.subtractingReportingOverflow(y) : x.addingReportingOverflow(y), !overflow
+            else { throw .unimplemented("arithmetic on numbers that are not 64-bit integers") }
+            return .number(String(sum))
+        }
     }
 }
 
@@ -104,12 +114,17 @@ enum Placeholders {
     static func collect(_ u: UpdateActions, _ names: inout Set<String>, _ values: inout Set<String>) {
         for (p, v) in u.sets {
             path(p, &names)
-            switch v {
-            case .operand(let o): operand(o, &names, &values)
-            case .ifNotExists(let q, let o): path(q, &names); operand(o, &names, &values)
-            }
+            setValue(v, &names, &values)
         }
         for p in u.removes { path(p, &names) }
+    }
+
+    static func setValue(_ v: UpdateActions.SetValue, _ names: inout Set<String>, _ values: inout Set<String>) {
+        switch v {
+        case .operand(let o): operand(o, &names, &values)
+        case .ifNotExists(let q, let o): path(q, &names); operand(o, &names, &values)
+        case .arithmetic(let l, _, let r): setValue(l, &names, &values); operand(r, &names, &values)
+        }
     }
 
     static func path(_ p: String, _ names: inout Set<String>) { if p.hasPrefix("#") { names.insert(p) } }

@@ -153,7 +153,8 @@ struct ExpressionParser {
         } else {
             value = .operand(try operand())
         }
-        if peek == .symbol("+") || peek == .symbol("-") { throw .unimplemented("arithmetic in SET") }
+        if take(.symbol("+")) { return .arithmetic(value, minus: false, try operand()) }
+        if take(.symbol("-")) { return .arithmetic(value, minus: true, try operand()) }
         return value
     }
 

@@ -1,5 +1,5 @@
 /// The expression grammar fakeaws implements: what Pismo sends, and the common neighbours. Anything
-/// else (nested paths, size(), contains(), ADD/DELETE, arithmetic, list_append) is refused with a
+/// else (nested paths, size(), contains(), ADD/DELETE, non-integer arithmetic, list_append) is refused with a
 /// ValidationException naming it, never guessed at.
 ///
 /// A name is kept as written (`#o`, `owner`) and a value as its placeholder (`:me`): the same text is
@@ -25,9 +25,11 @@ public enum Operand: Sendable {
 
 /// `SET a = :v, b = if_not_exists(b, :w)` and `REMOVE c, d`.
 public struct UpdateActions: Sendable {
-    public enum SetValue: Sendable {
+    public indirect enum SetValue: Sendable {
         case operand(Operand)
         case ifNotExists(path: String, fallback: Operand)
+        /// `a + b` / `a - b` on whole numbers (what a counter needs: `if_not_exists(c, :zero) + :one`).
+        case arithmetic(SetValue, minus: Bool, Operand)
     }
     public var sets: [(path: String, value: SetValue)] = []
     public var removes: [String] = []
