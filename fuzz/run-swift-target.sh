@@ -9,7 +9,8 @@
 # instrumentation and their include/ directory becomes a Clang module named after the target.
 # Each --module builds a Swift module the target imports (`import PismoJSON`), from only the
 # files given, in the order given; --link names system libraries the C sources need (crypto, z).
-# FUZZ_SECONDS (default 60) bounds the run; fuzz/NAME/NAME.dict is the dictionary when present.
+# FUZZ_SECONDS (default 60) bounds the run, FUZZ_MAX_LEN (default 4096) the inputs; fuzz/NAME/NAME.dict
+# is the dictionary when present.
 # Prints "fuzz-NAME: 1 passed, 0 failed", or the crash (base64) and "fuzz-NAME: 0 passed, 1 failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -66,7 +67,7 @@ if ! swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz${na
 fi
 dict=()
 [ -f "fuzz/$name/$name.dict" ] && dict=("-dict=fuzz/$name/$name.dict")
-"$work/fuzzer" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 "${dict[@]}" \
+"$work/fuzzer" -max_total_time="$seconds" -max_len="${FUZZ_MAX_LEN:-4096}" -timeout=10 -rss_limit_mb=2048 "${dict[@]}" \
     -artifact_prefix="$work/findings/" -print_final_stats=1 "$work/corpus" >"$work/fuzz.log" 2>&1
 status=$?
 grep -E "^#[0-9]+[[:space:]]+DONE|^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)" "$work/fuzz.log" | sed "s/^/fuzz-$name: /"
