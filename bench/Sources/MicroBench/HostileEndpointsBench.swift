@@ -5,7 +5,8 @@
 // response head a few bytes at a time, and one that answers with a gzip bomb (32 MiB of zeros in
 // 32 KiB). Each hostile worker asks again 20 ms after an answer ends: a tenant's pace, so what
 // the healthy requests feel is the hostility, not a load test. Prints p50/p99/max of the healthy
-// requests in both phases.
+// requests in both phases. A third argument `whole` makes the hostile requests read their answers
+// whole, as webhook attempts did before issue 15 (bodies read and gunzipped on the loop thread).
 import Foundation
 import Glibc
 import Synchronization
@@ -14,6 +15,7 @@ import Transport
 func hostileEndpointsBenchmark(_ args: [String]) throws {
     let healthyRequests = args.first.flatMap(Int.init) ?? 2_000
     let hostileConcurrency = args.dropFirst().first.flatMap(Int.init) ?? 8
+    let hostileReading: ResponseReading = args.dropFirst(2).first == "whole" ? .whole : .webhookExcerpt
     let group = try EventLoopGroup(threads: 1)
     defer { group.syncShutdown() }
     let drip = HostileServer(answer: HostileServer.dripHead(bytes: 64 * 1024), chunk: 16, pause: 0.001)
@@ -36,7 +38,7 @@ func hostileEndpointsBenchmark(_ args: [String]) throws {
                     tasks.addTask {
                         while !stop.isSet {
                             _ = try? await client.execute(HTTPRequest(method: "POST", url: url, body: Array("{}".utf8),
-                                                                      responseReading: .webhookExcerpt), timeout: .seconds(30))
+                                                                      responseReading: hostileReading), timeout: .seconds(30))
                             hostileDone.add()
                             try? await Task.sleep(for: .milliseconds(20))  // a tenant's pace, not a load test
                         }
@@ -49,7 +51,7 @@ func hostileEndpointsBenchmark(_ args: [String]) throws {
         stop.set()
         print("hostile-endpoints: \(healthyRequests) requests to a healthy endpoint, one at a time, client on one loop")
         print("  alone:                              \(alone.summary)")
-        print("  beside \(hostileConcurrency) hostile (drip 64 KiB head / gzip bomb): \(beside.summary)")
+        print("  beside \(hostileConcurrency) hostile (drip 64 KiB head / gzip bomb), read \(hostileReading == .whole ? "whole" : "as excerpts"): \(beside.summary)")
         print("  hostile answers completed meanwhile: \(hostileDone.value) (drip: \(drip.served), bomb: \(bomb.served) connections served)")
         drip.stop()
         bomb.stop()
