@@ -29,7 +29,7 @@ struct RoutesCommand: AsyncParsableCommand {
         @Option(help: "Comma-separated event types this endpoint receives (default: every type).") var eventTypes: String?
         @Option(help: "At most this many requests per second to this endpoint (per deliver instance); a backlog waits in the retry queue.")
         var rate: Double?
-        @Option(help: "This endpoint's attempt timeout in ms (100-120000; default PISMO_WEBHOOK_TIMEOUT_MS).") var timeoutMs: Int64?
+        @Option(help: "This endpoint's attempt timeout in ms (100-120000; default PISMO_DELIVERY_TIMEOUT_MS).") var timeoutMs: Int64?
         @Option(help: "An extra request header, NAME=VALUE (repeatable; Pismo's own headers cannot be replaced).")
         var header: [String] = []
 

@@ -41,8 +41,8 @@ public enum MetricsEndpoint {
     /// short timeouts, few connections (a scraper and two probes need three), and at most 64 KiB
     /// of answers queued for a client that does not read them, with a 64 KiB kernel send buffer
     /// behind it (autotuned, loopback takes 4 MiB: some 200 renderings of `/metrics` per client
-    /// that pipelines and never reads, enough to keep the loop from a health probe for seconds). None of it can take descriptors,
-    /// memory or CPU from the pipeline beside it. The backlog is long (the kernel caps it at
+    /// that pipelines and never reads, enough to keep the loop from a health probe for seconds).
+    /// None of it can take descriptors, memory or CPU from the pipeline beside it. The backlog is long (the kernel caps it at
     /// somaxconn) because the cap works by accepting and evicting: a full accept queue would drop a
     /// probe's SYN instead, and TCP retries it only after 1 s, 3 s, 7 s.
     public static func serverConfiguration(host: String, port: Int) -> HTTPServerConfiguration {

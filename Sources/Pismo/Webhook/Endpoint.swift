@@ -17,7 +17,7 @@ public struct Endpoint: Sendable, Equatable {
     public var eventTypes: Set<String>?
     /// Requests per second it may receive from this deliver instance; nil is unlimited.
     public var ratePerSecond: Double?
-    /// Its own attempt timeout; nil uses PISMO_WEBHOOK_TIMEOUT_MS.
+    /// Its own attempt timeout; nil uses PISMO_DELIVERY_TIMEOUT_MS.
     public var timeout: Duration?
     /// Extra request headers (never one of `EndpointRules.reservedHeaders`).
     public var headers: [String: String]

@@ -5,7 +5,7 @@ import Transport
 /// (that is `DeliveryPolicy`'s job).
 public struct WebhookSender: Sendable {
     private let http: any HTTPExecuting
-    /// PISMO_WEBHOOK_TIMEOUT_MS: for endpoints without a `timeout_ms` of their own.
+    /// PISMO_DELIVERY_TIMEOUT_MS: for endpoints without a `timeout_ms` of their own.
     private let timeout: Duration
     private let now: @Sendable () -> Int
     /// The process-wide budget of webhook requests in flight, shared fairly across clients and hosts
@@ -19,8 +19,9 @@ public struct WebhookSender: Sendable {
         public var responseExcerpt: [UInt8]
     }
 
-    /// The most of a response body a report keeps.
-    public static let excerptBytes = 1024
+    /// The most of a response body a report keeps: what the client reads of it (a transport that
+    /// reads more, such as a test's, is cut to the same).
+    public static let excerptBytes = ResponseReading.webhookExcerptBytes
 
     public init(http: any HTTPExecuting, timeout: Duration, slots: DeliverySlots? = nil,
                 now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970) }) {

@@ -11,5 +11,7 @@ public enum ResponseReading: Sendable, Equatable {
     case excerpt(keep: Int, drainBudget: Int)
 
     /// What webhook attempts read: the 1 KB the attempt log keeps, 64 KiB drained at most.
-    public static let webhookExcerpt = ResponseReading.excerpt(keep: 1024, drainBudget: 64 * 1024)
+    public static let webhookExcerpt = ResponseReading.excerpt(keep: webhookExcerptBytes, drainBudget: 64 * 1024)
+    /// The start of a webhook answer that is kept (`WebhookSender.Report.responseExcerpt`).
+    public static let webhookExcerptBytes = 1024
 }
